@@ -1,0 +1,147 @@
+package io.ipcgateway.metrics;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ipcgateway.core.health.HealthIndicator;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.HTTPServer;
+
+/**
+ * The HTTP endpoint of a process: {@code /metrics} in the Prometheus text format (simpleclient's
+ * {@link HTTPServer}) and {@code /health} as JSON (see {@link HealthReport}), 200 while up or degraded and 503
+ * when down.
+ * <p>
+ * Bound to loopback unless told otherwise, because metrics reveal service names and traffic. Port 0 picks a
+ * free port; {@link #port()} tells which.
+ */
+public final class MetricsServer implements AutoCloseable
+{
+    /** The default address: loopback only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    private final HTTPServer prometheus;
+    private final List<HealthIndicator> indicators = new CopyOnWriteArrayList<>();
+
+    private MetricsServer(final HttpServer http, final CollectorRegistry registry) throws IOException
+    {
+        http.createContext("/health", this::serveHealth);
+        this.prometheus = new HTTPServer.Builder().withHttpServer(http).withRegistry(registry).build();
+    }
+
+    /**
+     * Starts an endpoint on loopback.
+     *
+     * @param port     the TCP port, or 0 for any free port.
+     * @param registry the collectors to serve on {@code /metrics}.
+     * @return the running server.
+     */
+    public static MetricsServer start(final int port, final CollectorRegistry registry)
+    {
+        return start(DEFAULT_HOST, port, registry);
+    }
+
+    /**
+     * Starts an endpoint on the given address.
+     *
+     * @param host     the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}.
+     * @param port     the TCP port, or 0 for any free port.
+     * @param registry the collectors to serve on {@code /metrics}.
+     * @return the running server.
+     */
+    public static MetricsServer start(final String host, final int port, final CollectorRegistry registry)
+    {
+        if (port < 0 || port > 65535)
+        {
+            throw new IllegalArgumentException("metrics port must be 0-65535, but was " + port);
+        }
+        try
+        {
+            final HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
+            return new MetricsServer(http, registry);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot serve metrics on host=" + host + ", port=" + port
+                + ": " + ex.getMessage() + " (choose another --metrics-port, or 0 for any free port)", ex);
+        }
+    }
+
+    /**
+     * Adds a component to {@code /health}.
+     *
+     * @param indicator the component.
+     * @return this server.
+     */
+    public MetricsServer addHealthIndicator(final HealthIndicator indicator)
+    {
+        indicators.add(indicator);
+        return this;
+    }
+
+    /**
+     * Removes a component from {@code /health}.
+     *
+     * @param indicator the component added before.
+     */
+    public void removeHealthIndicator(final HealthIndicator indicator)
+    {
+        indicators.remove(indicator);
+    }
+
+    /**
+     * The health of every component now, as {@code /health} would answer.
+     *
+     * @return the report.
+     */
+    public HealthReport health()
+    {
+        return HealthReport.of(indicators);
+    }
+
+    /**
+     * The port the server listens on.
+     *
+     * @return the bound port.
+     */
+    public int port()
+    {
+        return prometheus.getPort();
+    }
+
+    private void serveHealth(final HttpExchange exchange) throws IOException
+    {
+        try (exchange)
+        {
+            final HealthReport report = health();
+            final byte[] body = report.toJson().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            if ("HEAD".equals(exchange.getRequestMethod()))
+            {
+                exchange.sendResponseHeaders(report.httpStatus(), -1);
+                return;
+            }
+            exchange.sendResponseHeaders(report.httpStatus(), body.length);
+            try (OutputStream out = exchange.getResponseBody())
+            {
+                out.write(body);
+            }
+        }
+    }
+
+    /** Stops listening and releases the port (simpleclient's server stops the HTTP server it was given). */
+    @Override
+    public void close()
+    {
+        prometheus.close();
+    }
+}
