@@ -18,7 +18,7 @@ public enum CounterKind
     /** Payload bytes delivered to this endpoint's handlers. */
     BYTES_RECEIVED("ipc_bytes_received_total", false),
     /** Offers or claims refused because the destination ring was full. */
-    BACK_PRESSURE_EVENTS("ipc_back_pressure_events_total", false),
+    BACK_PRESSURE_EVENTS("ipc_backpressure_events_total", false),
     /** Times this endpoint's consumer went to sleep on its notifier. */
     NOTIFIER_SLEEPS("ipc_notifier_sleeps_total", false),
     /** Times this endpoint's consumer was woken by a producer's signal (not by a timeout). */
@@ -32,7 +32,9 @@ public enum CounterKind
     /** Requests that got no response in time. */
     REQUESTS_TIMED_OUT("ipc_requests_timed_out_total", false),
     /** Errors: invalid records or control messages dropped, handler exceptions, failed peers. */
-    ERRORS("ipc_errors_total", false);
+    ERRORS("ipc_errors_total", false),
+    /** Ring slots claimed by a producer that died before committing, skipped by the consumer after the timeout. */
+    UNBLOCKED_SLOTS("ipc_unblocked_slots_total", false);
 
     /** Agrona type id of the first kind; the others follow in declaration order. */
     public static final int TYPE_ID_BASE = 0x1C_0000;
