@@ -1,0 +1,121 @@
+package io.ipcgateway.examples;
+
+import io.ipcgateway.core.IdleMode;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OptionsTest
+{
+    @Test
+    void shouldReadEveryClientOption()
+    {
+        final ClientOptions options = ClientOptions.from(CommandLine.parse(ClientOptions.COMMAND,
+            ClientOptions.OPTIONS, "--service", "echo", "--dir", "/dev/shm/t", "--clients", "4", "--messages", "1000",
+            "--size", "1k", "--mode", "oneway", "--idle", "spin", "--timeout", "2s", "--json", "out.json"));
+
+        assertThat(options).isEqualTo(new ClientOptions("echo", Path.of("/dev/shm/t"), 4, 1000, 0, 1024,
+            LoadMode.ONEWAY, IdleMode.SPIN, TimeUnit.SECONDS.toNanos(2), Path.of("out.json")));
+        assertThat(options.timed()).isFalse();
+    }
+
+    @Test
+    void shouldDefaultTheClientToRequestResponseWithOneThread()
+    {
+        final ClientOptions options = ClientOptions.from(
+            CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS, "--service", "echo"));
+
+        assertThat(options.clients()).isEqualTo(1);
+        assertThat(options.messages()).isEqualTo(ClientOptions.DEFAULT_MESSAGES);
+        assertThat(options.mode()).isEqualTo(LoadMode.RR);
+        assertThat(options.idle()).isEqualTo(IdleMode.BLOCK);
+        assertThat(options.dir()).isNull();
+        assertThat(options.json()).isNull();
+    }
+
+    @Test
+    void shouldRunForADurationWhenGivenOne()
+    {
+        final ClientOptions options = ClientOptions.from(CommandLine.parse(
+            ClientOptions.COMMAND, ClientOptions.OPTIONS, "--service", "echo", "--duration", "500ms"));
+
+        assertThat(options.timed()).isTrue();
+        assertThat(options.durationNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    @Test
+    void shouldRefuseMessagesAndDurationTogether()
+    {
+        final CommandLine commandLine = CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS,
+            "--service", "echo", "--duration", "1s", "--messages", "10");
+
+        assertThatThrownBy(() -> ClientOptions.from(commandLine))
+            .isInstanceOf(UsageException.class)
+            .hasMessageContaining("either --messages or --duration");
+    }
+
+    @Test
+    void shouldRefuseFewerMessagesThanClients()
+    {
+        final CommandLine commandLine = CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS,
+            "--service", "echo", "--clients", "8", "--messages", "4");
+
+        assertThatThrownBy(() -> ClientOptions.from(commandLine))
+            .isInstanceOf(UsageException.class)
+            .hasMessageContaining("--messages must be a whole number from 8");
+    }
+
+    @Test
+    void shouldNameValidModes()
+    {
+        final CommandLine commandLine = CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS,
+            "--service", "echo", "--mode", "burst");
+
+        assertThatThrownBy(() -> ClientOptions.from(commandLine))
+            .isInstanceOf(UsageException.class)
+            .hasMessageContaining("--mode must be one of oneway|rr, but was 'burst'");
+    }
+
+    @Test
+    void shouldReadServerOptions()
+    {
+        final ServerOptions options = ServerOptions.from(CommandLine.parse(
+            ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--idle", "spin"));
+
+        assertThat(options).isEqualTo(new ServerOptions("echo", null, IdleMode.SPIN));
+    }
+
+    @Test
+    void shouldRequireAServiceForTheServer()
+    {
+        final CommandLine commandLine = CommandLine.parse(ServerOptions.COMMAND, ServerOptions.OPTIONS);
+
+        assertThatThrownBy(() -> ServerOptions.from(commandLine))
+            .isInstanceOf(UsageException.class)
+            .hasMessage("ipc server: option --service is required");
+    }
+
+    @Test
+    void shouldRefuseADemoFolderThatDoesNotExist()
+    {
+        final CommandLine commandLine = CommandLine.parse(
+            DemoOptions.COMMAND, DemoOptions.OPTIONS, "--dir", "/no/such/folder");
+
+        assertThatThrownBy(() -> DemoOptions.from(commandLine))
+            .isInstanceOf(UsageException.class)
+            .hasMessageContaining("--dir must name an existing folder");
+    }
+
+    @Test
+    void shouldDefaultTheDemoToAFewSecondsPerRun()
+    {
+        final DemoOptions options = DemoOptions.from(CommandLine.parse(DemoOptions.COMMAND, DemoOptions.OPTIONS));
+
+        assertThat(options.durationNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(3));
+        assertThat(options.clients()).isEqualTo(2);
+    }
+}
