@@ -1,0 +1,200 @@
+package io.ipcgateway.bench;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.load.ClientRole;
+import io.ipcgateway.bench.load.LoadRun;
+import io.ipcgateway.bench.load.RunResult;
+import io.ipcgateway.bench.load.RunSpec;
+import io.ipcgateway.bench.load.ServerRole;
+import io.ipcgateway.bench.report.Compare;
+import io.ipcgateway.bench.report.ResultJson;
+import io.ipcgateway.bench.report.ResultTable;
+
+/**
+ * Entry point of {@code bin/ipc bench}: {@code run} one load run, {@code compare} every transport over the
+ * standard workloads, {@code jmh} the JMH suite; {@code child-server} and {@code child-client} are the roles of
+ * the JVMs the harness starts.
+ */
+public final class BenchMain
+{
+    private static final String USAGE = """
+        Usage: ipc bench <command> [options]
+
+        Commands:
+          run       one load run of one transport; server and clients are separate JVMs
+          compare   every transport over the standard workloads, interleaved, with ratios to ours
+          jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
+
+        run options:
+          --transport ipc|agrona|aeron|uds   (default ipc)
+          --mode oneway|pingpong|rr          (default oneway)
+          --size BYTES                       message size, >= 16 (default 32)
+          --clients N                        producers / clients (default 1; pingpong needs 1)
+          --client-jvms J                    JVMs the clients are spread over (default min(N, 4))
+          --duration 10s                     measured time (default 10s)
+          --warmup 2s                        excluded warm-up (default 2s)
+          --idle spin|block                  waiting: busy spin, or each transport's blocking/backoff wait
+          --interval 300us                   time between intended sends of each client (0 = closed loop;
+                                             default 300us for pingpong with --idle block, else 0); latency
+                                             counts from the intended send time (coordinated omission)
+          --idle-window 2s                   with --idle block: idle-server CPU measured over this long
+          --json FILE                        also write the result as JSON
+
+        compare options:
+          --quick              short runs, one repetition: under 3 minutes on 2 cores
+          --repeat K           repetitions (default 3, quick 1); transports interleave within each
+          --transports a,b     subset of ipc,agrona,aeron,uds
+          --workloads a,b      subset of the standard workloads
+          --json FILE          write the medians as JSON (schema in docs/performance.md)
+          --plot FILE.svg      write the latency percentile distributions
+        """;
+
+    private BenchMain()
+    {
+    }
+
+    /**
+     * Run a command.
+     *
+     * @param args the command and its options.
+     * @throws Exception when the command fails; children are stopped and files deleted first.
+     */
+    public static void main(final String[] args) throws Exception
+    {
+        if (args.length == 0 || "--help".equals(args[0]) || "-h".equals(args[0]) || "help".equals(args[0]))
+        {
+            System.out.print(USAGE);
+            return;
+        }
+        final List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        try
+        {
+            switch (args[0])
+            {
+                case "run" -> run(rest);
+                case "compare" -> Compare.main(rest);
+                case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
+                case "child-server" -> childServer(rest);
+                case "child-client" -> childClient(rest);
+                default ->
+                {
+                    System.err.println("unknown command: " + args[0]);
+                    System.err.print(USAGE);
+                    System.exit(2);
+                }
+            }
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("ipc bench: " + ex.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(final List<String> args) throws Exception
+    {
+        final List<String> rest = new ArrayList<>();
+        final RunSpec spec = RunSpec.parse(args, rest);
+        final String json = takeOption(rest, "--json");
+        requireEmpty(rest);
+        System.err.printf("running %s: transport=%s mode=%s size=%d clients=%d idle=%s warm-up %.1f s, %.1f s%n",
+            spec.workload(), spec.transport(), spec.mode().label(), spec.size(), spec.clients(), spec.idle().label(),
+            spec.warmupNs() / 1e9, spec.durationNs() / 1e9);
+        final RunResult result = LoadRun.execute(spec, System.err::println);
+        final List<RunResult> results = List.of(result);
+        System.out.print(ResultTable.format(results));
+        if (json != null)
+        {
+            Files.writeString(Path.of(json), ResultJson.write(results, 1), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void childServer(final List<String> args) throws Exception
+    {
+        final List<String> rest = new ArrayList<>();
+        final RunSpec spec = RunSpec.parse(args, rest);
+        final Path dir = Path.of(takeOption(rest, "--dir"));
+        final PrintStream out = System.out;
+        exitAfter(() -> ServerRole.run(spec, dir, out));
+    }
+
+    private static void childClient(final List<String> args) throws Exception
+    {
+        final List<String> rest = new ArrayList<>();
+        final RunSpec spec = RunSpec.parse(args, rest);
+        final Path dir = Path.of(takeOption(rest, "--dir"));
+        final int first = Integer.parseInt(takeOption(rest, "--first"));
+        final int count = Args.parsePositiveInt("--count", takeOption(rest, "--count"));
+        final PrintStream out = System.out;
+        exitAfter(() -> ClientRole.run(spec, dir, first, count, out));
+    }
+
+    /** A child JVM ends when its role ends, even when a stuck non-daemon thread of a library is left. */
+    private static void exitAfter(final Role role)
+    {
+        int status = 0;
+        try
+        {
+            role.run();
+        }
+        catch (final Throwable ex)
+        {
+            ex.printStackTrace();
+            status = 1;
+        }
+        System.out.flush();
+        System.exit(status);
+    }
+
+    /** The body of a child role. */
+    @FunctionalInterface
+    private interface Role
+    {
+        void run() throws Exception;
+    }
+
+    /**
+     * Remove {@code option VALUE} from {@code args}.
+     *
+     * @param args   remaining options; the option and its value are removed.
+     * @param option the option name.
+     * @return its value, or null when absent.
+     */
+    public static String takeOption(final List<String> args, final String option)
+    {
+        final int index = args.indexOf(option);
+        if (index < 0)
+        {
+            return null;
+        }
+        if (index + 1 >= args.size())
+        {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        final String value = args.get(index + 1);
+        args.subList(index, index + 2).clear();
+        return value;
+    }
+
+    /**
+     * Fail when options are left that nobody understood.
+     *
+     * @param rest the options left.
+     * @throws IllegalArgumentException listing them.
+     */
+    public static void requireEmpty(final List<String> rest)
+    {
+        if (!rest.isEmpty())
+        {
+            throw new IllegalArgumentException("unknown options: " + rest + " (see --help)");
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.ipcgateway.bench.load;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.ipcgateway.bench.transport.Idle;
+import io.ipcgateway.bench.transport.Transports;
+
+/**
+ * Everything that defines one load run: which transport, what traffic, how long.
+ *
+ * @param workload     a label for tables and JSON, e.g. {@code oneway-32B-1p}.
+ * @param transport    transport name: {@code ipc}, {@code agrona}, {@code aeron} or {@code uds}.
+ * @param mode         traffic pattern.
+ * @param size         message size in bytes, at least {@link Frame#HEADER_LENGTH}.
+ * @param clients      number of clients (producers for one-way runs).
+ * @param clientJvms   number of client JVMs the clients are spread over (each client is one thread).
+ * @param warmupNs     warm-up before measuring; excluded from every figure.
+ * @param durationNs   measured time.
+ * @param idle         how waiting sides wait.
+ * @param intervalNs   for ping-pong and request/response, the time between intended sends (0 = closed loop);
+ *                     latency is measured from the intended send time, so coordinated omission is accounted for.
+ * @param idleWindowNs for {@link Idle#BLOCK} runs, how long to measure the idle server's CPU after the load
+ *                     stops (0 = not measured).
+ */
+public record RunSpec(
+    String workload,
+    String transport,
+    Mode mode,
+    int size,
+    int clients,
+    int clientJvms,
+    long warmupNs,
+    long durationNs,
+    Idle idle,
+    long intervalNs,
+    long idleWindowNs)
+{
+    /** Default interval between pings of a blocking ping-pong, long enough for the waiter to fall asleep. */
+    public static final long DEFAULT_BLOCKING_INTERVAL_NS = TimeUnit.MICROSECONDS.toNanos(300);
+    /** Default cap on client JVMs: more would spend the 2-core budget on JVM start-up. */
+    public static final int DEFAULT_MAX_CLIENT_JVMS = 4;
+
+    /**
+     * Check the values once.
+     */
+    public RunSpec
+    {
+        if (size < Frame.HEADER_LENGTH)
+        {
+            throw new IllegalArgumentException("--size must be at least " + Frame.HEADER_LENGTH + ", but was " + size);
+        }
+        if (clients < 1 || clientJvms < 1 || clientJvms > clients)
+        {
+            throw new IllegalArgumentException(
+                "need 1 <= client JVMs <= clients, but clients=" + clients + ", clientJvms=" + clientJvms);
+        }
+        if (mode == Mode.PINGPONG && clients != 1)
+        {
+            throw new IllegalArgumentException("--mode pingpong runs one client, but --clients was " + clients);
+        }
+        if (durationNs <= 0)
+        {
+            throw new IllegalArgumentException("--duration must be positive");
+        }
+    }
+
+    /**
+     * Parse the options of {@code bench run} (also used to pass a spec to child JVMs).
+     *
+     * @param args options; unknown ones are returned in {@code rest}.
+     * @param rest receives the options this method does not know, in order.
+     * @return the spec.
+     */
+    public static RunSpec parse(final List<String> args, final List<String> rest)
+    {
+        String workload = null;
+        String transport = "ipc";
+        Mode mode = Mode.ONEWAY;
+        int size = 32;
+        int clients = 1;
+        int clientJvms = -1;
+        long warmupNs = TimeUnit.SECONDS.toNanos(2);
+        long durationNs = TimeUnit.SECONDS.toNanos(10);
+        Idle idle = Idle.SPIN;
+        long intervalNs = -1;
+        long idleWindowNs = TimeUnit.SECONDS.toNanos(2);
+        for (int i = 0; i < args.size(); i++)
+        {
+            final String option = args.get(i);
+            final boolean hasValue = i + 1 < args.size();
+            final String value = hasValue ? args.get(i + 1) : null;
+            switch (option)
+            {
+                case "--workload" -> workload = value;
+                case "--transport" -> transport = value;
+                case "--mode" -> mode = Mode.parse(require(option, value));
+                case "--size" -> size = Args.parseBytes(option, require(option, value));
+                case "--clients" -> clients = Args.parsePositiveInt(option, require(option, value));
+                case "--client-jvms" -> clientJvms = Args.parsePositiveInt(option, require(option, value));
+                case "--warmup" -> warmupNs = Args.parseDurationNs(option, require(option, value));
+                case "--duration" -> durationNs = Args.parseDurationNs(option, require(option, value));
+                case "--idle" -> idle = Idle.parse(require(option, value));
+                case "--interval" -> intervalNs = Args.parseDurationNs(option, require(option, value));
+                case "--idle-window" -> idleWindowNs = Args.parseDurationNs(option, require(option, value));
+                default ->
+                {
+                    rest.add(option);
+                    continue;
+                }
+            }
+            require(option, value);
+            i++;
+        }
+        if (transport == null || !Transports.NAMES.contains(transport))
+        {
+            throw new IllegalArgumentException("--transport must be one of " + Transports.NAMES + ", but was " +
+                transport);
+        }
+        if (intervalNs < 0)
+        {
+            intervalNs = mode == Mode.PINGPONG && idle == Idle.BLOCK ? DEFAULT_BLOCKING_INTERVAL_NS : 0;
+        }
+        if (clientJvms < 0)
+        {
+            clientJvms = Math.min(clients, DEFAULT_MAX_CLIENT_JVMS);
+        }
+        if (workload == null)
+        {
+            workload = mode.label() + "-" + size + "B-" + clients + "c-" + idle.label();
+        }
+        return new RunSpec(workload, transport, mode, size, clients, clientJvms, warmupNs, durationNs, idle,
+            intervalNs, idleWindowNs);
+    }
+
+    private static String require(final String option, final String value)
+    {
+        if (value == null)
+        {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return value;
+    }
+
+    /**
+     * The same spec as command-line options, for a child JVM.
+     *
+     * @return the options, parseable by {@link #parse(List, List)}.
+     */
+    public List<String> toArgs()
+    {
+        final List<String> args = new ArrayList<>();
+        args.add("--workload");
+        args.add(workload);
+        args.add("--transport");
+        args.add(transport);
+        args.add("--mode");
+        args.add(mode.label());
+        args.add("--size");
+        args.add(Integer.toString(size));
+        args.add("--clients");
+        args.add(Integer.toString(clients));
+        args.add("--client-jvms");
+        args.add(Integer.toString(clientJvms));
+        args.add("--warmup");
+        args.add(warmupNs + "ns");
+        args.add("--duration");
+        args.add(durationNs + "ns");
+        args.add("--idle");
+        args.add(idle.label());
+        args.add("--interval");
+        args.add(intervalNs + "ns");
+        args.add("--idle-window");
+        args.add(idleWindowNs + "ns");
+        return args;
+    }
+
+    /**
+     * Copy with another transport.
+     *
+     * @param name of the transport.
+     * @return the copy.
+     */
+    public RunSpec withTransport(final String name)
+    {
+        return new RunSpec(workload, name, mode, size, clients, clientJvms, warmupNs, durationNs, idle, intervalNs,
+            idleWindowNs);
+    }
+
+    /**
+     * The first client id hosted by client JVM {@code jvm}; clients are spread as evenly as possible.
+     *
+     * @param jvm index of the client JVM, 0 to {@code clientJvms}.
+     * @return the first id; {@code firstClientOf(clientJvms)} is {@code clients}.
+     */
+    public int firstClientOf(final int jvm)
+    {
+        return (int)((long)jvm * clients / clientJvms);
+    }
+}

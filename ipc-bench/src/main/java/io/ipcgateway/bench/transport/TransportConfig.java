@@ -1,0 +1,15 @@
+package io.ipcgateway.bench.transport;
+
+import java.nio.file.Path;
+
+/**
+ * What every transport needs to know to set itself up for one run.
+ *
+ * @param runDir           a private folder (under {@code /dev/shm}) for this run's files; deleted after the run.
+ * @param idle             how waiting sides wait.
+ * @param maxMessageLength the largest message the run sends, in bytes.
+ * @param clients          the number of clients in the run.
+ */
+public record TransportConfig(Path runDir, Idle idle, int maxMessageLength, int clients)
+{
+}
