@@ -1,0 +1,56 @@
+package io.ipcgateway.bench.report;
+
+import static io.ipcgateway.bench.report.Results.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import io.ipcgateway.bench.load.RunResult;
+import org.junit.jupiter.api.Test;
+
+class ResultJsonTest
+{
+    @Test
+    void shouldReadBackWhatItWrote()
+    {
+        final List<RunResult> results = List.of(
+            result("ipc", "rr-32c", 1.25e6, 20_000, List.of(10L, 12L, 11L)),
+            result("uds", "rr-32c", 2.9e5, 90_000, List.of(3L)));
+
+        final List<RunResult> read = ResultJson.read(ResultJson.write(results, 3));
+
+        assertThat(read).hasSize(2);
+        assertThat(read.get(0)).isEqualTo(results.get(0));
+        assertThat(read.get(1).fairness()).isNaN();
+        assertThat(read.get(1).idleCpuPct()).isNaN();
+        assertThat(read.get(1).perClient()).containsExactly(3L);
+    }
+
+    @Test
+    void shouldHoldEveryDocumentedFieldInEachResult()
+    {
+        final String text = ResultJson.write(List.of(result("ipc", "rr-32c", 1e6, 20_000, List.of(5L, 4L))), 1);
+
+        final Map<?, ?> root = (Map<?, ?>)Json.read(text);
+        assertThat(root.get("schema")).isEqualTo(ResultJson.SCHEMA);
+        assertThat(root.get("machine")).isInstanceOf(Map.class);
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> first = (Map<String, Object>)((List<?>)root.get("results")).get(0);
+        assertThat(first.keySet()).contains("transport", "workload", "msgs_per_sec", "p50_us", "p99_us", "p999_us",
+            "max_us", "idle_cpu_pct", "fairness", "shm_bytes", "rss_server_kb", "per_client", "histogram");
+        assertThat(first.get("idle_cpu_pct")).isNull();
+        assertThat((Double)first.get("fairness")).isEqualTo(4 / 4.5);
+    }
+
+    @Test
+    void shouldEscapeStringsAndRefuseBrokenJson()
+    {
+        final String text = Json.write(Map.of("name", "a \"quoted\"\n\\ name"));
+
+        assertThat(((Map<?, ?>)Json.read(text)).get("name")).isEqualTo("a \"quoted\"\n\\ name");
+        assertThatThrownBy(() -> Json.read("{\"a\": [1, 2}")).hasMessageContaining("offset");
+        assertThatThrownBy(() -> ResultJson.read("{\"schema\": \"other\"}")).hasMessageContaining("ipc-bench/1");
+    }
+}
