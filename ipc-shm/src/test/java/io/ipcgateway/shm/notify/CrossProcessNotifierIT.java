@@ -89,6 +89,7 @@ class CrossProcessNotifierIT
                     {
                         message.putLong(0, sequence);
                         final long stallStartNs = System.nanoTime();
+                        channel.markPublished(stallStartNs);
                         while (!channel.ring.write(1, message, 0, Long.BYTES))
                         {
                             checkProgress(consumer, stallStartNs, sequence, channel);
@@ -115,7 +116,7 @@ class CrossProcessNotifierIT
         assertThat(result.get("kind")).isEqualTo(kind.name());
         assertThat(Long.parseLong(result.get("received"))).isEqualTo(STRESS_MESSAGES);
         assertThat(Long.parseLong(result.get("sequenceErrors"))).isZero();
-        assertThat(Long.parseLong(result.get("lostWakeUps"))).as("timeouts that found data waiting").isZero();
+        assertThat(Long.parseLong(result.get("lostWakeUps"))).as("timeouts that found old data waiting").isZero();
         assertThat(Long.parseLong(result.get("sleeps")))
             .as("the consumer must really sleep often for the test to prove anything")
             .isGreaterThan(STRESS_MESSAGES / 1000L);

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * words) and an Agrona {@link OneToOneRingBuffer}. Deliberately not the transport: it tests the notifier alone.
  * <pre>
  *   header page (4096 bytes)                                   ring
- *   [0..128) unused | [128..192) notifier area | 512 acked | 576 ready | 4096.. OneToOneRingBuffer + trailer
+ *   [128..192) notifier area | 512 acked | 576 ready | 640 published-at (nanoTime) | 4096.. ring + trailer
  * </pre>
  */
 final class TestChannel implements AutoCloseable
@@ -22,6 +22,7 @@ final class TestChannel implements AutoCloseable
     static final int NOTIFIER_OFFSET = 128;
     static final int ACKED_OFFSET = 512;
     static final int READY_OFFSET = 576;
+    static final int PUBLISHED_AT_OFFSET = 640;
     static final int RING_CAPACITY = 64 * 1024;
     static final int FILE_LENGTH = HEADER_LENGTH + RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
 
@@ -66,6 +67,16 @@ final class TestChannel implements AutoCloseable
     void ack(final long received)
     {
         header.putLongOrdered(ACKED_OFFSET, received);
+    }
+
+    long publishedAtNs()
+    {
+        return header.getLongVolatile(PUBLISHED_AT_OFFSET);
+    }
+
+    void markPublished(final long nowNs)
+    {
+        header.putLongOrdered(PUBLISHED_AT_OFFSET, nowNs);
     }
 
     boolean isReady()
