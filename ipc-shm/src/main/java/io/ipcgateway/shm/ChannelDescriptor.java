@@ -1,0 +1,185 @@
+package io.ipcgateway.shm;
+
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.shm.notify.Notifiers;
+
+/**
+ * Layout of every channel file of the shared-memory transport: a header of {@link #HEADER_LENGTH} bytes followed by
+ * an Agrona ring (data capacity, then the ring's trailer). Only this class knows the offsets.
+ * <p>
+ * File types: {@link #TYPE_SERVER} (the service's inbox, an Agrona {@code ManyToOneRingBuffer} written by every
+ * client), {@link #TYPE_CLIENT} (one client's inbox, a {@code OneToOneRingBuffer} written by the server) and
+ * {@link #TYPE_BROADCAST} (a broadcast buffer, {@code BroadcastTransmitter} to any number of receivers).
+ * All numbers are little-endian (native on x86-64 and aarch64).
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                  Magic "IPCGWSHM" (written last)             | 0
+ *  +---------------------------------------------------------------+
+ *  |                 Layout Version                                | 8
+ *  +---------------------------------------------------------------+
+ *  |                 File Type (1 server, 2 client, 3 broadcast)   | 12
+ *  +---------------------------------------------------------------+
+ *  |                 Owner PID                                     | 16
+ *  |                 (8 bytes)                                     |
+ *  +---------------------------------------------------------------+
+ *  |                 Owner Start Time (clock ticks since boot,     | 24
+ *  |                 field 22 of /proc/PID/stat; defeats pid reuse)|
+ *  +---------------------------------------------------------------+
+ *  |                 Heartbeat (System.nanoTime = CLOCK_MONOTONIC, | 32
+ *  |                 shared by all processes of one boot)          |
+ *  +---------------------------------------------------------------+
+ *  |                 Ring Capacity (data bytes, power of two)      | 40
+ *  +---------------------------------------------------------------+
+ *  |                 Ring Trailer Length                           | 44
+ *  +---------------------------------------------------------------+
+ *  |                 Max Message Length (after reassembly)         | 48
+ *  +---------------------------------------------------------------+
+ *  |                 Consumer Idle Mode (IdleMode ordinal)         | 52
+ *  +---------------------------------------------------------------+
+ *  |                 Owner UID (-1 when unknown)                   | 56
+ *  +---------------------------------------------------------------+
+ *  |                 Closed flag (1 once the owner closed cleanly) | 60
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 128                            | 64
+ *  +---------------------------------------------------------------+
+ *  |                 Notifier area (64 bytes, see Notifiers)       | 128
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 2048                           | 192
+ *  +---------------------------------------------------------------+
+ *  |                 Counter values (2048 bytes, Agrona layout)    | 2048
+ *  +---------------------------------------------------------------+
+ *  |                 Counter metadata (8192 bytes, Agrona layout)  | 4096
+ *  +---------------------------------------------------------------+
+ *  |                 Ring data (capacity bytes) + ring trailer     | 12288
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Counters: the owner allocates every {@link CounterKind} in order with {@link IpcCounters}, so counter id
+ * {@code k.ordinal()} holds kind {@code k}; another process (e.g. {@code bin/ipc stat}) reads them with an Agrona
+ * {@code CountersReader} over {@code [COUNTERS_METADATA_OFFSET, +COUNTERS_METADATA_LENGTH)} and
+ * {@code [COUNTERS_VALUES_OFFSET, +COUNTERS_VALUES_LENGTH)}.
+ * <p>
+ * Opening a file checks, before anything else is read: file length at least the header, magic, layout version,
+ * file type, a power-of-two capacity and file length equal to header + capacity + trailer.
+ */
+public final class ChannelDescriptor
+{
+    /** Magic number at offset 0: the ASCII bytes {@code IPCGWSHM} read as a little-endian long. */
+    public static final long MAGIC = 0x4D4853_5747_4350_49L;
+
+    /** Version of this layout; bumped on any incompatible change. */
+    public static final int LAYOUT_VERSION = 1;
+
+    /** File type of a service's inbox (many-to-one ring). */
+    public static final int TYPE_SERVER = 1;
+
+    /** File type of a client's inbox (one-to-one ring). */
+    public static final int TYPE_CLIENT = 2;
+
+    /** File type of a broadcast channel (broadcast buffer). */
+    public static final int TYPE_BROADCAST = 3;
+
+    /** Offset of the magic number (long). */
+    public static final int MAGIC_OFFSET = 0;
+
+    /** Offset of the layout version (int). */
+    public static final int VERSION_OFFSET = 8;
+
+    /** Offset of the file type (int). */
+    public static final int FILE_TYPE_OFFSET = 12;
+
+    /** Offset of the owner's process id (long). */
+    public static final int OWNER_PID_OFFSET = 16;
+
+    /** Offset of the owner's start time in clock ticks since boot (long). */
+    public static final int OWNER_START_TIME_OFFSET = 24;
+
+    /** Offset of the owner's heartbeat, {@code System.nanoTime()} (CLOCK_MONOTONIC on Linux) (long). */
+    public static final int HEARTBEAT_OFFSET = 32;
+
+    /** Offset of the ring's data capacity in bytes (int). */
+    public static final int RING_CAPACITY_OFFSET = 40;
+
+    /** Offset of the ring's trailer length in bytes (int). */
+    public static final int RING_TRAILER_LENGTH_OFFSET = 44;
+
+    /** Offset of the largest message the consumer accepts after reassembly (int). */
+    public static final int MAX_MESSAGE_LENGTH_OFFSET = 48;
+
+    /** Offset of the consumer's idle mode, an {@code IdleMode} ordinal: producers signal only a BLOCK consumer. */
+    public static final int CONSUMER_IDLE_MODE_OFFSET = 52;
+
+    /** Offset of the owner's uid, -1 when unknown (int). */
+    public static final int OWNER_UID_OFFSET = 56;
+
+    /** Offset of the closed flag, 1 once the owner closed the channel (int). */
+    public static final int CLOSED_OFFSET = 60;
+
+    /** Offset of the notifier area ({@link Notifiers#AREA_LENGTH} bytes, 64-byte aligned). */
+    public static final int NOTIFIER_OFFSET = 128;
+
+    /** Offset of the counter values. */
+    public static final int COUNTERS_VALUES_OFFSET = 2048;
+
+    /** Length of the counter values area. */
+    public static final int COUNTERS_VALUES_LENGTH = 2048;
+
+    /** Offset of the counter metadata. */
+    public static final int COUNTERS_METADATA_OFFSET = 4096;
+
+    /** Length of the counter metadata area. */
+    public static final int COUNTERS_METADATA_LENGTH = 8192;
+
+    /** Length of the header; the ring starts here (page aligned). */
+    public static final int HEADER_LENGTH = 12288;
+
+    static
+    {
+        if (IpcCounters.valuesLength() > COUNTERS_VALUES_LENGTH ||
+            IpcCounters.metaDataLength() > COUNTERS_METADATA_LENGTH ||
+            NOTIFIER_OFFSET + Notifiers.AREA_LENGTH > COUNTERS_VALUES_OFFSET)
+        {
+            throw new IllegalStateException("channel header too small for " + CounterKind.values().length
+                + " counters or the notifier area: bump LAYOUT_VERSION and grow the header");
+        }
+    }
+
+    private ChannelDescriptor()
+    {
+    }
+
+    /**
+     * Length of a channel file.
+     *
+     * @param ringCapacity  data capacity of the ring.
+     * @param trailerLength length of the ring's trailer.
+     * @return header + capacity + trailer, in bytes.
+     */
+    public static long fileLength(final int ringCapacity, final int trailerLength)
+    {
+        return (long)HEADER_LENGTH + ringCapacity + trailerLength;
+    }
+
+    /**
+     * Name of a file type, for messages.
+     *
+     * @param fileType a file type code.
+     * @return {@code "server"}, {@code "client"}, {@code "broadcast"} or {@code "unknown(N)"}.
+     */
+    public static String typeName(final int fileType)
+    {
+        switch (fileType)
+        {
+            case TYPE_SERVER:
+                return "server";
+            case TYPE_CLIENT:
+                return "client";
+            case TYPE_BROADCAST:
+                return "broadcast";
+            default:
+                return "unknown(" + fileType + ")";
+        }
+    }
+}

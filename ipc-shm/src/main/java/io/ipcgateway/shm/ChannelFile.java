@@ -1,0 +1,376 @@
+package io.ipcgateway.shm;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.StorageException;
+import org.agrona.BitUtil;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.ipcgateway.shm.ChannelDescriptor.CLOSED_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.CONSUMER_IDLE_MODE_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.COUNTERS_METADATA_LENGTH;
+import static io.ipcgateway.shm.ChannelDescriptor.COUNTERS_METADATA_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.COUNTERS_VALUES_LENGTH;
+import static io.ipcgateway.shm.ChannelDescriptor.COUNTERS_VALUES_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.FILE_TYPE_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.HEADER_LENGTH;
+import static io.ipcgateway.shm.ChannelDescriptor.HEARTBEAT_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.MAGIC;
+import static io.ipcgateway.shm.ChannelDescriptor.MAGIC_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.MAX_MESSAGE_LENGTH_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.OWNER_PID_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.OWNER_START_TIME_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.OWNER_UID_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.LAYOUT_VERSION;
+import static io.ipcgateway.shm.ChannelDescriptor.RING_CAPACITY_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.RING_TRAILER_LENGTH_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.VERSION_OFFSET;
+
+/**
+ * One mapped channel file (see {@link ChannelDescriptor}): creates it reserved up front and owner-only, or opens
+ * and validates an existing one; gives views of its header, counters and ring; unmaps it and, when this process
+ * created it, deletes it on {@link #close()}.
+ */
+final class ChannelFile implements AutoCloseable
+{
+    static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+    static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
+
+    private static final int ZERO_CHUNK = 64 * 1024;
+
+    private final Path path;
+    private final boolean owner;
+    private final MappedByteBuffer mapped;
+    private final UnsafeBuffer header;
+    private final UnsafeBuffer ring;
+    private boolean closed;
+
+    private ChannelFile(final Path path, final boolean owner, final MappedByteBuffer mapped, final int ringLength)
+    {
+        this.path = path;
+        this.owner = owner;
+        this.mapped = mapped;
+        this.header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+        this.ring = new UnsafeBuffer(mapped, HEADER_LENGTH, ringLength);
+    }
+
+    /**
+     * Creates a channel file with {@code CREATE_NEW}, owner-only permissions, every byte written (never sparse,
+     * so a full file system fails here rather than with SIGBUS later), then maps it and writes the header;
+     * the magic goes last, with a release store, so an opener never sees a half-written header as valid.
+     */
+    static ChannelFile create(
+        final Path path,
+        final int fileType,
+        final int ringCapacity,
+        final int trailerLength,
+        final int maxMessageLength,
+        final IdleMode consumerIdleMode)
+    {
+        final long length = ChannelDescriptor.fileLength(ringCapacity, trailerLength);
+        final MappedByteBuffer mapped;
+        try (FileChannel channel = FileChannel.open(
+            path,
+            Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS)))
+        {
+            reserve(path, channel, length);
+            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw new ChannelFileException(path, "file exists already: another process owns it, or a dead one left it;"
+                + " stop the other process or remove the file", ex);
+        }
+        catch (final StorageException ex)
+        {
+            throw ex;
+        }
+        catch (final IOException ex)
+        {
+            deleteQuietly(path);
+            throw new ChannelFileException(path, "cannot create channel file: " + ex, ex);
+        }
+
+        final ChannelFile file = new ChannelFile(path, true, mapped, ringCapacity + trailerLength);
+        final UnsafeBuffer header = file.header;
+        header.putInt(VERSION_OFFSET, LAYOUT_VERSION);
+        header.putInt(FILE_TYPE_OFFSET, fileType);
+        header.putLong(OWNER_PID_OFFSET, ProcessInfo.pid());
+        header.putLong(OWNER_START_TIME_OFFSET, ProcessInfo.startTime());
+        header.putLong(HEARTBEAT_OFFSET, System.nanoTime());
+        header.putInt(RING_CAPACITY_OFFSET, ringCapacity);
+        header.putInt(RING_TRAILER_LENGTH_OFFSET, trailerLength);
+        header.putInt(MAX_MESSAGE_LENGTH_OFFSET, maxMessageLength);
+        header.putInt(CONSUMER_IDLE_MODE_OFFSET, consumerIdleMode.ordinal());
+        header.putInt(OWNER_UID_OFFSET, ProcessInfo.currentUid());
+        header.putLongRelease(MAGIC_OFFSET, MAGIC);
+        return file;
+    }
+
+    /**
+     * Opens and validates an existing channel file of the expected type. Checks length, magic, version, type and
+     * sizes before anything else is read.
+     *
+     * @return the mapped file.
+     * @throws ChannelFileException naming the file and the mismatch; {@link NotReadyException} when the file does
+     *                              not exist yet or its header is not complete yet.
+     */
+    static ChannelFile open(final Path path, final int expectedType)
+    {
+        if (Files.isSymbolicLink(path))
+        {
+            throw new ChannelFileException(path, "refusing to open a symbolic link: remove it");
+        }
+        try (FileChannel channel = FileChannel.open(
+            path, Set.<OpenOption>of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)))
+        {
+            final long size = channel.size();
+            if (size < HEADER_LENGTH)
+            {
+                throw new NotReadyException(path, "file too short: length=" + size + " header=" + HEADER_LENGTH);
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
+            try
+            {
+                validate(path, header, size, expectedType);
+            }
+            catch (final RuntimeException ex)
+            {
+                IoUtil.unmap(mapped);
+                throw ex;
+            }
+            final int ringLength = header.getInt(RING_CAPACITY_OFFSET) + header.getInt(RING_TRAILER_LENGTH_OFFSET);
+            return new ChannelFile(path, false, mapped, ringLength);
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            throw new NotReadyException(path, "file does not exist (is the service running?)");
+        }
+        catch (final IOException ex)
+        {
+            throw new ChannelFileException(path, "cannot open channel file: " + ex, ex);
+        }
+    }
+
+    private static void validate(final Path path, final UnsafeBuffer header, final long size, final int expectedType)
+    {
+        final long magic = header.getLongAcquire(MAGIC_OFFSET);
+        if (magic == 0)
+        {
+            throw new NotReadyException(path, "header not written yet");
+        }
+        if (magic != MAGIC)
+        {
+            throw new ChannelFileException(path, "not an IPC Gateway channel file: magic=0x" + Long.toHexString(magic)
+                + " expected=0x" + Long.toHexString(MAGIC));
+        }
+        final int version = header.getInt(VERSION_OFFSET);
+        if (version != LAYOUT_VERSION)
+        {
+            throw new ChannelFileException(path, "layout version mismatch: version=" + version + " expected="
+                + LAYOUT_VERSION + ": run the same IPC Gateway version on both sides");
+        }
+        final int type = header.getInt(FILE_TYPE_OFFSET);
+        if (type != expectedType)
+        {
+            throw new ChannelFileException(path, "wrong file type: type=" + ChannelDescriptor.typeName(type)
+                + " expected=" + ChannelDescriptor.typeName(expectedType));
+        }
+        final int capacity = header.getInt(RING_CAPACITY_OFFSET);
+        final int trailer = header.getInt(RING_TRAILER_LENGTH_OFFSET);
+        if (capacity < ShmConfiguration.MIN_RING_CAPACITY || !BitUtil.isPowerOfTwo(capacity) || trailer < 0 ||
+            trailer > HEADER_LENGTH)
+        {
+            throw new ChannelFileException(path, "invalid ring size in header: capacity=" + capacity
+                + " trailerLength=" + trailer);
+        }
+        final long expectedSize = ChannelDescriptor.fileLength(capacity, trailer);
+        if (size != expectedSize)
+        {
+            throw new ChannelFileException(path, "file length does not match its header: length=" + size
+                + " expected=" + expectedSize + " capacity=" + capacity + " trailerLength=" + trailer);
+        }
+        if (header.getInt(MAX_MESSAGE_LENGTH_OFFSET) <= 0)
+        {
+            throw new ChannelFileException(path, "invalid max message length in header: maxMessageLength="
+                + header.getInt(MAX_MESSAGE_LENGTH_OFFSET));
+        }
+    }
+
+    private static void reserve(final Path path, final FileChannel channel, final long length) throws IOException
+    {
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+        long position = 0;
+        try
+        {
+            while (position < length)
+            {
+                zeros.clear().limit((int)Math.min(ZERO_CHUNK, length - position));
+                position += channel.write(zeros, position);
+            }
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            deleteQuietly(path);
+            throw new StorageException(path.toAbsolutePath().getParent(), length, ex);
+        }
+        finally
+        {
+            IoUtil.unmap(zeros);
+        }
+    }
+
+    static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ignore)
+        {
+            // Best effort during cleanup: the caller already reports the original failure.
+        }
+    }
+
+    Path path()
+    {
+        return path;
+    }
+
+    boolean isOwner()
+    {
+        return owner;
+    }
+
+    UnsafeBuffer header()
+    {
+        return header;
+    }
+
+    UnsafeBuffer ring()
+    {
+        return ring;
+    }
+
+    int ringCapacity()
+    {
+        return header.getInt(RING_CAPACITY_OFFSET);
+    }
+
+    int maxMessageLength()
+    {
+        return header.getInt(MAX_MESSAGE_LENGTH_OFFSET);
+    }
+
+    IdleMode consumerIdleMode()
+    {
+        final int ordinal = header.getInt(CONSUMER_IDLE_MODE_OFFSET);
+        final IdleMode[] modes = IdleMode.values();
+        return ordinal >= 0 && ordinal < modes.length ? modes[ordinal] : IdleMode.SPIN;
+    }
+
+    long ownerPid()
+    {
+        return header.getLong(OWNER_PID_OFFSET);
+    }
+
+    long ownerStartTime()
+    {
+        return header.getLong(OWNER_START_TIME_OFFSET);
+    }
+
+    int ownerUid()
+    {
+        return header.getInt(OWNER_UID_OFFSET);
+    }
+
+    boolean isClosedByOwner()
+    {
+        return header.getIntVolatile(CLOSED_OFFSET) != 0;
+    }
+
+    void heartbeat(final long nowNs)
+    {
+        header.putLongRelease(HEARTBEAT_OFFSET, nowNs);
+    }
+
+    long heartbeatNs()
+    {
+        return header.getLongVolatile(HEARTBEAT_OFFSET);
+    }
+
+    IpcCounters createCounters(final String owner)
+    {
+        return IpcCounters.create(
+            new UnsafeBuffer(mapped, COUNTERS_METADATA_OFFSET, COUNTERS_METADATA_LENGTH),
+            new UnsafeBuffer(mapped, COUNTERS_VALUES_OFFSET, COUNTERS_VALUES_LENGTH),
+            owner);
+    }
+
+    /**
+     * Closes and unmaps: only for a file no other thread can still touch.
+     */
+    @Override
+    public void close()
+    {
+        close(true);
+    }
+
+    /**
+     * The owner marks the file closed and deletes it. Idempotent.
+     *
+     * @param unmap true to unmap now; false when other threads may still touch the mapping, which the garbage
+     *              collector then releases once nothing refers to it (unmapping under a running thread would crash
+     *              the JVM).
+     */
+    void close(final boolean unmap)
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (owner)
+        {
+            header.putIntVolatile(CLOSED_OFFSET, 1);
+            deleteQuietly(path);
+        }
+        if (unmap)
+        {
+            IoUtil.unmap(mapped);
+        }
+    }
+
+    /**
+     * The file is not there or not complete yet: a connecting client retries until its timeout.
+     */
+    static final class NotReadyException extends ChannelFileException
+    {
+        private static final long serialVersionUID = 1L;
+
+        NotReadyException(final Path path, final String message)
+        {
+            super(path, message);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.ipcgateway.shm;
+
+import io.ipcgateway.core.Configuration;
+import io.ipcgateway.core.MessageHandler;
+
+/**
+ * Settings of a {@link ShmClient}. The ring capacity is this client's inbox (the server writes responses and
+ * pushes into it), default {@link ShmConfiguration#CLIENT_RING_CAPACITY_DEFAULT} (64 KiB, property
+ * {@value ShmConfiguration#CLIENT_RING_CAPACITY_PROP_NAME}). See {@link ShmConfiguration} for sizing.
+ */
+public final class ClientContext extends ShmContext<ClientContext>
+{
+    private long connectTimeoutNs = Configuration.durationProperty(
+        ShmConfiguration.CONNECT_TIMEOUT_PROP_NAME, ShmConfiguration.CONNECT_TIMEOUT_DEFAULT_NS);
+    private long requestTimeoutNs = Configuration.durationProperty(
+        ShmConfiguration.REQUEST_TIMEOUT_PROP_NAME, ShmConfiguration.REQUEST_TIMEOUT_DEFAULT_NS);
+    private int maxInFlight = Configuration.intProperty(
+        ShmConfiguration.MAX_IN_FLIGHT_PROP_NAME, ShmConfiguration.MAX_IN_FLIGHT_DEFAULT);
+    private MessageHandler pushHandler;
+    private boolean receiverThread;
+
+    /**
+     * A context with every setting at its default (or its system property).
+     */
+    public ClientContext()
+    {
+        super(Configuration.sizeProperty(
+            ShmConfiguration.CLIENT_RING_CAPACITY_PROP_NAME, ShmConfiguration.CLIENT_RING_CAPACITY_DEFAULT));
+    }
+
+    @Override
+    void concludeSpecific()
+    {
+        Configuration.requireRange("connectTimeoutNs", connectTimeoutNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireRange("requestTimeoutNs", requestTimeoutNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireRange(ShmConfiguration.MAX_IN_FLIGHT_PROP_NAME, maxInFlight, 1, 1 << 20);
+        if (pushHandler == null)
+        {
+            pushHandler = (typeId, buffer, offset, length) -> { };
+        }
+    }
+
+    @Override
+    String ringCapacityName()
+    {
+        return ShmConfiguration.CLIENT_RING_CAPACITY_PROP_NAME;
+    }
+
+    /**
+     * How long {@link ShmClient#connect} waits for the service to appear and accept.
+     *
+     * @param connectTimeoutNs nanoseconds.
+     * @return this context.
+     */
+    public ClientContext connectTimeoutNs(final long connectTimeoutNs)
+    {
+        this.connectTimeoutNs = connectTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the connect timeout in nanoseconds.
+     */
+    public long connectTimeoutNs()
+    {
+        return connectTimeoutNs;
+    }
+
+    /**
+     * Timeout of requests made without an explicit timeout.
+     *
+     * @param requestTimeoutNs nanoseconds.
+     * @return this context.
+     */
+    public ClientContext requestTimeoutNs(final long requestTimeoutNs)
+    {
+        this.requestTimeoutNs = requestTimeoutNs;
+        return this;
+    }
+
+    /**
+     * @return the default request timeout in nanoseconds.
+     */
+    public long requestTimeoutNs()
+    {
+        return requestTimeoutNs;
+    }
+
+    /**
+     * Requests this client may have in flight at once, over all threads; more return {@code BACK_PRESSURED}.
+     *
+     * @param maxInFlight the limit (rounded up to a power of two).
+     * @return this context.
+     */
+    public ClientContext maxInFlight(final int maxInFlight)
+    {
+        this.maxInFlight = maxInFlight;
+        return this;
+    }
+
+    /**
+     * @return the limit of requests in flight.
+     */
+    public int maxInFlight()
+    {
+        return maxInFlight;
+    }
+
+    /**
+     * Receives server pushes, on whichever thread polls this client (its receiver thread when enabled).
+     *
+     * @param pushHandler the handler; default ignores pushes.
+     * @return this context.
+     */
+    public ClientContext pushHandler(final MessageHandler pushHandler)
+    {
+        this.pushHandler = pushHandler;
+        return this;
+    }
+
+    /**
+     * @return the push handler.
+     */
+    public MessageHandler pushHandler()
+    {
+        return pushHandler;
+    }
+
+    /**
+     * Whether the client runs its own receiver thread (an Agrona {@code AgentRunner}) that polls the inbox, so
+     * pushes and async responses arrive even when no thread is blocked in a request. Without it, threads blocked
+     * in {@link ShmClient#request} poll for everyone, or the application calls {@link ShmClient#poll()} or drives
+     * {@link ShmClient#agent()} with an {@code AgentInvoker}.
+     *
+     * @param receiverThread true to start one.
+     * @return this context.
+     */
+    public ClientContext receiverThread(final boolean receiverThread)
+    {
+        this.receiverThread = receiverThread;
+        return this;
+    }
+
+    /**
+     * @return whether a receiver thread is started.
+     */
+    public boolean receiverThread()
+    {
+        return receiverThread;
+    }
+}

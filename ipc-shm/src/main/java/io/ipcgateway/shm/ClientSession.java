@@ -1,0 +1,215 @@
+package io.ipcgateway.shm;
+
+import java.nio.file.Path;
+
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.MessageClaim;
+import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.shm.notify.Notifier;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+
+/**
+ * The server's view of one connected client: who it is, and how to answer it. Responses and pushes go into the
+ * client's own inbox ring (one-to-one), so send only from the server's duty-cycle thread (its handler callbacks)
+ * or from one thread at a time; hand work from other threads to the duty cycle through a queue.
+ */
+public final class ClientSession
+{
+    private final int sessionId;
+    private final long pid;
+    private final int uid;
+    private final ChannelFile file;
+    private final Notifier notifier;
+    private final FrameWriter writer;
+    private final Reassembler reassembler;
+    private boolean connected = true;
+
+    ClientSession(
+        final int sessionId,
+        final long pid,
+        final ChannelFile file,
+        final Notifier notifier,
+        final int maxMessageLength,
+        final long sendTimeoutNs,
+        final IpcCounters serverCounters)
+    {
+        this.sessionId = sessionId;
+        this.pid = pid;
+        this.uid = ProcessInfo.uidOf(file.path());
+        this.file = file;
+        this.notifier = notifier;
+        this.writer = new FrameWriter(new OneToOneRingBuffer(file.ring()), notifier, false,
+            Math.min(maxMessageLength, file.maxMessageLength()), sendTimeoutNs, serverCounters);
+        this.reassembler = new Reassembler(maxMessageLength);
+    }
+
+    /**
+     * Id of this session, unique within the server's life.
+     *
+     * @return the session id.
+     */
+    public int sessionId()
+    {
+        return sessionId;
+    }
+
+    /**
+     * Process id of the client.
+     *
+     * @return the pid.
+     */
+    public long pid()
+    {
+        return pid;
+    }
+
+    /**
+     * User id owning the client's inbox file (the client's uid).
+     *
+     * @return the uid, or -1 when unknown.
+     */
+    public int uid()
+    {
+        return uid;
+    }
+
+    /**
+     * The client's inbox file.
+     *
+     * @return its path.
+     */
+    public Path clientFile()
+    {
+        return file.path();
+    }
+
+    /**
+     * Whether the client is still connected.
+     *
+     * @return false after it disconnected or the server closed.
+     */
+    public boolean isConnected()
+    {
+        return connected;
+    }
+
+    /**
+     * Answers a request.
+     *
+     * @param correlationId the id given to {@link ServerHandler#onRequest}.
+     * @param typeId        application type id of the response (non-negative).
+     * @param src           buffer holding the response.
+     * @param offset        offset of the response.
+     * @param length        length of the response.
+     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code.
+     */
+    public long respond(
+        final long correlationId, final int typeId, final DirectBuffer src, final int offset, final int length)
+    {
+        if (!connected)
+        {
+            return OfferResult.NOT_CONNECTED;
+        }
+        return writer.send(FrameDescriptor.RESPONSE_KIND, sessionId, typeId, correlationId, src, offset, length);
+    }
+
+    /**
+     * Sends a message the client did not ask for; it reaches the client's push handler.
+     *
+     * @param typeId application type id (non-negative).
+     * @param src    buffer holding the message.
+     * @param offset offset of the message.
+     * @param length length of the message.
+     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code.
+     */
+    public long push(final int typeId, final DirectBuffer src, final int offset, final int length)
+    {
+        if (!connected)
+        {
+            return OfferResult.NOT_CONNECTED;
+        }
+        return writer.send(FrameDescriptor.PUSH_KIND, sessionId, typeId, 0, src, offset, length);
+    }
+
+    /**
+     * Claims room for a response written in place; then {@link MessageClaim#commit()} or
+     * {@link MessageClaim#abort()}. Limited to one ring record ({@link #maxClaimLength()}).
+     *
+     * @param correlationId the request's correlation id.
+     * @param typeId        application type id.
+     * @param length        length of the response.
+     * @param claim         claim to wrap.
+     * @return {@link OfferResult#OK} or a negative code ({@code TOO_LARGE} beyond one record).
+     */
+    public long tryClaimResponse(final long correlationId, final int typeId, final int length, final MessageClaim claim)
+    {
+        if (!connected)
+        {
+            return OfferResult.NOT_CONNECTED;
+        }
+        return writer.tryClaim(FrameDescriptor.RESPONSE_KIND, sessionId, typeId, correlationId, length, claim);
+    }
+
+    /**
+     * Claims room for a push written in place; then {@link MessageClaim#commit()} or {@link MessageClaim#abort()}.
+     *
+     * @param typeId application type id.
+     * @param length length of the message.
+     * @param claim  claim to wrap.
+     * @return {@link OfferResult#OK} or a negative code ({@code TOO_LARGE} beyond one record).
+     */
+    public long tryClaimPush(final int typeId, final int length, final MessageClaim claim)
+    {
+        if (!connected)
+        {
+            return OfferResult.NOT_CONNECTED;
+        }
+        return writer.tryClaim(FrameDescriptor.PUSH_KIND, sessionId, typeId, 0, length, claim);
+    }
+
+    /**
+     * Largest payload a zero-copy claim to this client can hold (one ring record minus the frame header).
+     *
+     * @return bytes.
+     */
+    public int maxClaimLength()
+    {
+        return writer.maxClaimLength(FrameDescriptor.RESPONSE_KIND);
+    }
+
+    Reassembler reassembler()
+    {
+        return reassembler;
+    }
+
+    boolean sendClosing()
+    {
+        return writer.sendControl(FrameDescriptor.CLOSING_KIND, ShmServer.EMPTY, 0, 0);
+    }
+
+    boolean sendControl(final int kind, final DirectBuffer src, final int offset, final int length)
+    {
+        return writer.sendControl(kind, src, offset, length);
+    }
+
+    void close()
+    {
+        if (!connected)
+        {
+            return;
+        }
+        connected = false;
+        if (notifier != null)
+        {
+            notifier.close();
+        }
+        file.close(true);
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ClientSession{sessionId=" + sessionId + ", pid=" + pid + ", uid=" + uid + ", file=" + file.path() + '}';
+    }
+}

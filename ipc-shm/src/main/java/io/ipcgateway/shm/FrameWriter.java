@@ -1,0 +1,311 @@
+package io.ipcgateway.shm;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.ipcgateway.core.ClaimCompleter;
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.MessageClaim;
+import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.shm.notify.Notifier;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import static io.ipcgateway.shm.FrameDescriptor.CORRELATION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_INNER_KIND_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_OFFSET_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_TOTAL_LENGTH_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.MESSAGE_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.REQUEST_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
+
+/**
+ * Writes data frames into one ring: claims a record, writes the frame header and the payload in place, commits,
+ * then signals the consumer's notifier (only when the consumer declared it may sleep). Messages larger than one
+ * record are fragmented, one message at a time per writer.
+ * <p>
+ * The hot path ({@link #send} of a message that fits one record) takes no lock, allocates nothing and makes no
+ * syscall unless the consumer sleeps. Thread-safe when the ring is a many-to-one ring ({@code concurrent} true).
+ */
+final class FrameWriter
+{
+    private final RingBuffer ring;
+    private final AtomicBuffer buffer;
+    private final Notifier notifier;
+    private final boolean concurrent;
+    private final int maxRecordLength;
+    private final int maxMessageLength;
+    private final long sendTimeoutNs;
+    private final AtomicCounter messagesSent;
+    private final AtomicCounter bytesSent;
+    private final AtomicCounter backPressure;
+    private final AtomicCounter fragmentsSent;
+    private final ReentrantLock fragmentLock = new ReentrantLock();
+    private final Completer shortHeaderCompleter = new Completer(MESSAGE_HEADER_LENGTH);
+    private final Completer longHeaderCompleter = new Completer(REQUEST_HEADER_LENGTH);
+
+    /**
+     * @param ring             the ring to write.
+     * @param notifier         producer side of the consumer's notifier, or null when the consumer never sleeps.
+     * @param concurrent       whether several threads write through this writer (atomic counter updates).
+     * @param maxMessageLength largest message accepted, after reassembly, by the consumer.
+     * @param sendTimeoutNs    how long a fragmented send retries a full ring.
+     * @param counters         counters of the sending endpoint.
+     */
+    FrameWriter(
+        final RingBuffer ring,
+        final Notifier notifier,
+        final boolean concurrent,
+        final int maxMessageLength,
+        final long sendTimeoutNs,
+        final IpcCounters counters)
+    {
+        this.ring = ring;
+        this.buffer = ring.buffer();
+        this.notifier = notifier;
+        this.concurrent = concurrent;
+        this.maxRecordLength = ring.maxMsgLength();
+        this.maxMessageLength = maxMessageLength;
+        this.sendTimeoutNs = sendTimeoutNs;
+        this.messagesSent = counters.counter(CounterKind.MESSAGES_SENT);
+        this.bytesSent = counters.counter(CounterKind.BYTES_SENT);
+        this.backPressure = counters.counter(CounterKind.BACK_PRESSURE_EVENTS);
+        this.fragmentsSent = counters.counter(CounterKind.FRAGMENTS_SENT);
+    }
+
+    static int headerLength(final int kind)
+    {
+        return kind == FrameDescriptor.REQUEST_KIND || kind == FrameDescriptor.RESPONSE_KIND ?
+            REQUEST_HEADER_LENGTH : MESSAGE_HEADER_LENGTH;
+    }
+
+    int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    /**
+     * Largest payload one zero-copy claim of this kind can hold.
+     *
+     * @param kind a data frame kind.
+     * @return the limit in bytes.
+     */
+    int maxClaimLength(final int kind)
+    {
+        return maxRecordLength - headerLength(kind);
+    }
+
+    /**
+     * Sends one data frame (MESSAGE, REQUEST, RESPONSE or PUSH), fragmenting when it does not fit one record.
+     *
+     * @return {@link OfferResult#OK} or a negative code; nothing is sent when the code is negative.
+     */
+    long send(
+        final int kind,
+        final int sessionId,
+        final int typeId,
+        final long correlationId,
+        final DirectBuffer src,
+        final int offset,
+        final int length)
+    {
+        if (typeId < 0 || length < 0)
+        {
+            return OfferResult.INVALID_ARGUMENT;
+        }
+        final int headerLength = headerLength(kind);
+        if (length > maxRecordLength - headerLength)
+        {
+            return sendFragmented(kind, sessionId, typeId, correlationId, src, offset, length);
+        }
+        final RingBuffer ring = this.ring;
+        final int index = ring.tryClaim(kind, headerLength + length);
+        if (index < 0)
+        {
+            count(backPressure, 1);
+            return OfferResult.BACK_PRESSURED;
+        }
+        final AtomicBuffer buffer = this.buffer;
+        buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
+        buffer.putInt(index + TYPE_ID_OFFSET, typeId);
+        if (headerLength == REQUEST_HEADER_LENGTH)
+        {
+            buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+        }
+        buffer.putBytes(index + headerLength, src, offset, length);
+        ring.commit(index);
+        signal();
+        count(messagesSent, 1);
+        count(bytesSent, length);
+        return OfferResult.OK;
+    }
+
+    /**
+     * Claims room for one data frame whose payload the caller writes in place.
+     *
+     * @return {@link OfferResult#OK} with {@code claim} wrapped, or a negative code.
+     */
+    long tryClaim(
+        final int kind,
+        final int sessionId,
+        final int typeId,
+        final long correlationId,
+        final int length,
+        final MessageClaim claim)
+    {
+        if (typeId < 0 || length < 0)
+        {
+            return OfferResult.INVALID_ARGUMENT;
+        }
+        final int headerLength = headerLength(kind);
+        if (length > maxRecordLength - headerLength)
+        {
+            return OfferResult.TOO_LARGE;
+        }
+        final int index = ring.tryClaim(kind, headerLength + length);
+        if (index < 0)
+        {
+            count(backPressure, 1);
+            return OfferResult.BACK_PRESSURED;
+        }
+        buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
+        buffer.putInt(index + TYPE_ID_OFFSET, typeId);
+        if (headerLength == REQUEST_HEADER_LENGTH)
+        {
+            buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+        }
+        count(bytesSent, length);
+        claim.wrap(headerLength == REQUEST_HEADER_LENGTH ? longHeaderCompleter : shortHeaderCompleter,
+            buffer, index + headerLength, length);
+        return OfferResult.OK;
+    }
+
+    /**
+     * Writes a control frame as it is (not on the hot path).
+     *
+     * @return true when written, false when the ring is full.
+     */
+    boolean sendControl(final int kind, final DirectBuffer src, final int offset, final int length)
+    {
+        final boolean written = ring.write(kind, src, offset, length);
+        if (written)
+        {
+            signal();
+        }
+        return written;
+    }
+
+    private long sendFragmented(
+        final int kind,
+        final int sessionId,
+        final int typeId,
+        final long correlationId,
+        final DirectBuffer src,
+        final int offset,
+        final int length)
+    {
+        if (length > maxMessageLength)
+        {
+            return OfferResult.TOO_LARGE;
+        }
+        // Fragments of one message must not interleave with another message's fragments from the same sender:
+        // the receiver keeps one reassembly per sender. Only large messages take this lock.
+        fragmentLock.lock();
+        try
+        {
+            final int chunk = maxRecordLength - FRAGMENT_HEADER_LENGTH;
+            final long deadlineNs = System.nanoTime() + sendTimeoutNs;
+            int sent = 0;
+            int fragments = 0;
+            while (sent < length)
+            {
+                final int fragmentLength = Math.min(chunk, length - sent);
+                final int index = ring.tryClaim(FRAGMENT_KIND, FRAGMENT_HEADER_LENGTH + fragmentLength);
+                if (index < 0)
+                {
+                    if (sent == 0 || System.nanoTime() - deadlineNs >= 0)
+                    {
+                        // Nothing sent, or the consumer stalled mid-message: the receiver drops the partial message
+                        // when the next message starts.
+                        count(backPressure, 1);
+                        return OfferResult.BACK_PRESSURED;
+                    }
+                    signal();
+                    Thread.yield();
+                    continue;
+                }
+                buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
+                buffer.putInt(index + TYPE_ID_OFFSET, typeId);
+                buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+                buffer.putInt(index + FRAGMENT_INNER_KIND_OFFSET, kind);
+                buffer.putInt(index + FRAGMENT_TOTAL_LENGTH_OFFSET, length);
+                buffer.putInt(index + FRAGMENT_OFFSET_OFFSET, sent);
+                buffer.putInt(index + FRAGMENT_OFFSET_OFFSET + 4, 0);
+                buffer.putBytes(index + FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
+                ring.commit(index);
+                signal();
+                sent += fragmentLength;
+                fragments++;
+            }
+            count(fragmentsSent, fragments);
+            count(messagesSent, 1);
+            count(bytesSent, length);
+            return OfferResult.OK;
+        }
+        finally
+        {
+            fragmentLock.unlock();
+        }
+    }
+
+    private void signal()
+    {
+        final Notifier notifier = this.notifier;
+        if (notifier != null)
+        {
+            notifier.signal();
+        }
+    }
+
+    private void count(final AtomicCounter counter, final long delta)
+    {
+        if (concurrent)
+        {
+            counter.getAndAdd(delta);
+        }
+        else
+        {
+            counter.getAndAddRelease(delta);
+        }
+    }
+
+    /** Commits or aborts a zero-copy claim whose frame header has the given length. */
+    private final class Completer implements ClaimCompleter
+    {
+        private final int headerLength;
+
+        Completer(final int headerLength)
+        {
+            this.headerLength = headerLength;
+        }
+
+        @Override
+        public void commit(final int index)
+        {
+            ring.commit(index - headerLength);
+            signal();
+            count(messagesSent, 1);
+        }
+
+        @Override
+        public void abort(final int index)
+        {
+            ring.abort(index - headerLength);
+        }
+    }
+}

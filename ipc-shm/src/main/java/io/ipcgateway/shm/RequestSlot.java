@@ -1,0 +1,83 @@
+package io.ipcgateway.shm;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import io.ipcgateway.core.MessageHandler;
+
+/**
+ * One request in flight: the correlation id the response must carry and where to deliver it. Owned by the
+ * requesting thread from {@link #CLAIMING} to {@link #FREE}; the polling thread moves it from {@link #PENDING} through
+ * {@link #DELIVERING} to {@link #DONE}. Correlation ids carry a generation so a late response to a timed-out
+ * request never reaches the next request using the slot.
+ */
+final class RequestSlot
+{
+    static final int FREE = 0;
+    static final int CLAIMING = 1;
+    static final int PENDING = 2;
+    static final int DELIVERING = 3;
+    static final int DONE = 4;
+
+    static final AtomicIntegerFieldUpdater<RequestSlot> STATE =
+        AtomicIntegerFieldUpdater.newUpdater(RequestSlot.class, "state");
+
+    final int index;
+    volatile int state;
+    volatile boolean parked;
+    long correlationId;
+    int generation;
+    MessageHandler handler;
+    CompletableFuture<ShmResponse> future;
+    long deadlineNs;
+    Thread waiter;
+    long result;
+
+    // Padding: slots of different threads sit next to each other; keep their hot fields on separate cache lines.
+    long p01;
+    long p02;
+    long p03;
+    long p04;
+    long p05;
+    long p06;
+    long p07;
+    long p08;
+
+    RequestSlot(final int index)
+    {
+        this.index = index;
+    }
+
+    boolean tryClaim()
+    {
+        return state == FREE && STATE.compareAndSet(this, FREE, CLAIMING);
+    }
+
+    /**
+     * Fills the slot then publishes it as PENDING (the volatile write orders the fields before it).
+     */
+    void prepare(final MessageHandler handler, final CompletableFuture<ShmResponse> future, final long deadlineNs)
+    {
+        generation++;
+        this.correlationId = ((long)generation << 32) | index;
+        this.handler = handler;
+        this.future = future;
+        this.deadlineNs = deadlineNs;
+        this.waiter = future == null ? Thread.currentThread() : null;
+        this.result = 0;
+        state = PENDING;
+    }
+
+    void release()
+    {
+        handler = null;
+        future = null;
+        waiter = null;
+        state = FREE;
+    }
+
+    static int indexOf(final long correlationId)
+    {
+        return (int)correlationId;
+    }
+}

@@ -1,0 +1,406 @@
+package io.ipcgateway.shm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.shm.notify.Notifier;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_MAX_MESSAGE_LENGTH_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_PROTOCOL_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_SERVER_PID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_SESSION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECT_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECT_NAME_LENGTH_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECT_NAME_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECT_PID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECT_PROTOCOL_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CORRELATION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.DISCONNECT_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.MESSAGE_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.MESSAGE_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.PROTOCOL_VERSION;
+import static io.ipcgateway.shm.FrameDescriptor.REJECTED_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.REJECTED_REASON_LENGTH_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.REJECTED_REASON_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.REQUEST_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.REQUEST_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
+
+/**
+ * The server's duty cycle: reads the inbox ring, validates each frame, runs the handshake, dispatches messages and
+ * requests to the {@link ServerHandler}, and writes the heartbeat. Single-threaded: everything here runs on the
+ * thread that drives the agent.
+ */
+final class ServerAgent implements Agent, MessageHandler
+{
+    private static final int FRAGMENT_KINDS = Reassembler.kinds(MESSAGE_KIND, REQUEST_KIND);
+
+    private final ServerContext context;
+    private final ServerHandler handler;
+    private final ErrorHandler errorHandler;
+    private final Path serviceDirectory;
+    private final ChannelFile file;
+    private final ManyToOneRingBuffer inbox;
+    private final Notifier notifier;
+    private final IpcCounters counters;
+    private final AtomicCounter messagesReceived;
+    private final AtomicCounter bytesReceived;
+    private final AtomicCounter fragmentsReceived;
+    private final AtomicCounter occupancy;
+    private final AtomicCounter errors;
+    private final Int2ObjectHashMap<ClientSession> sessions = new Int2ObjectHashMap<>();
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
+    private final int pollLimit;
+    private final long heartbeatIntervalNs;
+    private volatile int sessionCount;
+    private int nextSessionId = 1;
+    private long nextHeartbeatNs;
+    private boolean closed;
+
+    ServerAgent(final ServerContext context, final ServerHandler handler)
+    {
+        this.context = context;
+        this.handler = handler;
+        this.errorHandler = context.errorHandler();
+        this.serviceDirectory = context.serviceDirectory();
+        this.pollLimit = context.pollLimit();
+        this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+
+        ServiceDirectory.ensureDirectory(serviceDirectory);
+        final Path serverFile = ServiceDirectory.serverFile(serviceDirectory);
+        ServiceDirectory.removeStaleServerFile(serverFile);
+        ServiceDirectory.removeStaleClientFiles(serviceDirectory);
+        this.file = ChannelFile.create(serverFile, ChannelDescriptor.TYPE_SERVER, context.ringCapacity(),
+            ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode());
+        try
+        {
+            this.inbox = ShmServer.inbox(file);
+            this.counters = file.createCounters("service=" + context.serviceName());
+            this.notifier = context.idleMode() == IdleMode.BLOCK ?
+                ShmServer.openNotifier(file, true, context.notifierKind()) : null;
+        }
+        catch (final RuntimeException ex)
+        {
+            file.close();
+            throw ex;
+        }
+        this.messagesReceived = counters.counter(CounterKind.MESSAGES_RECEIVED);
+        this.bytesReceived = counters.counter(CounterKind.BYTES_RECEIVED);
+        this.fragmentsReceived = counters.counter(CounterKind.FRAGMENTS_RECEIVED);
+        this.occupancy = counters.counter(CounterKind.RING_OCCUPANCY_BYTES);
+        this.errors = counters.counter(CounterKind.ERRORS);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "ipc-server-" + context.serviceName();
+    }
+
+    @Override
+    public int doWork()
+    {
+        final int work = inbox.read(this, pollLimit);
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextHeartbeatNs >= 0)
+        {
+            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            file.heartbeat(nowNs);
+            occupancy.setRelease(inbox.size());
+        }
+        return work;
+    }
+
+    boolean hasWork()
+    {
+        return inbox.producerPosition() != inbox.consumerPosition();
+    }
+
+    @Override
+    public void onMessage(final int kind, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        try
+        {
+            switch (kind)
+            {
+                case MESSAGE_KIND:
+                    onData(buffer, index, length);
+                    break;
+                case REQUEST_KIND:
+                    onRequest(buffer, index, length);
+                    break;
+                case FRAGMENT_KIND:
+                    onFragment(buffer, index, length);
+                    break;
+                case CONNECT_KIND:
+                    onConnect(buffer, index, length);
+                    break;
+                case DISCONNECT_KIND:
+                    onDisconnect(buffer, index, length);
+                    break;
+                default:
+                    invalid("unknown frame kind=" + kind + " length=" + length);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+        }
+    }
+
+    private void onData(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (length < MESSAGE_HEADER_LENGTH)
+        {
+            invalid("message frame too short: length=" + length);
+            return;
+        }
+        final ClientSession session = sessions.get(buffer.getInt(index + SESSION_ID_OFFSET));
+        if (session == null)
+        {
+            invalid("message from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            return;
+        }
+        final int payloadLength = length - MESSAGE_HEADER_LENGTH;
+        messagesReceived.incrementRelease();
+        bytesReceived.getAndAddRelease(payloadLength);
+        handler.onMessage(session, buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + MESSAGE_HEADER_LENGTH,
+            payloadLength);
+    }
+
+    private void onRequest(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (length < REQUEST_HEADER_LENGTH)
+        {
+            invalid("request frame too short: length=" + length);
+            return;
+        }
+        final ClientSession session = sessions.get(buffer.getInt(index + SESSION_ID_OFFSET));
+        if (session == null)
+        {
+            invalid("request from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            return;
+        }
+        final int payloadLength = length - REQUEST_HEADER_LENGTH;
+        messagesReceived.incrementRelease();
+        bytesReceived.getAndAddRelease(payloadLength);
+        handler.onRequest(session, buffer.getLong(index + CORRELATION_ID_OFFSET),
+            buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + REQUEST_HEADER_LENGTH, payloadLength);
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (length < MESSAGE_HEADER_LENGTH)
+        {
+            invalid("fragment frame too short: length=" + length);
+            return;
+        }
+        final ClientSession session = sessions.get(buffer.getInt(index + SESSION_ID_OFFSET));
+        if (session == null)
+        {
+            invalid("fragment from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            return;
+        }
+        final Reassembler reassembler = session.reassembler();
+        final int result = reassembler.onFragment(buffer, index, length, FRAGMENT_KINDS);
+        if (result == Reassembler.INVALID)
+        {
+            invalid("invalid fragment from sessionId=" + session.sessionId() + " length=" + length);
+            return;
+        }
+        fragmentsReceived.incrementRelease();
+        if (result == Reassembler.COMPLETE)
+        {
+            messagesReceived.incrementRelease();
+            bytesReceived.getAndAddRelease(reassembler.length());
+            if (reassembler.innerKind() == REQUEST_KIND)
+            {
+                handler.onRequest(session, reassembler.correlationId(), reassembler.typeId(), reassembler.buffer(), 0,
+                    reassembler.length());
+            }
+            else
+            {
+                handler.onMessage(session, reassembler.typeId(), reassembler.buffer(), 0, reassembler.length());
+            }
+        }
+    }
+
+    private void onConnect(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (length < CONNECT_NAME_OFFSET)
+        {
+            invalid("connect frame too short: length=" + length);
+            return;
+        }
+        final String name = FrameDescriptor.readAscii(buffer, index + CONNECT_NAME_OFFSET,
+            buffer.getInt(index + CONNECT_NAME_LENGTH_OFFSET), index + length,
+            FrameDescriptor.MAX_CLIENT_FILE_NAME_LENGTH);
+        if (name == null || !FrameDescriptor.isValidClientFileName(name))
+        {
+            invalid("connect with invalid client file name: " + (name == null ? "length out of range" : name));
+            return;
+        }
+        final long pid = buffer.getLong(index + CONNECT_PID_OFFSET);
+        final ChannelFile clientFile;
+        try
+        {
+            clientFile = ChannelFile.open(serviceDirectory.resolve(name), ChannelDescriptor.TYPE_CLIENT);
+        }
+        catch (final ChannelFileException ex)
+        {
+            invalid("connect refused, cannot open client file: " + ex.getMessage());
+            return;
+        }
+        if (clientFile.ownerPid() != pid)
+        {
+            clientFile.close();
+            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + clientFile.ownerPid());
+            return;
+        }
+        Notifier clientNotifier = null;
+        try
+        {
+            if (clientFile.consumerIdleMode() == IdleMode.BLOCK)
+            {
+                clientNotifier = ShmServer.openNotifier(clientFile, false, context.notifierKind());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            clientFile.close();
+            invalid("connect refused, cannot open the client's notifier: " + ex.getMessage());
+            return;
+        }
+        final ClientSession session = new ClientSession(nextSessionId++, pid, clientFile, clientNotifier,
+            context.maxMessageLength(), context.sendTimeoutNs(), counters);
+        final int protocol = buffer.getInt(index + CONNECT_PROTOCOL_OFFSET);
+        if (protocol != PROTOCOL_VERSION)
+        {
+            final String reason = "protocol mismatch: client=" + protocol + " server=" + PROTOCOL_VERSION
+                + ": run the same IPC Gateway version on both sides";
+            final int reasonLength = controlBuffer.putStringWithoutLengthAscii(REJECTED_REASON_OFFSET, reason);
+            controlBuffer.putInt(REJECTED_REASON_LENGTH_OFFSET, reasonLength);
+            session.sendControl(REJECTED_KIND, controlBuffer, 0, REJECTED_REASON_OFFSET + reasonLength);
+            session.close();
+            invalid(reason);
+            return;
+        }
+        controlBuffer.putInt(CONNECTED_SESSION_ID_OFFSET, session.sessionId());
+        controlBuffer.putInt(CONNECTED_PROTOCOL_OFFSET, PROTOCOL_VERSION);
+        controlBuffer.putLong(CONNECTED_SERVER_PID_OFFSET, ProcessInfo.pid());
+        controlBuffer.putInt(CONNECTED_MAX_MESSAGE_LENGTH_OFFSET, context.maxMessageLength());
+        controlBuffer.putInt(CONNECTED_MAX_MESSAGE_LENGTH_OFFSET + 4, 0);
+        // Registered before the client learns it is connected, so its first message finds the session.
+        sessions.put(session.sessionId(), session);
+        sessionCount = sessions.size();
+        if (!session.sendControl(CONNECTED_KIND, controlBuffer, 0, CONNECTED_LENGTH))
+        {
+            sessions.remove(session.sessionId());
+            sessionCount = sessions.size();
+            session.close();
+            invalid("connect refused: the client's ring is full before the handshake, file=" + name);
+            return;
+        }
+        handler.onConnect(session);
+    }
+
+    private void onDisconnect(final DirectBuffer buffer, final int index, final int length)
+    {
+        if (length < SESSION_ID_OFFSET + Integer.BYTES)
+        {
+            invalid("disconnect frame too short: length=" + length);
+            return;
+        }
+        final ClientSession session = sessions.remove(buffer.getInt(index + SESSION_ID_OFFSET));
+        if (session == null)
+        {
+            invalid("disconnect from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            return;
+        }
+        sessionCount = sessions.size();
+        try
+        {
+            handler.onDisconnect(session);
+        }
+        finally
+        {
+            session.close();
+        }
+    }
+
+    private void invalid(final String message)
+    {
+        errors.incrementRelease();
+        errorHandler.onError(new ChannelFileException(file.path(), message));
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        final List<ClientSession> open = new ArrayList<>(sessions.values());
+        sessions.clear();
+        sessionCount = 0;
+        for (final ClientSession session : open)
+        {
+            try
+            {
+                session.sendClosing();
+                handler.onDisconnect(session);
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
+            }
+            finally
+            {
+                session.close();
+            }
+        }
+        if (notifier != null)
+        {
+            notifier.close();
+        }
+        // Not unmapped here: other threads may still read the counters; the mapping goes with the last reference.
+        file.close(false);
+        ServiceDirectory.deleteIfEmpty(serviceDirectory);
+    }
+
+    int sessionCount()
+    {
+        return sessionCount;
+    }
+
+    IpcCounters counters()
+    {
+        return counters;
+    }
+
+    Notifier notifier()
+    {
+        return notifier;
+    }
+}

@@ -1,0 +1,68 @@
+package io.ipcgateway.shm;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * Test handler: echoes requests, counts one-way messages and checks their sequence per session.
+ */
+final class EchoHandler implements ServerHandler
+{
+    final AtomicLong messages = new AtomicLong();
+    final AtomicLong bytes = new AtomicLong();
+    final AtomicLong outOfOrder = new AtomicLong();
+    final AtomicLong connects = new AtomicLong();
+    final AtomicLong disconnects = new AtomicLong();
+    volatile ClientSession lastSession;
+    private final long[] lastSequence = new long[1 << 16];
+
+    @Override
+    public void onConnect(final ClientSession session)
+    {
+        connects.incrementAndGet();
+        lastSession = session;
+    }
+
+    @Override
+    public void onDisconnect(final ClientSession session)
+    {
+        disconnects.incrementAndGet();
+    }
+
+    @Override
+    public void onMessage(
+        final ClientSession session, final int typeId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length >= Long.BYTES)
+        {
+            // Messages carry a per-session sequence starting at 1 in their first 8 bytes.
+            final int slot = session.sessionId() & 0xFFFF;
+            final long sequence = buffer.getLong(offset);
+            if (sequence != lastSequence[slot] + 1)
+            {
+                outOfOrder.incrementAndGet();
+            }
+            lastSequence[slot] = sequence;
+        }
+        bytes.addAndGet(length);
+        messages.incrementAndGet();
+    }
+
+    @Override
+    public void onRequest(
+        final ClientSession session,
+        final long correlationId,
+        final int typeId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        long result;
+        do
+        {
+            result = session.respond(correlationId, typeId, buffer, offset, length);
+        }
+        while (result == io.ipcgateway.core.OfferResult.BACK_PRESSURED);
+    }
+}
