@@ -98,7 +98,7 @@ public final class Notifiers
         }
         else
         {
-            sleeper = new SocketSleeper(socketPath);
+            sleeper = new SocketSleeper(socketPath, channelFile);
         }
         return new EventCountNotifier(buffer, areaOffset, kind, sleeper, futexWaker, new SocketWaker(socketPath));
     }

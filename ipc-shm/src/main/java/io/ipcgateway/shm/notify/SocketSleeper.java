@@ -12,7 +12,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -20,6 +24,9 @@ import java.util.function.Consumer;
  * The consumer half of the {@link NotifierKind#UNIX_SOCKET} fallback: listens on a Unix-domain socket at
  * {@code <channel file>.wake}, accepts one connection per producer process, and sleeps in a {@link Selector}
  * with a timeout until a producer writes a byte. It created the socket file, so it deletes it on close.
+ * <p>
+ * The socket file gets the channel file's permissions (owner-only by default, group when the channel is shared
+ * with a group), so exactly the processes that may open the channel may connect to wake its consumer.
  */
 final class SocketSleeper implements Sleeper
 {
@@ -27,6 +34,8 @@ final class SocketSleeper implements Sleeper
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final int BACKLOG = 1024;
+    private static final Set<PosixFilePermission> OWNER_ONLY =
+        EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
     private final Path socketPath;
     private final ServerSocketChannel server;
@@ -34,7 +43,7 @@ final class SocketSleeper implements Sleeper
     private final ByteBuffer drain = ByteBuffer.allocateDirect(64);
     private final Consumer<SelectionKey> onReady = this::onReady;
 
-    SocketSleeper(final Path socketPath)
+    SocketSleeper(final Path socketPath, final Path channelFile)
     {
         this.socketPath = socketPath;
         checkPathLength(socketPath);
@@ -46,6 +55,7 @@ final class SocketSleeper implements Sleeper
             Files.deleteIfExists(socketPath);
             channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(socketPath), BACKLOG);
+            restrictPermissions(socketPath, channelFile);
             channel.configureBlocking(false);
             sel = Selector.open();
             channel.register(sel, SelectionKey.OP_ACCEPT);
@@ -59,6 +69,17 @@ final class SocketSleeper implements Sleeper
         }
         server = channel;
         selector = sel;
+    }
+
+    private static void restrictPermissions(final Path socketPath, final Path channelFile) throws IOException
+    {
+        if (!socketPath.getFileSystem().supportedFileAttributeViews().contains("posix"))
+        {
+            return;
+        }
+        final Set<PosixFilePermission> permissions = Files.exists(channelFile, LinkOption.NOFOLLOW_LINKS) ?
+            Files.getPosixFilePermissions(channelFile, LinkOption.NOFOLLOW_LINKS) : OWNER_ONLY;
+        Files.setPosixFilePermissions(socketPath, permissions);
     }
 
     static void checkPathLength(final Path socketPath)

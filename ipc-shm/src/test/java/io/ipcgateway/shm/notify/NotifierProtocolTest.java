@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -189,7 +191,7 @@ class NotifierProtocolTest
     }
 
     @Test
-    void shouldUseForcedSocketKindAndDeleteItsSocketFileOnConsumerClose()
+    void shouldUseForcedSocketKindAndDeleteItsSocketFileOnConsumerClose() throws IOException
     {
         openBoth(NotifierKind.UNIX_SOCKET);
         final Path socket = Notifiers.wakeSocketPath(dir.resolve("ch"));
@@ -197,6 +199,8 @@ class NotifierProtocolTest
         assertThat(consumer.kind()).isEqualTo(NotifierKind.UNIX_SOCKET);
         assertThat(producer.kind()).isEqualTo(NotifierKind.UNIX_SOCKET);
         assertThat(Files.exists(socket)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+            .as("no channel file here, so owner only").isEqualTo("rw-------");
 
         producer.close();
         producer = null;
@@ -204,6 +208,18 @@ class NotifierProtocolTest
         consumer.close();
         consumer = null;
         assertThat(Files.exists(socket)).isFalse();
+    }
+
+    @Test
+    void shouldGiveSocketFileTheChannelFilePermissions() throws IOException
+    {
+        final Path channel = Files.createFile(dir.resolve("ch"));
+        Files.setPosixFilePermissions(channel, PosixFilePermissions.fromString("rw-rw----"));
+
+        consumer = Notifiers.open(header, AREA_OFFSET, channel, true, NotifierKind.UNIX_SOCKET);
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Notifiers.wakeSocketPath(channel))))
+            .isEqualTo("rw-rw----");
     }
 
     @Test
