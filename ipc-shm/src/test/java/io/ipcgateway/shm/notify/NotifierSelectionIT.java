@@ -123,6 +123,33 @@ class NotifierSelectionIT
     }
 
     @Test
+    @Timeout(30)
+    void shouldWakeSocketConsumerFromProducerThatResolvedFutex() throws InterruptedException
+    {
+        assumeTrue(expectedAutoKind() == NotifierKind.FUTEX, "futex is not available on this JVM");
+        final UnsafeBuffer header = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+        final Path channel = dir.resolve("ch");
+        try (Notifier consumer = Notifiers.open(header, 0, channel, true, NotifierKind.UNIX_SOCKET);
+            Notifier producer = Notifiers.open(header, 0, channel, false, NotifierKind.AUTO))
+        {
+            assertThat(producer.kind()).isEqualTo(NotifierKind.FUTEX);
+            final AtomicBoolean signalled = new AtomicBoolean();
+            final Thread sleeper = new Thread(
+                () -> signalled.set(consumer.await(() -> false, TimeUnit.SECONDS.toNanos(20))));
+            sleeper.start();
+            while (consumer.sleeps() == 0)
+            {
+                Thread.onSpinWait();
+            }
+            producer.signal();
+            sleeper.join();
+
+            assertThat(signalled.get()).as("the producer follows the kind the consumer announced").isTrue();
+            assertThat(consumer.timeouts()).isZero();
+        }
+    }
+
+    @Test
     @Timeout(60)
     void shouldFallBackToSocketWhenNativeAccessIsDenied() throws Exception
     {
