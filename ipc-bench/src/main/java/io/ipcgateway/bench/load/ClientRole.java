@@ -39,7 +39,8 @@ public final class ClientRole
         final PrintStream out) throws Exception
     {
         final Control control = Control.start(System.in);
-        final TransportConfig config = new TransportConfig(dir, spec.idle(), spec.size(), spec.clients());
+        final TransportConfig config = new TransportConfig(dir, spec.idle(), spec.size(), spec.clients(),
+            spec.mode() != Mode.ONEWAY);
         try (Transport transport = Transports.create(spec.transport(), config))
         {
             runClients(spec, transport, control, first, count, out);

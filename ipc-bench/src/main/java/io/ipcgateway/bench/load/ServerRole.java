@@ -48,7 +48,8 @@ public final class ServerRole implements FrameHandler
     public static void run(final RunSpec spec, final Path dir, final PrintStream out) throws Exception
     {
         final Control control = Control.start(System.in);
-        final TransportConfig config = new TransportConfig(dir, spec.idle(), spec.size(), spec.clients());
+        final TransportConfig config = new TransportConfig(dir, spec.idle(), spec.size(), spec.clients(),
+            spec.mode() != Mode.ONEWAY);
         try (Transport transport = Transports.create(spec.transport(), config);
             ServerChannel channel = transport.openServer())
         {

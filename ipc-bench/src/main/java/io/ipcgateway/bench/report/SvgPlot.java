@@ -5,6 +5,7 @@ import java.util.Locale;
 
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.bench.load.RunResult;
+import io.ipcgateway.bench.transport.Transports;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -105,12 +106,12 @@ public final class SvgPlot
             final double y = plotTop + plotHeight - plotHeight * (decade - minDecade) / (maxDecade - minDecade);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" " +
                 "stroke=\"#ddd\"/>%n", plotLeft, y, plotLeft + plotWidth, y));
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s us</text>%n",
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
                 plotLeft - 5, y + 4, decadeLabel(decade)));
         }
         for (int i = 0; i < lines.size(); i++)
         {
-            final String colour = COLOURS[i % COLOURS.length];
+            final String colour = colour(lines.get(i).transport());
             final StringBuilder points = new StringBuilder();
             for (int p = 0; p < values[i].length; p++)
             {
@@ -160,8 +161,20 @@ public final class SvgPlot
 
     private static String decadeLabel(final int decade)
     {
-        final double value = Math.pow(10, decade);
-        return decade >= 0 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%s", value);
+        if (decade < 0)
+        {
+            return Math.pow(10, decade) + " us";
+        }
+        final String[] units = {"us", "ms", "s"};
+        final int unit = Math.min(decade / 3, units.length - 1);
+        return String.format(Locale.ROOT, "%.0f %s", Math.pow(10, decade - 3 * unit), units[unit]);
+    }
+
+    /** The same transport has the same colour in every panel, also when it is missing from one. */
+    private static String colour(final String transport)
+    {
+        final int index = Transports.NAMES.indexOf(transport);
+        return COLOURS[(index < 0 ? COLOURS.length - 1 : index) % COLOURS.length];
     }
 
     private static String escape(final String text)

@@ -26,6 +26,7 @@ public final class Transports
     {
         return switch (name)
         {
+            case "ipc" -> new IpcTransport(config);
             case "agrona" -> new AgronaTransport(config);
             case "aeron" -> new AeronTransport(config);
             case "uds" -> new UdsTransport(config);

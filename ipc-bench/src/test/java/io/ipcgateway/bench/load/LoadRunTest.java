@@ -77,6 +77,22 @@ class LoadRunTest
         assertThat(runDirs()).isEqualTo(before);
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldRunRequestResponseOverOurTransportAndMeasureItsIdleCpu() throws Exception
+    {
+        final Set<Path> before = runDirs();
+
+        final RunResult result = LoadRun.execute(spec("ipc", "rr", 2, "block"), progress::add);
+
+        assertThat(result.transport()).isEqualTo("ipc");
+        assertThat(result.perClient()).hasSize(2).allSatisfy(count -> assertThat(count).isPositive());
+        assertThat(result.samples()).isEqualTo(result.perClient().stream().mapToLong(Long::longValue).sum());
+        assertThat(result.idleCpuPct()).isBetween(0.0, 200.0);
+        assertThat(result.shmBytes()).isPositive();
+        assertThat(runDirs()).isEqualTo(before);
+    }
+
     private static RunSpec spec(final String transport, final String mode, final int clients, final String idle)
     {
         return RunSpec.parse(List.of("--transport", transport, "--mode", mode, "--clients", Integer.toString(clients),
