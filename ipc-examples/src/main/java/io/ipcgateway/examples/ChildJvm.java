@@ -180,7 +180,9 @@ public final class ChildJvm implements AutoCloseable
         boolean interrupted = false;
         if (process.isAlive())
         {
-            process.destroy();
+            // Through the handle: Process.destroy() would also close our end of the pipe and lose the lines the
+            // child prints while it shuts down.
+            process.toHandle().destroy();
             try
             {
                 polite = process.waitFor(graceNanos, TimeUnit.NANOSECONDS);

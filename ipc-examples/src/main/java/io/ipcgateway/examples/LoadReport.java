@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param elapsedNanos the time from the first send to the last completion.
  * @param latency      the latency percentiles.
  * @param fairness     how evenly the clients were served.
+ * @param failure      why the run stopped early or could not confirm its messages, or {@code null}.
  */
 public record LoadReport(
     String service,
@@ -30,7 +31,8 @@ public record LoadReport(
     long confirmed,
     long elapsedNanos,
     LatencySummary latency,
-    Fairness fairness)
+    Fairness fairness,
+    String failure)
 {
     /**
      * How many messages were sent but not confirmed.
@@ -43,13 +45,13 @@ public record LoadReport(
     }
 
     /**
-     * Whether every message sent was confirmed, and nothing more.
+     * Whether every message sent was confirmed, nothing more, and nothing failed.
      *
      * @return {@code true} on a clean run.
      */
     public boolean complete()
     {
-        return missing() == 0;
+        return missing() == 0 && failure == null;
     }
 
     /**
@@ -99,6 +101,10 @@ public record LoadReport(
                 "  fairness    %.2f (slowest client %d completions, median client %d)%n",
                 fairness.ratio(), fairness.slowest(), fairness.median()));
         }
+        if (failure != null)
+        {
+            text.append("  failure     ").append(failure).append(System.lineSeparator());
+        }
         return text.toString();
     }
 
@@ -109,7 +115,7 @@ public record LoadReport(
      */
     public String toJson()
     {
-        return new JsonObjectWriter()
+        final JsonObjectWriter json = new JsonObjectWriter()
             .field("service", service)
             .field("mode", mode.cliName())
             .field("idle", idle.name().toLowerCase(Locale.ROOT))
@@ -131,7 +137,11 @@ public record LoadReport(
             .field("latencyMaxMicros", LatencySummary.micros(latency.maxNanos()))
             .field("fairness", fairness.ratio())
             .field("slowestClientCompletions", fairness.slowest())
-            .field("medianClientCompletions", fairness.median())
-            + "\n";
+            .field("medianClientCompletions", fairness.median());
+        if (failure != null)
+        {
+            json.field("failure", failure);
+        }
+        return json + "\n";
     }
 }

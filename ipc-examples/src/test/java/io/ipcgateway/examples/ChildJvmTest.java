@@ -44,7 +44,9 @@ class ChildJvmTest
 
             assertThat(child.isAlive()).isFalse();
             assertThat(marker).hasContent("hook ran");
-            assertThat(output.toString(StandardCharsets.UTF_8)).contains("  kid | child READY to be stopped");
+            assertThat(output.toString(StandardCharsets.UTF_8))
+                .contains("  kid | child READY to be stopped")
+                .contains("  kid | shutdown hook ran");
         }
     }
 

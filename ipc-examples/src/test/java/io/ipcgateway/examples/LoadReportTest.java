@@ -116,9 +116,25 @@ class LoadReportTest
             .containsEntry("medianClientCompletions", 200L);
     }
 
+    @Test
+    void shouldReportAFailureAsIncompleteInTextAndJson()
+    {
+        final LoadReport ok = report(LoadMode.RR, 10, 10, 1);
+        final LoadReport failed = new LoadReport("echo", LoadMode.RR, IdleMode.SPIN, 1, 64, 10, 10, 1, LATENCY,
+            new Fairness(10, 10), "client 0 failed after 10 messages: TIMED_OUT");
+
+        assertThat(ok.complete()).isTrue();
+        assertThat(FlatJson.parse(ok.toJson())).doesNotContainKey("failure");
+        assertThat(failed.complete()).isFalse();
+        assertThat(failed.toText()).contains("failure     client 0 failed after 10 messages: TIMED_OUT");
+        assertThat(FlatJson.parse(failed.toJson()))
+            .containsEntry("complete", false)
+            .containsEntry("failure", "client 0 failed after 10 messages: TIMED_OUT");
+    }
+
     private static LoadReport report(final LoadMode mode, final long sent, final long confirmed, final int clients)
     {
         return new LoadReport("echo", mode, IdleMode.BLOCK, clients, 64, sent, confirmed,
-            TimeUnit.SECONDS.toNanos(2), LATENCY, new Fairness(100, 200));
+            TimeUnit.SECONDS.toNanos(2), LATENCY, new Fairness(100, 200), null);
     }
 }

@@ -52,6 +52,7 @@ public final class TestChildMain
         try
         {
             Files.writeString(marker, "hook ran");
+            System.out.println("shutdown hook ran");
         }
         catch (final IOException ex)
         {

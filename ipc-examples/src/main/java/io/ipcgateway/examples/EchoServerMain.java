@@ -1,0 +1,104 @@
+package io.ipcgateway.examples;
+
+import io.ipcgateway.shm.ServerContext;
+import io.ipcgateway.shm.ShmServer;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code bin/ipc server}: runs the {@linkplain EchoHandler echo service} until SIGINT or SIGTERM, then removes
+ * its files. See {@link ServerOptions#SUMMARY}.
+ */
+public final class EchoServerMain
+{
+    /** Printed, in a line of its own, once clients can connect; scripts and the demo wait for it. */
+    public static final String READY = "READY";
+
+    private EchoServerMain()
+    {
+    }
+
+    /**
+     * Runs the server until the JVM is asked to stop.
+     *
+     * @param args the command line; {@code --help} lists the options.
+     */
+    public static void main(final String[] args)
+    {
+        final int code = run(args, System.out, System.err, new CountDownLatch(1));
+        if (code != ExitCode.OK)
+        {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Runs the server until {@code stop} is released or the JVM shuts down (Ctrl-C, SIGTERM), whichever comes
+     * first; either way the server is closed and its files removed before this returns or the JVM exits.
+     *
+     * @param args the command line.
+     * @param out  where READY and the log lines go.
+     * @param err  where errors go.
+     * @param stop released to stop the server from within the JVM.
+     * @return the exit code.
+     */
+    public static int run(final String[] args, final PrintStream out, final PrintStream err, final CountDownLatch stop)
+    {
+        return CommandRunner.run(ServerOptions.COMMAND, ServerOptions.SUMMARY, ServerOptions.OPTIONS, args, out, err,
+            (commandLine) -> serve(ServerOptions.from(commandLine), out, stop));
+    }
+
+    private static int serve(final ServerOptions options, final PrintStream out, final CountDownLatch stop)
+        throws InterruptedException
+    {
+        final ServerContext context = new ServerContext()
+            .serviceName(options.service())
+            .idleMode(options.idle());
+        if (options.dir() != null)
+        {
+            context.baseDirectory(options.dir());
+        }
+        final EchoHandler handler = new EchoHandler(out);
+        final ShmServer server = ShmServer.launch(context, handler);
+        final Runnable closeOnce = new Runnable()
+        {
+            private boolean closed;
+
+            @Override
+            public synchronized void run()
+            {
+                if (!closed)
+                {
+                    closed = true;
+                    close(server, handler, out);
+                }
+            }
+        };
+        final Thread hook = new Thread(closeOnce, "ipc-server-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        out.printf(Locale.ROOT, "%s service=%s dir=%s idle=%s notifier=%s pid=%d%n", READY, options.service(),
+            server.serviceDirectory(), options.idle().name().toLowerCase(Locale.ROOT),
+            server.notifierKind() == null ? "none" : server.notifierKind().name().toLowerCase(Locale.ROOT),
+            ProcessHandle.current().pid());
+        out.println("Echoing requests and counting one-way messages; stop with Ctrl-C (SIGINT) or SIGTERM.");
+
+        stop.await();
+        Runtime.getRuntime().removeShutdownHook(hook);
+        closeOnce.run();
+        return ExitCode.OK;
+    }
+
+    private static void close(final ShmServer server, final EchoHandler handler, final PrintStream out)
+    {
+        server.close();
+        out.printf(Locale.ROOT, "stopped: sessions=%d oneWayMessages=%d requests=%d responsesDropped=%d;"
+            + " service folder %s %s%n", handler.sessionsServed(), handler.messages(), handler.requests(),
+            handler.responsesDropped(), server.serviceDirectory(),
+            Files.exists(server.serviceDirectory()) ? "still holds other processes' files" : "removed");
+        out.flush();
+    }
+}
