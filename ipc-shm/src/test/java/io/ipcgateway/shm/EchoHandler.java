@@ -5,13 +5,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.DirectBuffer;
 
 /**
- * Test handler: echoes requests, counts one-way messages and checks their sequence per session.
+ * Test handler: echoes requests (counted in {@code requests}), counts one-way messages and their bytes and checks
+ * their sequence per session.
  */
 final class EchoHandler implements ServerHandler
 {
     final AtomicLong messages = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     final AtomicLong outOfOrder = new AtomicLong();
+    final AtomicLong requests = new AtomicLong();
     final AtomicLong connects = new AtomicLong();
     final AtomicLong disconnects = new AtomicLong();
     volatile ClientSession lastSession;
@@ -58,6 +60,7 @@ final class EchoHandler implements ServerHandler
         final int offset,
         final int length)
     {
+        requests.incrementAndGet();
         long result;
         do
         {
