@@ -55,6 +55,18 @@ public final class HealthReport
     }
 
     /**
+     * An indicator that reports a failure to read a component as {@link HealthStatus#DOWN}.
+     *
+     * @param name  the component's name.
+     * @param error what failed.
+     * @return the indicator.
+     */
+    static HealthIndicator failed(final String name, final RuntimeException error)
+    {
+        return HealthIndicator.of(name, Health.of(HealthStatus.DOWN, Map.of("error", String.valueOf(error))));
+    }
+
+    /**
      * The worst status of all components.
      *
      * @return the overall status.

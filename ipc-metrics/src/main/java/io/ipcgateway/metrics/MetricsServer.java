@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -30,6 +32,7 @@ public final class MetricsServer implements AutoCloseable
 
     private final HTTPServer prometheus;
     private final List<HealthIndicator> indicators = new CopyOnWriteArrayList<>();
+    private final List<Supplier<? extends List<? extends HealthIndicator>>> sources = new CopyOnWriteArrayList<>();
 
     private MetricsServer(final HttpServer http, final CollectorRegistry registry) throws IOException
     {
@@ -98,13 +101,38 @@ public final class MetricsServer implements AutoCloseable
     }
 
     /**
+     * Adds a source of components that come and go, such as the peers of a service ({@link ShmHealth}); it is
+     * asked for its components at every {@code /health} request.
+     *
+     * @param source supplies the current components.
+     * @return this server.
+     */
+    public MetricsServer addHealthSource(final Supplier<? extends List<? extends HealthIndicator>> source)
+    {
+        sources.add(source);
+        return this;
+    }
+
+    /**
      * The health of every component now, as {@code /health} would answer.
      *
      * @return the report.
      */
     public HealthReport health()
     {
-        return HealthReport.of(indicators);
+        final List<HealthIndicator> all = new ArrayList<>(indicators);
+        for (final Supplier<? extends List<? extends HealthIndicator>> source : sources)
+        {
+            try
+            {
+                all.addAll(source.get());
+            }
+            catch (final RuntimeException ex)
+            {
+                all.add(HealthReport.failed("health-source", ex));
+            }
+        }
+        return HealthReport.of(all);
     }
 
     /**

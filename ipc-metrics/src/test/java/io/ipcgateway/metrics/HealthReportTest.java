@@ -26,14 +26,14 @@ class HealthReportTest
     void shouldTakeTheWorstComponentAndServeWhileDegraded()
     {
         final HealthReport degraded = HealthReport.of(List.of(
-            indicator("service:echo", Health.of(HealthStatus.UP)),
-            indicator("peer:42", Health.of(HealthStatus.DEGRADED))));
+            HealthIndicator.of("service:echo", Health.of(HealthStatus.UP)),
+            HealthIndicator.of("peer:42", Health.of(HealthStatus.DEGRADED))));
         assertThat(degraded.status()).isEqualTo(HealthStatus.DEGRADED);
         assertThat(degraded.httpStatus()).isEqualTo(200);
 
         final HealthReport down = HealthReport.of(List.of(
-            indicator("service:echo", Health.of(HealthStatus.DOWN)),
-            indicator("peer:42", Health.of(HealthStatus.DEGRADED))));
+            HealthIndicator.of("service:echo", Health.of(HealthStatus.DOWN)),
+            HealthIndicator.of("peer:42", Health.of(HealthStatus.DEGRADED))));
         assertThat(down.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(down.httpStatus()).isEqualTo(503);
     }
@@ -55,7 +55,8 @@ class HealthReportTest
                 throw new IllegalStateException("header unreadable");
             }
         };
-        final HealthReport report = HealthReport.of(List.of(broken, indicator("ok", Health.of(HealthStatus.UP))));
+        final HealthIndicator ok = HealthIndicator.of("ok", Health.of(HealthStatus.UP));
+        final HealthReport report = HealthReport.of(List.of(broken, ok));
 
         assertThat(report.status()).isEqualTo(HealthStatus.DOWN);
         assertThat(report.components()).containsKeys("broken", "ok");
@@ -72,29 +73,11 @@ class HealthReportTest
         details.put("occupancy", 0.25);
         details.put("note", "quote \" backslash \\ newline \n");
         details.put("nan", Double.NaN);
-        final String json = HealthReport.of(List.of(indicator("service:echo", Health.of(HealthStatus.UP, details))))
-            .toJson();
+        final HealthIndicator echo = HealthIndicator.of("service:echo", Health.of(HealthStatus.UP, details));
+        final String json = HealthReport.of(List.of(echo)).toJson();
 
         assertThat(json).isEqualTo("{\"status\":\"UP\",\"components\":{\"service:echo\":{\"status\":\"UP\","
             + "\"details\":{\"alive\":true,\"heartbeatAgeMs\":15,\"occupancy\":0.25,"
             + "\"note\":\"quote \\\" backslash \\\\ newline \\n\",\"nan\":null}}}}");
-    }
-
-    static HealthIndicator indicator(final String name, final Health health)
-    {
-        return new HealthIndicator()
-        {
-            @Override
-            public String name()
-            {
-                return name;
-            }
-
-            @Override
-            public Health health()
-            {
-                return health;
-            }
-        };
     }
 }

@@ -46,20 +46,8 @@ public final class MetricsFixtureMain
 
         try (MetricsServer server = MetricsServer.start(0, registry))
         {
-            server.addHealthIndicator(new HealthIndicator()
-            {
-                @Override
-                public String name()
-                {
-                    return "service:fixture";
-                }
-
-                @Override
-                public Health health()
-                {
-                    return Health.of(status, Map.of("heartbeatAgeMs", 5L));
-                }
-            });
+            server.addHealthIndicator(
+                HealthIndicator.of("service:fixture", Health.of(status, Map.of("heartbeatAgeMs", 5L))));
             System.out.println("PORT " + server.port());
             System.out.flush();
             final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

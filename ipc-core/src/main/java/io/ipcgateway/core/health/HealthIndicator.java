@@ -22,4 +22,29 @@ public interface HealthIndicator
      * @return the current reading.
      */
     Health health();
+
+    /**
+     * An indicator that always reports the same reading, for components read in one pass elsewhere.
+     *
+     * @param name   the component name.
+     * @param health the reading.
+     * @return the indicator.
+     */
+    static HealthIndicator of(final String name, final Health health)
+    {
+        return new HealthIndicator()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public Health health()
+            {
+                return health;
+            }
+        };
+    }
 }
