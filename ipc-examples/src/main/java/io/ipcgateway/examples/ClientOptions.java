@@ -62,7 +62,7 @@ public record ClientOptions(
         Option.valued("mode", "oneway|rr", "one-way messages or request/response (default: rr)"),
         Option.valued("idle", "spin|block", "how to wait for responses and back pressure; also yield, backoff"
             + " (default: block)"),
-        Option.valued("timeout", "TIME", "longest wait for one response or a full ring before failing"
+        Option.valued("timeout", "TIME", "longest wait to connect, for one response or for a full ring before failing"
             + " (default: 10s)"),
         Option.valued("json", "FILE", "also write the figures as JSON to FILE"));
 

@@ -231,7 +231,7 @@ final class Demo
     {
         out.printf(Locale.ROOT, "%nCleanup: both client JVMs and the server JVM exited, %s was removed.%n", workDir);
         out.printf(Locale.ROOT, "Try it by hand:  bin/ipc server --service echo%n"
-            + "  and in a second terminal:  bin/ipc client --service echo --clients 4 --messages 1000000 --mode rr%n");
+            + "  and in a second terminal:  bin/ipc client --service echo --clients 4 --messages 100000 --mode rr%n");
     }
 
     private void cleanUpOnSignal()
