@@ -81,6 +81,13 @@ public final class Compare
 
         final List<RunResult> medians = run(transports, workloads, repeats, warmupNs, durationNs, idleWindowNs);
         System.out.print(ResultTable.format(medians));
+        final List<String> targets = Targets.check(medians);
+        if (!targets.isEmpty())
+        {
+            System.out.println();
+            System.out.println("Targets (issue 3), ours against the peers of this run:");
+            targets.forEach(System.out::println);
+        }
         if (json != null)
         {
             Files.writeString(Path.of(json), ResultJson.write(medians, repeats), StandardCharsets.UTF_8);

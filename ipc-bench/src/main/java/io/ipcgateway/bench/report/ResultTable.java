@@ -99,6 +99,7 @@ public final class ResultTable
         {
             return "-";
         }
-        return String.format(Locale.ROOT, "%.2fx", peer / ours);
+        final double ratio = peer / ours;
+        return String.format(Locale.ROOT, ratio >= 100 ? "%.0fx" : ratio >= 10 ? "%.1fx" : "%.2fx", ratio);
     }
 }
