@@ -9,6 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bin/ipc client}: loads an echo service from N threads sharing one connection, prints throughput,
@@ -17,6 +20,8 @@ import java.util.Locale;
  */
 public final class LoadClientMain
 {
+    private static final long SHUTDOWN_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private LoadClientMain()
     {
     }
@@ -58,6 +63,48 @@ public final class LoadClientMain
             context.baseDirectory(options.dir());
         }
 
+        // Ctrl-C or SIGTERM: stop the client threads and let this thread close the connection (closing it under
+        // threads still using its rings is unsafe) and print what was done, before the JVM exits.
+        final AtomicReference<String> stop = new AtomicReference<>();
+        final CountDownLatch finished = new CountDownLatch(1);
+        final Thread hook = new Thread(() ->
+        {
+            stop.compareAndSet(null, "interrupted by a signal (Ctrl-C or SIGTERM)");
+            try
+            {
+                finished.await(options.timeoutNanos() + SHUTDOWN_SLACK_NANOS, TimeUnit.NANOSECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }, "ipc-client-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try
+        {
+            return loadAndReport(options, context, stop, out, err);
+        }
+        finally
+        {
+            finished.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException ex)
+            {
+                // The JVM is already shutting down: the hook is running and waits for the countDown above.
+            }
+        }
+    }
+
+    private static int loadAndReport(
+        final ClientOptions options,
+        final ClientContext context,
+        final AtomicReference<String> stop,
+        final PrintStream out,
+        final PrintStream err) throws InterruptedException, IOException
+    {
         final LoadReport report;
         try (ShmClient client = ShmClient.connect(context))
         {
@@ -73,7 +120,7 @@ public final class LoadClientMain
 
             final LoadDriver.Result result = LoadDriver.run(options.clients(), options.messages(),
                 options.durationNanos(), (clientIndex) -> EchoSenders.create(client, options.mode(), clientIndex,
-                    options.size(), options.idle(), options.timeoutNanos()));
+                    options.size(), options.idle(), options.timeoutNanos()), stop);
 
             final long sent;
             final long confirmed;
@@ -111,8 +158,11 @@ public final class LoadClientMain
         }
         if (!report.complete())
         {
-            err.printf(Locale.ROOT, "%s: FAILED: %d of %d messages unconfirmed%s%n", ClientOptions.COMMAND,
-                report.missing(), report.sent(), report.failure() == null ? "" : "; " + report.failure());
+            final String missing = report.missing() == 0 ? "" :
+                report.missing() + " of " + report.sent() + " messages unconfirmed";
+            err.printf(Locale.ROOT, "%s: FAILED: %s%s%s%n", ClientOptions.COMMAND, missing,
+                missing.isEmpty() || report.failure() == null ? "" : "; ",
+                report.failure() == null ? "" : report.failure());
             return ExitCode.FAILED;
         }
         return ExitCode.OK;

@@ -116,9 +116,27 @@ public final class LoadDriver
     public static Result run(final int clients, final long messages, final long durationNanos,
         final SenderFactory factory) throws InterruptedException
     {
+        return run(clients, messages, durationNanos, factory, new AtomicReference<>());
+    }
+
+    /**
+     * Runs the load and waits for every thread to finish, stopping early once {@code stop} holds a reason: the
+     * first failure sets it, and so may another thread (a shutdown hook, say) to end the run cleanly.
+     *
+     * @param clients       how many client threads.
+     * @param messages      the budget shared by all threads, or 0 to run for {@code durationNanos}.
+     * @param durationNanos how long to run when {@code messages} is 0.
+     * @param factory       makes each thread's sender.
+     * @param stop          why the run stopped early; {@code null} while it runs.
+     * @return what happened; its {@link Result#failure()} is the reason in {@code stop}.
+     * @throws InterruptedException when interrupted while waiting for the threads.
+     */
+    public static Result run(final int clients, final long messages, final long durationNanos,
+        final SenderFactory factory, final AtomicReference<String> stop) throws InterruptedException
+    {
         final AtomicLong budget = new AtomicLong(messages);
         final int batch = (int)Math.max(1, Math.min(MAX_BATCH, messages / (clients * 16L)));
-        final AtomicReference<String> failure = new AtomicReference<>();
+        final AtomicReference<String> failure = stop;
         final CountDownLatch prepared = new CountDownLatch(clients);
         final CountDownLatch start = new CountDownLatch(1);
         final long[] attempts = new long[clients];

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,6 +102,29 @@ class EchoServerAndClientIT
             .contains("client connected", "client disconnected")
             .containsPattern("stopped: sessions=1 oneWayMessages=0 requests=100 responsesDropped=0; service folder .*"
                 + " removed");
+    }
+
+    @Test
+    void shouldDisconnectCleanlyAndReportWhenTheClientIsTerminated() throws Exception
+    {
+        try (RunningMain client = RunningMain.start("client", LoadClientMain.class, List.of(
+            "--service", SERVICE, "--dir", dir.toString(), "--clients", "2", "--duration", "60s", "--mode", "rr"),
+            "Connected to service"))
+        {
+            assertThat(client.awaitMarker(60, TimeUnit.SECONDS)).as("client connected; output:%n%s", client.output())
+                .isTrue();
+            Thread.sleep(500);
+
+            assertThat(client.stop()).as("client exited after SIGTERM; output:%n%s", client.output()).isTrue();
+
+            assertThat(client.output())
+                .contains("0 missing")
+                .contains("FAILED: interrupted by a signal (Ctrl-C or SIGTERM)");
+        }
+        try (Stream<Path> files = Files.list(dir.resolve(SERVICE)))
+        {
+            assertThat(files.map((p) -> p.getFileName().toString())).containsExactly("server.ipc");
+        }
     }
 
     private Map<String, Object> runClient(final String mode, final int clients, final long messages, final int size)
