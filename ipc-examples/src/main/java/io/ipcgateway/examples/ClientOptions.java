@@ -1,6 +1,7 @@
 package io.ipcgateway.examples;
 
 import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.shm.ShmConfiguration;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +86,7 @@ public record ClientOptions(
         final long durationNanos = commandLine.durationNanos(
             "duration", 0, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(24));
         return new ClientOptions(
-            commandLine.requiredName("service"),
+            commandLine.requiredString("service", ShmConfiguration::validateServiceName),
             commandLine.path("dir"),
             clients,
             messages,

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The parsed command line of one command: {@code --name value}, {@code --name=value} and {@code --flag}.
@@ -124,21 +125,25 @@ public final class CommandLine
     }
 
     /**
-     * A name for a service or file: letters, digits, '.', '_' and '-', not starting with '.'.
+     * A required text value checked by a validator from the library it configures, such as
+     * {@code ShmConfiguration::validateServiceName}.
      *
-     * @param name the option name without dashes.
+     * @param name      the option name without dashes.
+     * @param validator returns the value when valid, else throws a {@link ConfigurationException} that says why.
      * @return the value.
-     * @throws UsageException when the option is missing or the value is not such a name.
+     * @throws UsageException when the option is missing or the validator refuses it, with the validator's reason.
      */
-    public String requiredName(final String name)
+    public String requiredString(final String name, final UnaryOperator<String> validator)
     {
         final String value = requiredString(name);
-        if (!value.matches("[A-Za-z0-9_\\-][A-Za-z0-9._\\-]{0,99}"))
+        try
         {
-            throw new UsageException(command + ": option --" + name + " must be 1 to 100 letters, digits, '.', '_'"
-                + " or '-' (not starting with '.'), but was '" + value + "'");
+            return validator.apply(value);
         }
-        return value;
+        catch (final ConfigurationException ex)
+        {
+            throw new UsageException(command + ": option --" + name + " is not valid: " + ex.getMessage());
+        }
     }
 
     /**

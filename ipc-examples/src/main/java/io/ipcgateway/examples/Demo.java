@@ -25,6 +25,8 @@ final class Demo
     /** The service the demo's server publishes. */
     static final String SERVICE = "demo-echo";
 
+    /** How a JVM exits after running its shutdown hooks on SIGTERM: 128 + signal 15. */
+    private static final int EXIT_AFTER_SIGTERM = 143;
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long CLIENT_SLACK_NANOS = TimeUnit.SECONDS.toNanos(40);
@@ -94,15 +96,14 @@ final class Demo
         }
         out.printf(Locale.ROOT, "  The service's files are in %s%n%n", workDir.resolve(SERVICE));
 
-        out.printf(Locale.ROOT, "[2/4] One-way: %d client thread%s send %d-byte messages for %.1f s;"
-            + " then the server is asked how many it received...%n", options.clients(),
-            options.clients() == 1 ? "" : "s", options.size(), seconds);
+        out.printf(Locale.ROOT, "[2/4] One-way: %s %d-byte messages for %.1f s;"
+            + " then the client asks the server how many it received...%n", clientThreadsSend(), options.size(),
+            seconds);
         boolean ok = runClient(LoadMode.ONEWAY);
         if (ok && !interrupted)
         {
-            out.printf(Locale.ROOT, "%n[3/4] Request/response: %d client thread%s send %d-byte requests for %.1f s"
-                + " and wait for each echo...%n", options.clients(), options.clients() == 1 ? "" : "s",
-                options.size(), seconds);
+            out.printf(Locale.ROOT, "%n[3/4] Request/response: %s %d-byte requests for %.1f s, each waiting for"
+                + " its echo...%n", clientThreadsSend(), options.size(), seconds);
             ok = runClient(LoadMode.RR);
         }
         if (interrupted)
@@ -119,7 +120,7 @@ final class Demo
                 DemoOptions.COMMAND, TimeUnit.NANOSECONDS.toSeconds(STOP_GRACE_NANOS));
             ok = false;
         }
-        else if (server.exitCode() != 0 && server.exitCode() != 143)
+        else if (server.exitCode() != ExitCode.OK && server.exitCode() != EXIT_AFTER_SIGTERM)
         {
             err.printf(Locale.ROOT, "%s: the server exited with code %d%n", DemoOptions.COMMAND, server.exitCode());
             ok = false;
@@ -276,6 +277,11 @@ final class Demo
             ok = false;
         }
         return ok;
+    }
+
+    private String clientThreadsSend()
+    {
+        return options.clients() == 1 ? "1 client thread sends" : options.clients() + " client threads send";
     }
 
     private String idleName()

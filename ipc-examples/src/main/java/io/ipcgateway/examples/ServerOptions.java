@@ -1,6 +1,7 @@
 package io.ipcgateway.examples;
 
 import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.shm.ShmConfiguration;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,7 @@ public record ServerOptions(String service, Path dir, IdleMode idle)
     public static ServerOptions from(final CommandLine commandLine)
     {
         return new ServerOptions(
-            commandLine.requiredName("service"),
+            commandLine.requiredString("service", ShmConfiguration::validateServiceName),
             commandLine.path("dir"),
             commandLine.choice("idle", IdleMode.class, IdleMode.BLOCK));
     }
