@@ -30,7 +30,8 @@ import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
  * record are fragmented, one message at a time per writer.
  * <p>
  * The hot path ({@link #send} of a message that fits one record) takes no lock, allocates nothing and makes no
- * syscall unless the consumer sleeps. Thread-safe when the ring is a many-to-one ring ({@code concurrent} true).
+ * syscall unless the consumer sleeps. Thread-safe when the ring is a many-to-one ring ({@code concurrent} true);
+ * counters are updated with plain release adds while only the creating thread sends, atomically afterwards.
  */
 final class FrameWriter
 {
@@ -48,6 +49,8 @@ final class FrameWriter
     private final ReentrantLock fragmentLock = new ReentrantLock();
     private final Completer shortHeaderCompleter = new Completer(MESSAGE_HEADER_LENGTH);
     private final Completer longHeaderCompleter = new Completer(REQUEST_HEADER_LENGTH);
+    private final Thread soleWriter = Thread.currentThread();
+    private volatile boolean shared;
 
     /**
      * @param ring             the ring to write.
@@ -274,13 +277,20 @@ final class FrameWriter
 
     private void count(final AtomicCounter counter, final long delta)
     {
-        if (concurrent)
+        // An atomic add costs about as much as the ring claim itself, so while only one thread sends (the common
+        // case) counters take a plain release add; from the first send by a second thread on they are atomic.
+        // An increment may be lost at that one switch-over instant: counters are for monitoring.
+        if (!concurrent || (!shared && Thread.currentThread() == soleWriter))
         {
-            counter.getAndAdd(delta);
+            counter.getAndAddRelease(delta);
         }
         else
         {
-            counter.getAndAddRelease(delta);
+            if (!shared)
+            {
+                shared = true;
+            }
+            counter.getAndAdd(delta);
         }
     }
 

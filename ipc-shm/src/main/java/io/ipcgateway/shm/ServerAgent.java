@@ -72,6 +72,7 @@ final class ServerAgent implements Agent, MessageHandler
     private final long heartbeatIntervalNs;
     private volatile int sessionCount;
     private int nextSessionId = 1;
+    private ClientSession lastSession;
     private long nextHeartbeatNs;
     private boolean closed;
 
@@ -167,6 +168,22 @@ final class ServerAgent implements Agent, MessageHandler
         }
     }
 
+    private ClientSession session(final int sessionId)
+    {
+        // Consecutive frames often come from the same client: skip the map lookup then.
+        final ClientSession last = lastSession;
+        if (last != null && last.sessionId() == sessionId)
+        {
+            return last;
+        }
+        final ClientSession session = sessions.get(sessionId);
+        if (session != null)
+        {
+            lastSession = session;
+        }
+        return session;
+    }
+
     private void onData(final DirectBuffer buffer, final int index, final int length)
     {
         if (length < MESSAGE_HEADER_LENGTH)
@@ -174,7 +191,7 @@ final class ServerAgent implements Agent, MessageHandler
             invalid("message frame too short: length=" + length);
             return;
         }
-        final ClientSession session = sessions.get(buffer.getInt(index + SESSION_ID_OFFSET));
+        final ClientSession session = session(buffer.getInt(index + SESSION_ID_OFFSET));
         if (session == null)
         {
             invalid("message from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
@@ -194,7 +211,7 @@ final class ServerAgent implements Agent, MessageHandler
             invalid("request frame too short: length=" + length);
             return;
         }
-        final ClientSession session = sessions.get(buffer.getInt(index + SESSION_ID_OFFSET));
+        final ClientSession session = session(buffer.getInt(index + SESSION_ID_OFFSET));
         if (session == null)
         {
             invalid("request from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
@@ -214,7 +231,7 @@ final class ServerAgent implements Agent, MessageHandler
             invalid("fragment frame too short: length=" + length);
             return;
         }
-        final ClientSession session = sessions.get(buffer.getInt(index + SESSION_ID_OFFSET));
+        final ClientSession session = session(buffer.getInt(index + SESSION_ID_OFFSET));
         if (session == null)
         {
             invalid("fragment from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
@@ -331,6 +348,7 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         final ClientSession session = sessions.remove(buffer.getInt(index + SESSION_ID_OFFSET));
+        lastSession = null;
         if (session == null)
         {
             invalid("disconnect from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
@@ -363,6 +381,7 @@ final class ServerAgent implements Agent, MessageHandler
         closed = true;
         final List<ClientSession> open = new ArrayList<>(sessions.values());
         sessions.clear();
+        lastSession = null;
         sessionCount = 0;
         for (final ClientSession session : open)
         {

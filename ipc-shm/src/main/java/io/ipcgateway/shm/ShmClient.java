@@ -711,7 +711,11 @@ public final class ShmClient implements AutoCloseable
             }
             else
             {
-                followerIdle(slot, nowNs, deadlineNs);
+                if (idleSinceNs == 0)
+                {
+                    idleSinceNs = nowNs;
+                }
+                followerIdle(slot, nowNs, idleSinceNs, deadlineNs);
             }
         }
     }
@@ -720,7 +724,7 @@ public final class ShmClient implements AutoCloseable
     {
         if (!blocking)
         {
-            idleOnce();
+            idleOnce(nowNs, idleSinceNs);
         }
         else if (nowNs - idleSinceNs < spinBeforeSleepNs)
         {
@@ -732,11 +736,11 @@ public final class ShmClient implements AutoCloseable
         }
     }
 
-    private void followerIdle(final RequestSlot slot, final long nowNs, final long deadlineNs)
+    private void followerIdle(final RequestSlot slot, final long nowNs, final long idleSinceNs, final long deadlineNs)
     {
         if (!blocking)
         {
-            idleOnce();
+            idleOnce(nowNs, idleSinceNs);
             return;
         }
         slot.parked = true;
@@ -757,9 +761,12 @@ public final class ShmClient implements AutoCloseable
         }
     }
 
-    private void idleOnce()
+    private void idleOnce(final long nowNs, final long idleSinceNs)
     {
-        if (idleMode == IdleMode.SPIN)
+        // SPIN spins only for spinBeforeSleepNs, then yields: with more waiting threads than cores, endless spinning
+        // starves the threads that would make progress (the server, the poller) and collapses throughput to one
+        // round trip per scheduler tick. A yield with nothing else runnable returns at once.
+        if (idleMode == IdleMode.SPIN && nowNs - idleSinceNs < spinBeforeSleepNs)
         {
             Thread.onSpinWait();
         }
