@@ -55,6 +55,10 @@ public final class BenchMain
           --workloads a,b      subset of the standard workloads
           --json FILE          write the medians as JSON (schema in docs/performance.md)
           --plot FILE.svg      write the latency percentile distributions
+          --markdown FILE.md   write the table and targets as Markdown (between the compare:start/end
+                               markers when FILE has them, e.g. docs/performance.md)
+          --duration 5s        measured time of each run (default 5s, quick 1.5s)
+          --warmup 2s          warm-up of each run (default 2s, quick 0.5s)
         """;
 
     private BenchMain()

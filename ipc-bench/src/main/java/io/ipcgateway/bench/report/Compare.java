@@ -53,6 +53,8 @@ public final class Compare
         final String repeatText = BenchMain.takeOption(rest, "--repeat");
         final String json = BenchMain.takeOption(rest, "--json");
         final String plot = BenchMain.takeOption(rest, "--plot");
+        final String markdown = BenchMain.takeOption(rest, "--markdown");
+        final String command = "bin/ipc bench compare " + String.join(" ", args);
         final String transportsText = BenchMain.takeOption(rest, "--transports");
         final String workloadsText = BenchMain.takeOption(rest, "--workloads");
         final String durationText = BenchMain.takeOption(rest, "--duration");
@@ -92,6 +94,11 @@ public final class Compare
         {
             Files.writeString(Path.of(json), ResultJson.write(medians, repeats), StandardCharsets.UTF_8);
             System.err.println("wrote " + json);
+        }
+        if (markdown != null)
+        {
+            MarkdownReport.write(Path.of(markdown), MarkdownReport.render(medians, command, repeats));
+            System.err.println("wrote " + markdown);
         }
         if (plot != null)
         {

@@ -93,7 +93,14 @@ public final class ResultTable
         return us < 10 ? String.format(Locale.ROOT, "%.2f", us) : String.format(Locale.ROOT, "%.1f", us);
     }
 
-    private static String ratio(final double peer, final double ours)
+    /**
+     * Format a ratio of a peer's figure to ours.
+     *
+     * @param peer the peer's figure.
+     * @param ours our figure.
+     * @return e.g. {@code 1.25x}, or {@code -} when undefined.
+     */
+    static String ratio(final double peer, final double ours)
     {
         if (ours <= 0 || Double.isNaN(ours) || Double.isNaN(peer))
         {
