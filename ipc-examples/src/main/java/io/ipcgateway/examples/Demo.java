@@ -181,12 +181,14 @@ final class Demo
     }
 
     private ChildJvm start(final String label, final Class<?> mainClass, final List<String> args, final String ready)
+        throws InterruptedException
     {
         synchronized (this)
         {
             if (interrupted)
             {
-                throw new IllegalStateException("interrupted");
+                // Ctrl-C came between two steps: start nothing more, the shutdown hook is cleaning up.
+                throw new InterruptedException("interrupted before starting the " + label);
             }
             final ChildJvm child = ChildJvm.start(label, mainClass, args, ready, out);
             children.add(child);

@@ -11,8 +11,9 @@ import java.util.Arrays;
  *
  * @param slowest the fewest completions of any client.
  * @param median  the completions of the median client.
+ * @param fastest the most completions of any client.
  */
-public record Fairness(long slowest, long median)
+public record Fairness(long slowest, long median, long fastest)
 {
     /**
      * Computes the fairness of a run from each client's completions.
@@ -29,16 +30,21 @@ public record Fairness(long slowest, long median)
         }
         final long[] sorted = completions.clone();
         Arrays.sort(sorted);
-        return new Fairness(sorted[0], sorted[sorted.length / 2]);
+        return new Fairness(sorted[0], sorted[sorted.length / 2], sorted[sorted.length - 1]);
     }
 
     /**
      * The slowest client's completions divided by the median client's.
      *
-     * @return a value from 0 to 1, or 1 when the median client completed nothing either.
+     * @return a value from 0 to 1; when the median client completed nothing, 0 if another client did (at least
+     *     half the clients were starved) and 1 if none did.
      */
     public double ratio()
     {
-        return median == 0 ? 1.0 : (double)slowest / median;
+        if (median == 0)
+        {
+            return fastest == 0 ? 1.0 : 0.0;
+        }
+        return (double)slowest / median;
     }
 }

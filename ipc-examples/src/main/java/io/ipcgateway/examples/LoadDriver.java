@@ -24,7 +24,8 @@ public final class LoadDriver
     /** The largest latency a histogram tracks; longer samples are recorded as this value. */
     public static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private static final int SIGNIFICANT_DIGITS = 3;
+    /** Client threads up to which histograms keep 3 significant digits (about 220 KB each), then 2 (30 KB). */
+    private static final int PRECISE_CLIENTS = 64;
     private static final int MAX_BATCH = 64;
 
     /**
@@ -144,11 +145,13 @@ public final class LoadDriver
         final Histogram[] histograms = new Histogram[clients];
         final long[] startAndDeadline = new long[2];
         final List<Thread> threads = new ArrayList<>(clients);
+        // 512 clients at 3 digits would hold over 100 MB of histograms; 2 digits (1 %) is plenty for percentiles.
+        final int significantDigits = clients <= PRECISE_CLIENTS ? 3 : 2;
 
         for (int i = 0; i < clients; i++)
         {
             final int client = i;
-            histograms[i] = new Histogram(HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+            histograms[i] = new Histogram(HIGHEST_TRACKABLE_NANOS, significantDigits);
             final Thread thread = new Thread(() ->
             {
                 Sender sender = null;
@@ -195,7 +198,7 @@ public final class LoadDriver
         }
         final long elapsedNanos = System.nanoTime() - startNanos;
 
-        final Histogram merged = new Histogram(HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+        final Histogram merged = new Histogram(HIGHEST_TRACKABLE_NANOS, significantDigits);
         for (final Histogram histogram : histograms)
         {
             merged.add(histogram);

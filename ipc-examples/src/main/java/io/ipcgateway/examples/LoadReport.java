@@ -98,8 +98,8 @@ public record LoadReport(
         if (clients > 1)
         {
             text.append(String.format(Locale.ROOT,
-                "  fairness    %.2f (slowest client %d completions, median client %d)%n",
-                fairness.ratio(), fairness.slowest(), fairness.median()));
+                "  fairness    %.2f (completions per client: slowest %d, median %d, fastest %d)%n",
+                fairness.ratio(), fairness.slowest(), fairness.median(), fairness.fastest()));
         }
         if (failure != null)
         {
@@ -137,7 +137,8 @@ public record LoadReport(
             .field("latencyMaxMicros", LatencySummary.micros(latency.maxNanos()))
             .field("fairness", fairness.ratio())
             .field("slowestClientCompletions", fairness.slowest())
-            .field("medianClientCompletions", fairness.median());
+            .field("medianClientCompletions", fairness.median())
+            .field("fastestClientCompletions", fairness.fastest());
         if (failure != null)
         {
             json.field("failure", failure);

@@ -29,6 +29,16 @@ class LoadDriverTest
     }
 
     @Test
+    void shouldRunHundredsOfClients() throws Exception
+    {
+        final LoadDriver.Result result = LoadDriver.run(300, 30_000, 0, (client) -> () -> OfferResult.OK);
+
+        assertThat(result.failure()).isNull();
+        assertThat(result.totalCompletions()).isEqualTo(30_000);
+        assertThat(result.latency().getTotalCount()).isEqualTo(30_000);
+    }
+
+    @Test
     void shouldGiveEachClientItsOwnSender() throws Exception
     {
         final AtomicLong[] perClient = {new AtomicLong(), new AtomicLong(), new AtomicLong()};

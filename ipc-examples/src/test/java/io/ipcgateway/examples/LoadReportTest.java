@@ -47,6 +47,7 @@ class LoadReportTest
 
         assertThat(fairness.slowest()).isEqualTo(40);
         assertThat(fairness.median()).isEqualTo(90);
+        assertThat(fairness.fastest()).isEqualTo(120);
         assertThat(fairness.ratio()).isCloseTo(40.0 / 90.0, within(1e-9));
     }
 
@@ -55,6 +56,13 @@ class LoadReportTest
     {
         assertThat(Fairness.of(new long[] {30, 60}).ratio()).isCloseTo(0.5, within(1e-9));
         assertThat(Fairness.of(new long[] {7}).ratio()).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldCallItUnfairWhenMostClientsCompletedNothing()
+    {
+        assertThat(Fairness.of(new long[] {0, 0, 0, 500}).ratio()).isEqualTo(0.0);
+        assertThat(Fairness.of(new long[] {0, 0, 0}).ratio()).isEqualTo(1.0);
     }
 
     @Test
@@ -77,7 +85,7 @@ class LoadReportTest
             .contains("echo rr: 4 clients, 64-byte messages, idle block")
             .contains("1000 sent, 1000 confirmed by responses, 0 missing")
             .contains("round trip in us: p50 5.0  p90 9.0  p99 20.0  p99.9 50.0  max 1200.0")
-            .contains("fairness    0.50 (slowest client 100 completions, median client 200)");
+            .contains("fairness    0.50 (completions per client: slowest 100, median 200, fastest 300)");
     }
 
     @Test
@@ -113,7 +121,8 @@ class LoadReportTest
             .containsEntry("latencyMaxMicros", 1200.0)
             .containsEntry("fairness", 0.5)
             .containsEntry("slowestClientCompletions", 100L)
-            .containsEntry("medianClientCompletions", 200L);
+            .containsEntry("medianClientCompletions", 200L)
+            .containsEntry("fastestClientCompletions", 300L);
     }
 
     @Test
@@ -121,7 +130,7 @@ class LoadReportTest
     {
         final LoadReport ok = report(LoadMode.RR, 10, 10, 1);
         final LoadReport failed = new LoadReport("echo", LoadMode.RR, IdleMode.SPIN, 1, 64, 10, 10, 1, LATENCY,
-            new Fairness(10, 10), "client 0 failed after 10 messages: TIMED_OUT");
+            new Fairness(10, 10, 10), "client 0 failed after 10 messages: TIMED_OUT");
 
         assertThat(ok.complete()).isTrue();
         assertThat(FlatJson.parse(ok.toJson())).doesNotContainKey("failure");
@@ -135,6 +144,6 @@ class LoadReportTest
     private static LoadReport report(final LoadMode mode, final long sent, final long confirmed, final int clients)
     {
         return new LoadReport("echo", mode, IdleMode.BLOCK, clients, 64, sent, confirmed,
-            TimeUnit.SECONDS.toNanos(2), LATENCY, new Fairness(100, 200), null);
+            TimeUnit.SECONDS.toNanos(2), LATENCY, new Fairness(100, 200, 300), null);
     }
 }
