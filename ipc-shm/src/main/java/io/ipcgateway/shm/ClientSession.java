@@ -178,6 +178,15 @@ public final class ClientSession
         return writer.maxClaimLength(FrameDescriptor.RESPONSE_KIND);
     }
 
+    /**
+     * Whether the client looks dead: its heartbeat is older than the timeout and its process is gone.
+     */
+    boolean isDead(final long nowNs, final long livenessTimeoutNs)
+    {
+        return nowNs - file.heartbeatNs() > livenessTimeoutNs &&
+            !ProcessInfo.isAlive(file.ownerPid(), file.ownerStartTime());
+    }
+
     Reassembler reassembler()
     {
         return reassembler;

@@ -8,7 +8,9 @@ import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.shm.notify.Notifier;
+import io.ipcgateway.shm.notify.Notifiers;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -66,6 +68,10 @@ final class ServerAgent implements Agent, MessageHandler
     private final AtomicCounter fragmentsReceived;
     private final AtomicCounter occupancy;
     private final AtomicCounter errors;
+    private final AtomicCounter notifierSleeps;
+    private final AtomicCounter notifierWakeups;
+    private final long livenessTimeoutNs;
+    private long nextLivenessCheckNs;
     private final Int2ObjectHashMap<ClientSession> sessions = new Int2ObjectHashMap<>();
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
     private final int pollLimit;
@@ -108,6 +114,9 @@ final class ServerAgent implements Agent, MessageHandler
         this.fragmentsReceived = counters.counter(CounterKind.FRAGMENTS_RECEIVED);
         this.occupancy = counters.counter(CounterKind.RING_OCCUPANCY_BYTES);
         this.errors = counters.counter(CounterKind.ERRORS);
+        this.notifierSleeps = counters.counter(CounterKind.NOTIFIER_SLEEPS);
+        this.notifierWakeups = counters.counter(CounterKind.NOTIFIER_WAKEUPS);
+        this.livenessTimeoutNs = context.livenessTimeoutNs();
     }
 
     @Override
@@ -126,8 +135,64 @@ final class ServerAgent implements Agent, MessageHandler
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             file.heartbeat(nowNs);
             occupancy.setRelease(inbox.size());
+            if (notifier != null)
+            {
+                notifierSleeps.setRelease(notifier.sleeps());
+                notifierWakeups.setRelease(notifier.wakeups());
+            }
+            if (nowNs - nextLivenessCheckNs >= 0)
+            {
+                nextLivenessCheckNs = nowNs + livenessTimeoutNs;
+                removeDeadSessions(nowNs);
+            }
         }
         return work;
+    }
+
+    /**
+     * Frees the sessions of clients that died without disconnecting (kill -9, crash).
+     */
+    private void removeDeadSessions(final long nowNs)
+    {
+        List<ClientSession> dead = null;
+        for (final ClientSession session : sessions.values())
+        {
+            if (session.isDead(nowNs, livenessTimeoutNs))
+            {
+                if (dead == null)
+                {
+                    dead = new ArrayList<>();
+                }
+                dead.add(session);
+            }
+        }
+        if (dead == null)
+        {
+            return;
+        }
+        for (final ClientSession session : dead)
+        {
+            sessions.remove(session.sessionId());
+            lastSession = null;
+            sessionCount = sessions.size();
+            errors.incrementRelease();
+            errorHandler.onError(new PeerDeadException("client died without disconnecting: service="
+                + context.serviceName() + " sessionId=" + session.sessionId() + " pid=" + session.pid()
+                + ": session freed"));
+            session.close();
+            // The dead client cannot delete its own files any more.
+            ChannelFile.deleteQuietly(session.clientFile());
+            ChannelFile.deleteQuietly(session.clientFile().resolveSibling(
+                session.clientFile().getFileName() + Notifiers.WAKE_SOCKET_SUFFIX));
+            try
+            {
+                handler.onDisconnect(session);
+            }
+            catch (final Throwable ex)
+            {
+                errorHandler.onError(ex);
+            }
+        }
     }
 
     boolean hasWork()

@@ -86,6 +86,7 @@ public final class ShmClient implements AutoCloseable
     private static final int SERVER_CLOSED = 2;
     private static final int REJECTED = 3;
     private static final int CLOSED = 4;
+    private static final int SERVER_DEAD = 5;
 
     private static final int POLL_LIMIT = 256;
     private static final long TIMEOUT_SCAN_INTERVAL_NS = 1_000_000L;
@@ -126,6 +127,7 @@ public final class ShmClient implements AutoCloseable
     private final long spinBeforeSleepNs;
     private final long maxSleepNs;
     private final long heartbeatIntervalNs;
+    private final long livenessTimeoutNs;
     private final ClientAgent agent = new ClientAgent();
     private final AgentRunner receiverRunner;
     private volatile int pollGuard;
@@ -146,6 +148,7 @@ public final class ShmClient implements AutoCloseable
         this.spinBeforeSleepNs = context.spinBeforeSleepNs();
         this.maxSleepNs = context.maxSleepNs();
         this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+        this.livenessTimeoutNs = context.livenessTimeoutNs();
         this.pushHandler = context.pushHandler();
         this.reassembler = new Reassembler(context.maxMessageLength());
         final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
@@ -699,8 +702,8 @@ public final class ShmClient implements AutoCloseable
                         if (idleSinceNs == 0)
                         {
                             idleSinceNs = nowNs;
-                            duties(nowNs);
                         }
+                        duties(nowNs);
                         leaderIdle(nowNs, idleSinceNs, deadlineNs);
                     }
                 }
@@ -853,11 +856,38 @@ public final class ShmClient implements AutoCloseable
                 notifierSleeps.setRelease(inboxNotifier.sleeps());
                 notifierWakeups.setRelease(inboxNotifier.wakeups());
             }
+            checkServer(nowNs);
         }
         if (asyncInFlight.get() > 0 && nowNs - nextTimeoutScanNs >= 0)
         {
             nextTimeoutScanNs = nowNs + TIMEOUT_SCAN_INTERVAL_NS;
             expireAsync(nowNs);
+        }
+    }
+
+    /**
+     * Declares the server dead when it closed without telling us, or when its heartbeat is stale and its process
+     * (pid and start time) is gone: requests in flight fail at once instead of waiting for their timeout.
+     */
+    private void checkServer(final long nowNs)
+    {
+        if (state != CONNECTED)
+        {
+            return;
+        }
+        if (serverFile.isClosedByOwner())
+        {
+            state = SERVER_CLOSED;
+            failPendingRequests(new PeerDeadException("service closed: service=" + context.serviceName()
+                + ": reconnect when it is back"));
+        }
+        else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
+            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()))
+        {
+            state = SERVER_DEAD;
+            errors.increment();
+            failPendingRequests(new PeerDeadException("service died: service=" + context.serviceName()
+                + " serverPid=" + serverFile.ownerPid() + ": reconnect when it is back"));
         }
     }
 
@@ -958,7 +988,11 @@ public final class ShmClient implements AutoCloseable
 
     private static long notConnectedCode(final int state)
     {
-        return state == CLOSED ? OfferResult.CLOSED : OfferResult.NOT_CONNECTED;
+        if (state == CLOSED)
+        {
+            return OfferResult.CLOSED;
+        }
+        return state == SERVER_DEAD ? OfferResult.PEER_DEAD : OfferResult.NOT_CONNECTED;
     }
 
     private IpcException notSent(final long code)

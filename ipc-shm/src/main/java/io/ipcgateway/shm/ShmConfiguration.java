@@ -90,6 +90,15 @@ public final class ShmConfiguration
     /** Default heartbeat interval: 100 ms. */
     public static final long HEARTBEAT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
+    /**
+     * How old a peer's heartbeat may get before its process is checked; a peer whose process is gone (pid and start
+     * time) is then declared dead: its session is freed, or the client's requests fail with {@code PEER_DEAD}.
+     */
+    public static final String LIVENESS_TIMEOUT_PROP_NAME = "ipc.shm.liveness.timeout";
+
+    /** Default liveness timeout: 1 s. */
+    public static final long LIVENESS_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+
     /** Longest a blocked consumer sleeps before re-checking its ring (a safety net, not a poll), nanoseconds. */
     public static final String MAX_SLEEP_PROP_NAME = "ipc.shm.max.sleep";
 

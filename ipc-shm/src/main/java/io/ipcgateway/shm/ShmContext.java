@@ -32,6 +32,8 @@ public abstract class ShmContext<T extends ShmContext<T>>
         ShmConfiguration.SEND_TIMEOUT_PROP_NAME, ShmConfiguration.SEND_TIMEOUT_DEFAULT_NS);
     private long heartbeatIntervalNs = Configuration.durationProperty(
         ShmConfiguration.HEARTBEAT_INTERVAL_PROP_NAME, ShmConfiguration.HEARTBEAT_INTERVAL_DEFAULT_NS);
+    private long livenessTimeoutNs = Configuration.durationProperty(
+        ShmConfiguration.LIVENESS_TIMEOUT_PROP_NAME, ShmConfiguration.LIVENESS_TIMEOUT_DEFAULT_NS);
     private long maxSleepNs = Configuration.durationProperty(
         ShmConfiguration.MAX_SLEEP_PROP_NAME, ShmConfiguration.MAX_SLEEP_DEFAULT_NS);
     private long spinBeforeSleepNs = Configuration.durationProperty(
@@ -89,6 +91,7 @@ public abstract class ShmContext<T extends ShmContext<T>>
         Configuration.requireRange("sendTimeoutNs", sendTimeoutNs, 0, Long.MAX_VALUE / 2);
         Configuration.requireRange("heartbeatIntervalNs", heartbeatIntervalNs, 1, Long.MAX_VALUE / 2);
         Configuration.requireRange("maxSleepNs", maxSleepNs, 1_000, Long.MAX_VALUE / 2);
+        Configuration.requireRange("livenessTimeoutNs", livenessTimeoutNs, 1, Long.MAX_VALUE / 2);
         Configuration.requireRange("spinBeforeSleepNs", spinBeforeSleepNs, 0, Long.MAX_VALUE / 2);
         if (errorHandler == null)
         {
@@ -272,6 +275,26 @@ public abstract class ShmContext<T extends ShmContext<T>>
     public long heartbeatIntervalNs()
     {
         return heartbeatIntervalNs;
+    }
+
+    /**
+     * How old a peer's heartbeat may get before its process is checked (dead: pid gone or reused).
+     *
+     * @param livenessTimeoutNs nanoseconds.
+     * @return this context.
+     */
+    public T livenessTimeoutNs(final long livenessTimeoutNs)
+    {
+        this.livenessTimeoutNs = livenessTimeoutNs;
+        return self();
+    }
+
+    /**
+     * @return the liveness timeout in nanoseconds.
+     */
+    public long livenessTimeoutNs()
+    {
+        return livenessTimeoutNs;
     }
 
     /**

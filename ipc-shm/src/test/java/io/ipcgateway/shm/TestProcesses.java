@@ -170,6 +170,26 @@ final class TestProcesses
     }
 
     /**
+     * A client that connects ({@code dir service}), prints {@code CONNECTED <inbox file>} and waits to be killed.
+     */
+    static final class HoldMain
+    {
+        private HoldMain()
+        {
+        }
+
+        public static void main(final String[] args) throws Exception
+        {
+            final ShmClient client = ShmClient.connect(new ClientContext().baseDirectory(Paths.get(args[0]))
+                .serviceName(args[1]).idleMode(IdleMode.BLOCK));
+            System.out.println("CONNECTED " + client.inboxFile());
+            System.out.flush();
+            Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+            client.close();
+        }
+    }
+
+    /**
      * Client load: {@code dir service clients threads messagesPerClient requestsPerClient size idleMode ringCapacity}.
      * Connects all clients, then each thread drives its share of clients: one-way messages numbered from 1 (the
      * server checks the order), then requests whose echo is checked. Prints {@code CLIENT OK ...} and exits 0, or
