@@ -96,14 +96,17 @@ public final class ShmConfiguration
      */
     public static final String LIVENESS_TIMEOUT_PROP_NAME = "ipc.shm.liveness.timeout";
 
-    /** Default liveness timeout: 1 s. */
-    public static final long LIVENESS_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
+    /** Default liveness timeout: 3 s (an idle blocked peer writes its heartbeat about once a second). */
+    public static final long LIVENESS_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(3);
 
-    /** Longest a blocked consumer sleeps before re-checking its ring (a safety net, not a poll), nanoseconds. */
+    /**
+     * Longest a blocked consumer sleeps before re-checking its ring, nanoseconds: a safety net (the notifier loses
+     * no wake-up), and the pace of an idle endpoint's heartbeat.
+     */
     public static final String MAX_SLEEP_PROP_NAME = "ipc.shm.max.sleep";
 
-    /** Default longest sleep: 100 ms. */
-    public static final long MAX_SLEEP_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Default longest sleep: 1 s, so an idle blocked endpoint wakes once a second at most. */
+    public static final long MAX_SLEEP_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
 
     /** How long a blocking consumer spins before it sleeps on the notifier, nanoseconds. */
     public static final String SPIN_BEFORE_SLEEP_PROP_NAME = "ipc.shm.spin.before.sleep";

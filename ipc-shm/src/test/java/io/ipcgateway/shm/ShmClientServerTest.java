@@ -241,6 +241,48 @@ class ShmClientServerTest
     }
 
     @Test
+    void shouldRespondAndPushThroughZeroCopyClaimsOnTheServerSide()
+    {
+        final MessageClaim serverClaim = new MessageClaim();
+        final List<Long> pushes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ServerHandler handler = new ServerHandler()
+        {
+            public void onRequest(final ClientSession session, final long correlationId, final int typeId,
+                final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                final long value = buffer.getLong(offset);
+                if (session.tryClaimPush(4, 8, serverClaim) == OfferResult.OK)
+                {
+                    serverClaim.buffer().putLong(serverClaim.offset(), -value);
+                    serverClaim.commit();
+                }
+                if (session.tryClaimResponse(correlationId, typeId, 8, serverClaim) == OfferResult.OK)
+                {
+                    serverClaim.buffer().putLong(serverClaim.offset(), value * 2);
+                    serverClaim.commit();
+                }
+            }
+        };
+        try (ShmServer server = ShmServer.launch(serverContext(IdleMode.BLOCK), handler);
+            ShmClient client = ShmClient.connect(clientContext(IdleMode.BLOCK)
+                .pushHandler((typeId, buffer, offset, length) -> pushes.add(buffer.getLong(offset)))))
+        {
+            assertThat(server.sessionCount()).isEqualTo(1);
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[8]);
+            final long[] response = new long[1];
+            for (long i = 1; i <= 100; i++)
+            {
+                request.putLong(0, i);
+                assertThat(client.request(6, request, 0, 8, (typeId, buffer, offset, length) ->
+                    response[0] = buffer.getLong(offset), TimeUnit.SECONDS.toNanos(5))).isEqualTo(OfferResult.OK);
+                assertThat(response[0]).isEqualTo(2 * i);
+            }
+            // Each push was written before its response, so the poller delivered it first.
+            assertThat(pushes).hasSize(100).startsWith(-1L, -2L).endsWith(-100L);
+        }
+    }
+
+    @Test
     void shouldLeaveNoFilesAfterCleanDisconnectAndClose() throws Exception
     {
         final EchoHandler handler = new EchoHandler();
