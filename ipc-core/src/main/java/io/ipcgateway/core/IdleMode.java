@@ -1,7 +1,6 @@
 package io.ipcgateway.core;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
@@ -13,7 +12,11 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  */
 public enum IdleMode
 {
-    /** Busy spin: lowest latency, burns a whole core. */
+    /**
+     * Busy spin: lowest latency, burns a whole core. After {@link #SPIN_POLLS_BEFORE_YIELD} empty polls in a row it
+     * yields the core on each further empty poll (returning at once when nothing else wants the core): with more
+     * spinning threads than cores, pure spinning starves the threads that would make progress.
+     */
     SPIN,
     /** Spin with {@link Thread#yield()}: gives the core away when others need it. */
     YIELD,
@@ -21,6 +24,9 @@ public enum IdleMode
     BACKOFF,
     /** Spin briefly, then sleep on the channel's notifier until a producer signals: no CPU when idle. */
     BLOCK;
+
+    /** Empty polls a {@link #SPIN} strategy spins through before it starts yielding (roughly 20-50 us). */
+    public static final int SPIN_POLLS_BEFORE_YIELD = 500;
 
     /**
      * A new Agrona idle strategy for this mode.
@@ -33,7 +39,7 @@ public enum IdleMode
         switch (this)
         {
             case SPIN:
-                return new BusySpinIdleStrategy();
+                return new BackoffIdleStrategy(SPIN_POLLS_BEFORE_YIELD, Long.MAX_VALUE, 1, 1);
             case YIELD:
                 return new YieldingIdleStrategy();
             case BACKOFF:
