@@ -65,8 +65,17 @@ final class EchoSenders
         final long[] count = {-1};
         final MessageHandler onCount = (typeId, buffer, offset, length) ->
             count[0] = length == EchoProtocol.COUNT_LENGTH ? buffer.getLong(offset, ByteOrder.LITTLE_ENDIAN) : -1;
-        final long result = client.request(
-            EchoProtocol.COUNT_TYPE_ID, new UnsafeBuffer(new byte[0]), 0, 0, onCount, timeoutNanos);
+        final UnsafeBuffer empty = new UnsafeBuffer(new byte[0]);
+        final long deadline = System.nanoTime() + timeoutNanos;
+        final IdleStrategy idle = new BackoffIdleStrategy();
+        long result = client.request(EchoProtocol.COUNT_TYPE_ID, empty, 0, 0, onCount, timeoutNanos);
+        // Right after a one-way burst the server's ring may still be full of it: wait for room like any sender.
+        while (result == OfferResult.BACK_PRESSURED && deadline - System.nanoTime() > 0)
+        {
+            idle.idle();
+            result = client.request(
+                EchoProtocol.COUNT_TYPE_ID, empty, 0, 0, onCount, Math.max(1, deadline - System.nanoTime()));
+        }
         if (result < 0)
         {
             return result;

@@ -16,6 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,6 +99,67 @@ class EchoServiceTest
             assertThat(EchoSenders.serverCount(client, TIMEOUT)).isZero();
             assertThat(client.request(EchoProtocol.ECHO_TYPE_ID, new UnsafeBuffer(new byte[0]), 0, 0,
                 (typeId, buffer, offset, length) -> assertThat(length).isZero(), TIMEOUT)).isEqualTo(OfferResult.OK);
+        }
+    }
+
+    @Test
+    void shouldWaitForRoomBeforeAskingTheCountAfterAFullRing(@TempDir final Path dir) throws Exception
+    {
+        final ShmServer server = ShmServer.create(serverContext(dir).ringCapacity(64 * 1024), handler);
+        final AtomicBoolean paused = new AtomicBoolean();
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final Thread duty = new Thread(() ->
+        {
+            while (running.get())
+            {
+                if (paused.get() || doWork(server) == 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "test-server-duty");
+        duty.start();
+        try (ShmClient client = ShmClient.connect(clientContext(dir)))
+        {
+            paused.set(true);
+            final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+            long offered = 0;
+            while (client.offer(EchoProtocol.MESSAGE_TYPE_ID, payload, 0, 64) == OfferResult.OK)
+            {
+                offered++;
+            }
+            // Fill the last gaps with empty messages, the size of a count request, so not even that fits.
+            while (client.offer(EchoProtocol.MESSAGE_TYPE_ID, payload, 0, 0) == OfferResult.OK)
+            {
+                offered++;
+            }
+            final Thread resume = new Thread(() ->
+            {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+                paused.set(false);
+            });
+            resume.start();
+
+            assertThat(EchoSenders.serverCount(client, TIMEOUT)).isEqualTo(offered);
+            resume.join();
+        }
+        finally
+        {
+            running.set(false);
+            duty.join();
+            server.close();
+        }
+    }
+
+    private static int doWork(final ShmServer server)
+    {
+        try
+        {
+            return server.agent().doWork();
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
         }
     }
 
