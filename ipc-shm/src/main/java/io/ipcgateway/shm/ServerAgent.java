@@ -77,6 +77,7 @@ final class ServerAgent implements Agent, MessageHandler
     private final int pollLimit;
     private final long heartbeatIntervalNs;
     private volatile int sessionCount;
+    private volatile boolean closing;
     private int nextSessionId = 1;
     private ClientSession lastSession;
     private long nextHeartbeatNs;
@@ -197,7 +198,20 @@ final class ServerAgent implements Agent, MessageHandler
 
     boolean hasWork()
     {
-        return inbox.producerPosition() != inbox.consumerPosition();
+        // A closing server counts as work, so its duty cycle does not go back to sleep while being stopped.
+        return inbox.producerPosition() != inbox.consumerPosition() || closing;
+    }
+
+    /**
+     * Wakes the duty cycle if it sleeps and keeps it awake until it is stopped.
+     */
+    void beginClose()
+    {
+        closing = true;
+        if (notifier != null)
+        {
+            notifier.signal();
+        }
     }
 
     @Override

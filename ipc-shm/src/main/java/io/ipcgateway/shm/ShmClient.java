@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
@@ -186,7 +187,8 @@ public final class ShmClient implements AutoCloseable
         this.serverNotifier = serverNotifier;
         this.inboxNotifier = inboxNotifier;
         this.inbox = new OneToOneRingBuffer(inboxFile.ring());
-        this.inboxHasWork = () -> inbox.producerPosition() != inbox.consumerPosition();
+        // A closing client counts as work, so no thread goes (back) to sleep on the inbox once close() began.
+        this.inboxHasWork = () -> inbox.producerPosition() != inbox.consumerPosition() || state == CLOSED;
         this.counters = inboxFile.createCounters(
             "service=" + context.serviceName() + " client=" + inboxFile.path().getFileName());
         this.writer = new FrameWriter(ShmServer.inbox(serverFile), serverNotifier, true,
@@ -631,11 +633,23 @@ public final class ShmClient implements AutoCloseable
                 LockSupport.parkNanos(100_000L);
             }
         }
+        if (inboxNotifier != null)
+        {
+            // Wakes the thread sleeping on the inbox (a blocked requester or the receiver thread).
+            inboxNotifier.signal();
+        }
         if (receiverRunner != null)
         {
             receiverRunner.close();
         }
-        release(true);
+        failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
+        // Take the poll guard for good: once held, no thread polls or sleeps on the inbox, so the notifier can close.
+        final long guardDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!tryEnterPoll() && System.nanoTime() - guardDeadlineNs < 0)
+        {
+            Thread.yield();
+        }
+        release(false);
     }
 
     private void release(final boolean failPending)
@@ -658,13 +672,14 @@ public final class ShmClient implements AutoCloseable
     private long awaitResponse(final RequestSlot slot, final long deadlineNs)
     {
         long idleSinceNs = 0;
+        boolean leading = false;
         while (true)
         {
             if (slot.state == RequestSlot.DONE)
             {
                 final long result = slot.result;
                 slot.release();
-                handOff();
+                handOff(leading);
                 return result;
             }
             final int state = this.state;
@@ -672,7 +687,7 @@ public final class ShmClient implements AutoCloseable
             {
                 if (cancel(slot))
                 {
-                    handOff();
+                    handOff(leading);
                     return notConnectedCode(state);
                 }
                 continue;
@@ -683,12 +698,13 @@ public final class ShmClient implements AutoCloseable
                 if (cancel(slot))
                 {
                     requestsTimedOut.increment();
-                    handOff();
+                    handOff(leading);
                     return OfferResult.TIMED_OUT;
                 }
                 continue;
             }
-            if (!dedicatedReceiver && tryEnterPoll())
+            leading = !dedicatedReceiver && tryEnterPoll();
+            if (leading)
             {
                 try
                 {
@@ -780,11 +796,12 @@ public final class ShmClient implements AutoCloseable
     }
 
     /**
-     * A leaving poller wakes one parked waiter so it takes over polling (BLOCK mode without a receiver thread).
+     * A leaving poller (the thread that polled last) wakes one parked waiter so it takes over polling (BLOCK mode
+     * without a receiver thread); followers leave without waking anyone.
      */
-    private void handOff()
+    private void handOff(final boolean leading)
     {
-        if (!blocking || dedicatedReceiver || parkedWaiters.get() == 0)
+        if (!leading || !blocking || dedicatedReceiver || parkedWaiters.get() == 0)
         {
             return;
         }

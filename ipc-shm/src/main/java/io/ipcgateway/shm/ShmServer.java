@@ -186,6 +186,7 @@ public final class ShmServer implements AutoCloseable
     {
         if (runner != null)
         {
+            agent.beginClose();
             runner.close();
         }
         else
