@@ -283,6 +283,112 @@ class ShmClientServerTest
     }
 
     @Test
+    void shouldTimeOutRequestsTheServerHoldsAndDropTheLateResponse() throws Exception
+    {
+        final List<long[]> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final ClientSession[] sessions = new ClientSession[1];
+        final ServerHandler holding = new ServerHandler()
+        {
+            public void onRequest(final ClientSession session, final long correlationId, final int typeId,
+                final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                sessions[0] = session;
+                held.add(new long[] {correlationId, buffer.getLong(offset)});
+                if (buffer.getLong(offset) == 2)
+                {
+                    // Answer the first, held request only now: too late for it, and it must not reach request 2.
+                    final UnsafeBuffer late = new UnsafeBuffer(new byte[8]);
+                    late.putLong(0, -1);
+                    session.respond(held.get(0)[0], 1, late, 0, 8);
+                    final UnsafeBuffer answer = new UnsafeBuffer(new byte[8]);
+                    answer.putLong(0, 22);
+                    session.respond(correlationId, 1, answer, 0, 8);
+                }
+            }
+        };
+        try (ShmServer server = ShmServer.launch(serverContext(IdleMode.BLOCK), holding);
+            ShmClient client = ShmClient.connect(clientContext(IdleMode.BLOCK).maxInFlight(1)))
+        {
+            assertThat(server.sessionCount()).isEqualTo(1);
+            final UnsafeBuffer request = new UnsafeBuffer(new byte[8]);
+            final long[] response = {0};
+            request.putLong(0, 1);
+            assertThat(client.request(1, request, 0, 8, (t, b, o, l) -> response[0] = b.getLong(o),
+                TimeUnit.MILLISECONDS.toNanos(200))).isEqualTo(OfferResult.TIMED_OUT);
+            assertThat(client.counters().get(io.ipcgateway.core.CounterKind.REQUESTS_TIMED_OUT)).isEqualTo(1);
+
+            // One slot only: request 2 reuses the slot of request 1, with a new correlation id.
+            request.putLong(0, 2);
+            assertThat(client.request(1, request, 0, 8, (t, b, o, l) -> response[0] = b.getLong(o),
+                TimeUnit.SECONDS.toNanos(5))).isEqualTo(OfferResult.OK);
+            assertThat(response[0]).isEqualTo(22);
+            assertThat(held.get(0)[0]).isNotEqualTo(held.get(1)[0]);
+
+            request.putLong(0, 3);
+            final CompletableFuture<ShmResponse> future =
+                client.requestAsync(1, request, 0, 8, TimeUnit.MILLISECONDS.toNanos(100));
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!future.isDone() && System.nanoTime() < deadline)
+            {
+                client.poll();
+                Thread.yield();
+            }
+            assertThat(future).isCompletedExceptionally();
+            org.assertj.core.api.Assertions.assertThatThrownBy(future::join)
+                .hasCauseInstanceOf(io.ipcgateway.core.RequestTimeoutException.class)
+                .hasMessageContaining("service=svc");
+        }
+    }
+
+    @Test
+    void shouldRunBothDutyCyclesOnTheApplicationsThreadWithAgentInvoker() throws InterruptedException
+    {
+        final EchoHandler handler = new EchoHandler();
+        try (ShmServer server = ShmServer.create(serverContext(IdleMode.SPIN), handler);
+            org.agrona.concurrent.AgentInvoker serverInvoker =
+                new org.agrona.concurrent.AgentInvoker(Throwable::printStackTrace, null, server.agent()))
+        {
+            serverInvoker.start();
+            final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final Thread serverThread = new Thread(() ->
+            {
+                while (running.get())
+                {
+                    serverInvoker.invoke();
+                    Thread.yield();
+                }
+            });
+            serverThread.setDaemon(true);
+            serverThread.start();
+            try (ShmClient client = ShmClient.connect(clientContext(IdleMode.SPIN)
+                .pushHandler((typeId, buffer, offset, length) -> handler.messages.addAndGet(1000))))
+            {
+                final org.agrona.concurrent.AgentInvoker clientInvoker =
+                    new org.agrona.concurrent.AgentInvoker(Throwable::printStackTrace, null, client.agent());
+                clientInvoker.start();
+                final UnsafeBuffer request = new UnsafeBuffer(new byte[8]);
+                request.putLong(0, 5);
+                final CompletableFuture<ShmResponse> future =
+                    client.requestAsync(1, request, 0, 8, TimeUnit.SECONDS.toNanos(10));
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!future.isDone() && System.nanoTime() < deadline)
+                {
+                    clientInvoker.invoke();
+                }
+                assertThat(future.join().buffer().getLong(0)).isEqualTo(5);
+                assertThat(handler.lastSession.push(2, request, 0, 8)).isEqualTo(OfferResult.OK);
+                while (handler.messages.get() < 1000 && System.nanoTime() < deadline)
+                {
+                    clientInvoker.invoke();
+                }
+                assertThat(handler.messages.get()).isEqualTo(1000);
+            }
+            running.set(false);
+            serverThread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    @Test
     void shouldLeaveNoFilesAfterCleanDisconnectAndClose() throws Exception
     {
         final EchoHandler handler = new EchoHandler();
