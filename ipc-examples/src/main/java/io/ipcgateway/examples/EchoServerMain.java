@@ -62,7 +62,8 @@ public final class EchoServerMain
             context.baseDirectory(options.dir());
         }
         final EchoHandler handler = new EchoHandler(out);
-        final ShmServer server = ShmServer.launch(context, handler);
+        final ServerMetrics metrics = options.metricsPort() == ServerOptions.NO_METRICS ? null : new ServerMetrics();
+        final ShmServer server = ShmServer.launch(context, metrics == null ? handler : metrics.timed(handler));
         final Runnable closeOnce = new Runnable()
         {
             private boolean closed;
@@ -73,12 +74,23 @@ public final class EchoServerMain
                 if (!closed)
                 {
                     closed = true;
+                    if (metrics != null)
+                    {
+                        metrics.close();
+                    }
                     close(server, handler, out);
                 }
             }
         };
         final Thread hook = new Thread(closeOnce, "ipc-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (metrics != null)
+        {
+            final int port = metrics.start(
+                options.metricsPort(), server.serviceDirectory().getParent(), options.service());
+            out.printf(Locale.ROOT, "METRICS http://127.0.0.1:%d/metrics and http://127.0.0.1:%d/health%n",
+                port, port);
+        }
 
         out.printf(Locale.ROOT, "%s service=%s dir=%s idle=%s notifier=%s pid=%d%n", READY, options.service(),
             server.serviceDirectory(), options.idle().name().toLowerCase(Locale.ROOT),

@@ -11,10 +11,15 @@ import java.util.List;
  *
  * @param service the service name clients connect to.
  * @param dir     the base folder holding service folders, or {@code null} for the transport's default.
- * @param idle    how the server's duty cycle waits when no message arrives.
+ * @param idle        how the server's duty cycle waits when no message arrives.
+ * @param metricsPort the loopback port serving /metrics and /health, 0 for any free port, or
+ *                    {@link #NO_METRICS} for no endpoint.
  */
-public record ServerOptions(String service, Path dir, IdleMode idle)
+public record ServerOptions(String service, Path dir, IdleMode idle, int metricsPort)
 {
+    /** The value of {@link #metricsPort()} when no metrics endpoint was asked for. */
+    public static final int NO_METRICS = -1;
+
     /** The command as the user types it. */
     public static final String COMMAND = "ipc server";
 
@@ -29,7 +34,9 @@ public record ServerOptions(String service, Path dir, IdleMode idle)
         Option.valued("service", "NAME", "the service name clients connect to (required)"),
         Option.valued("dir", "DIR", "the base folder for service files (default: the transport's, under /dev/shm)"),
         Option.valued("idle", "spin|block", "how to wait for messages: spin burns a core, block sleeps;"
-            + " also yield, backoff (default: block)"));
+            + " also yield, backoff (default: block)"),
+        Option.valued("metrics-port", "PORT", "serve Prometheus /metrics and JSON /health on 127.0.0.1:PORT;"
+            + " 0 picks a free port (default: no endpoint)"));
 
     /**
      * Reads and validates the options from a parsed command line.
@@ -43,6 +50,7 @@ public record ServerOptions(String service, Path dir, IdleMode idle)
         return new ServerOptions(
             commandLine.requiredString("service", ShmConfiguration::validateServiceName),
             commandLine.path("dir"),
-            commandLine.choice("idle", IdleMode.class, IdleMode.BLOCK));
+            commandLine.choice("idle", IdleMode.class, IdleMode.BLOCK),
+            commandLine.intInRange("metrics-port", NO_METRICS, 0, 65535));
     }
 }

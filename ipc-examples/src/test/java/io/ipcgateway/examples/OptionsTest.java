@@ -86,7 +86,29 @@ class OptionsTest
         final ServerOptions options = ServerOptions.from(CommandLine.parse(
             ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--idle", "spin"));
 
-        assertThat(options).isEqualTo(new ServerOptions("echo", null, IdleMode.SPIN));
+        assertThat(options).isEqualTo(new ServerOptions("echo", null, IdleMode.SPIN, ServerOptions.NO_METRICS));
+    }
+
+    @Test
+    void shouldReadTheMetricsPortAndRefuseOneOutOfRange()
+    {
+        final ServerOptions options = ServerOptions.from(CommandLine.parse(
+            ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--metrics-port", "9464"));
+        assertThat(options.metricsPort()).isEqualTo(9464);
+
+        final CommandLine outOfRange = CommandLine.parse(
+            ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--metrics-port", "70000");
+        assertThatThrownBy(() -> ServerOptions.from(outOfRange)).isInstanceOf(UsageException.class)
+            .hasMessageContaining("--metrics-port");
+    }
+
+    @Test
+    void shouldReadStatOptions()
+    {
+        final StatOptions options = StatOptions.from(CommandLine.parse(
+            StatOptions.COMMAND, StatOptions.OPTIONS, "--service", "echo", "--interval", "250ms", "--once"));
+
+        assertThat(options).isEqualTo(new StatOptions(null, "echo", 250_000_000L, true));
     }
 
     @Test
