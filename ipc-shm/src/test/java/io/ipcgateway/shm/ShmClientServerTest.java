@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -349,7 +350,7 @@ class ShmClientServerTest
                 new org.agrona.concurrent.AgentInvoker(Throwable::printStackTrace, null, server.agent()))
         {
             serverInvoker.start();
-            final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final AtomicBoolean running = new AtomicBoolean(true);
             final Thread serverThread = new Thread(() ->
             {
                 while (running.get())
