@@ -107,6 +107,7 @@ public final class ResultTable
             return "-";
         }
         final double ratio = peer / ours;
-        return String.format(Locale.ROOT, ratio >= 100 ? "%.0fx" : ratio >= 10 ? "%.1fx" : "%.2fx", ratio);
+        final String format = ratio >= 100 ? "%.0fx" : ratio >= 10 ? "%.1fx" : ratio >= 0.1 ? "%.2fx" : "%.2gx";
+        return String.format(Locale.ROOT, format, ratio);
     }
 }
