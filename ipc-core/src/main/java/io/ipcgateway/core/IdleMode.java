@@ -1,6 +1,7 @@
 package io.ipcgateway.core;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 
@@ -12,11 +13,7 @@ import org.agrona.concurrent.YieldingIdleStrategy;
  */
 public enum IdleMode
 {
-    /**
-     * Busy spin: lowest latency, burns a whole core. After {@link #SPIN_POLLS_BEFORE_YIELD} empty polls in a row it
-     * yields the core on each further empty poll (returning at once when nothing else wants the core): with more
-     * spinning threads than cores, pure spinning starves the threads that would make progress.
-     */
+    /** Busy spin: lowest latency, burns a whole core. */
     SPIN,
     /** Spin with {@link Thread#yield()}: gives the core away when others need it. */
     YIELD,
@@ -24,9 +21,6 @@ public enum IdleMode
     BACKOFF,
     /** Spin briefly, then sleep on the channel's notifier until a producer signals: no CPU when idle. */
     BLOCK;
-
-    /** Empty polls a {@link #SPIN} strategy spins through before it starts yielding (roughly 20-50 us). */
-    public static final int SPIN_POLLS_BEFORE_YIELD = 500;
 
     /**
      * A new Agrona idle strategy for this mode.
@@ -39,7 +33,7 @@ public enum IdleMode
         switch (this)
         {
             case SPIN:
-                return new BackoffIdleStrategy(SPIN_POLLS_BEFORE_YIELD, Long.MAX_VALUE, 1, 1);
+                return new BusySpinIdleStrategy();
             case YIELD:
                 return new YieldingIdleStrategy();
             case BACKOFF:

@@ -1,6 +1,7 @@
 package io.ipcgateway.core;
 
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ class IdleModeTest
     @Test
     void shouldMapPollingModesToAgronaStrategies()
     {
-        assertThat(IdleMode.SPIN.newIdleStrategy()).isInstanceOf(BackoffIdleStrategy.class);
+        assertThat(IdleMode.SPIN.newIdleStrategy()).isInstanceOf(BusySpinIdleStrategy.class);
         assertThat(IdleMode.YIELD.newIdleStrategy()).isInstanceOf(YieldingIdleStrategy.class);
         assertThat(IdleMode.BACKOFF.newIdleStrategy()).isInstanceOf(BackoffIdleStrategy.class);
     }
