@@ -1,11 +1,14 @@
 package io.ipcgateway.metrics;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,6 +62,53 @@ class LatencyHistogramCollectorTest
         {
             assertThat(buckets.get(i).value).isGreaterThanOrEqualTo(buckets.get(i - 1).value);
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldCountEveryRecordWhileScrapersCollectConcurrently() throws Exception
+    {
+        final LatencyRecorder recorder = new LatencyRecorder();
+        final LatencyHistogramCollector collector = new LatencyHistogramCollector(
+            "ipc_request_duration_seconds", "Round trip", "service").add(recorder, "echo");
+        final int writers = 3;
+        final int perWriter = 200_000;
+        final CountDownLatch done = new CountDownLatch(writers);
+        final List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++)
+        {
+            threads.add(new Thread(() ->
+            {
+                for (int i = 0; i < perWriter; i++)
+                {
+                    recorder.recordNanos(1_000 + i % 5_000);
+                }
+                done.countDown();
+            }));
+        }
+        final List<Double> counts = new ArrayList<>();
+        final Runnable scrape = () ->
+        {
+            while (done.getCount() > 0)
+            {
+                final double count = value(collector.collect().get(0), "ipc_request_duration_seconds_count");
+                synchronized (counts)
+                {
+                    counts.add(count);
+                }
+            }
+        };
+        threads.add(new Thread(scrape));
+        threads.add(new Thread(scrape));
+        threads.forEach(Thread::start);
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+
+        assertThat(value(collector.collect().get(0), "ipc_request_duration_seconds_count"))
+            .isEqualTo((double)writers * perWriter);
+        assertThat(counts).isNotEmpty().allSatisfy(c -> assertThat(c).isBetween(0.0, (double)writers * perWriter));
     }
 
     @Test
