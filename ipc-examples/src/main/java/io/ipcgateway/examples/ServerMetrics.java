@@ -19,7 +19,7 @@ import io.prometheus.client.CollectorRegistry;
  */
 final class ServerMetrics implements AutoCloseable
 {
-    private final LatencyRecorder handlerTime = new LatencyRecorder();
+    private final LatencyRecorder handlerTime = LatencyRecorder.singleWriter();
     private final CollectorRegistry registry = new CollectorRegistry();
     private MetricsServer server;
 

@@ -1,11 +1,17 @@
 package io.ipcgateway.metrics;
 
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.IntervalHistogramProvider;
 import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.HdrHistogram.ValueRecorder;
 
 /**
  * Records latencies in nanoseconds into an HdrHistogram {@link Recorder}: wait-free and allocation-free for the
  * recording threads, with interval snapshots taken by the scrape thread.
+ * <p>
+ * Where only one thread ever records (a server's duty cycle), {@link #singleWriter()} uses a
+ * {@link SingleWriterRecorder} instead, which records without atomic read-modify-writes: about half the cost.
  * <p>
  * On the busiest paths, record one sample in {@code sampleEvery}: the countdown that decides is a plain field,
  * so under concurrent recording the rate is approximate (a lost decrement only shifts which call is sampled),
@@ -19,7 +25,8 @@ public final class LatencyRecorder
     /** Default precision: 3 significant digits (0.1% error). */
     public static final int DEFAULT_SIGNIFICANT_DIGITS = 3;
 
-    private final Recorder recorder;
+    private final ValueRecorder recorder;
+    private final IntervalHistogramProvider<Histogram> intervals;
     private final long highestTrackableNanos;
     private final int sampleEvery;
     private int countdown;
@@ -44,13 +51,30 @@ public final class LatencyRecorder
     }
 
     /**
-     * A recorder with explicit bounds.
+     * A recorder with explicit bounds, for any number of recording threads.
      *
      * @param highestTrackableNanos the largest value kept as is; larger ones are clamped to it.
      * @param significantDigits     HdrHistogram precision, 1 to 5.
      * @param sampleEvery           1 to record every value, N to record one in N.
      */
     public LatencyRecorder(final long highestTrackableNanos, final int significantDigits, final int sampleEvery)
+    {
+        this(highestTrackableNanos, significantDigits, sampleEvery, false);
+    }
+
+    /**
+     * A recorder for exactly one recording thread (any number of readers), recording every value, up to 60 s with
+     * 3 significant digits. Recording from two threads at once would lose or corrupt counts.
+     *
+     * @return the recorder.
+     */
+    public static LatencyRecorder singleWriter()
+    {
+        return new LatencyRecorder(DEFAULT_HIGHEST_TRACKABLE_NANOS, DEFAULT_SIGNIFICANT_DIGITS, 1, true);
+    }
+
+    private LatencyRecorder(
+        final long highestTrackableNanos, final int significantDigits, final int sampleEvery, final boolean single)
     {
         if (sampleEvery < 1)
         {
@@ -61,7 +85,19 @@ public final class LatencyRecorder
             throw new IllegalArgumentException(
                 "highestTrackableNanos must be 2 or more, but was " + highestTrackableNanos);
         }
-        this.recorder = new Recorder(1, highestTrackableNanos, significantDigits);
+        if (single)
+        {
+            final SingleWriterRecorder singleWriter = new SingleWriterRecorder(1, highestTrackableNanos,
+                significantDigits);
+            this.recorder = singleWriter;
+            this.intervals = singleWriter;
+        }
+        else
+        {
+            final Recorder multiWriter = new Recorder(1, highestTrackableNanos, significantDigits);
+            this.recorder = multiWriter;
+            this.intervals = multiWriter;
+        }
         this.highestTrackableNanos = highestTrackableNanos;
         this.sampleEvery = sampleEvery;
         this.countdown = sampleEvery;
@@ -113,7 +149,7 @@ public final class LatencyRecorder
      */
     public synchronized void drainInto(final Histogram into)
     {
-        recycled = recorder.getIntervalHistogram(recycled);
+        recycled = intervals.getIntervalHistogram(recycled);
         into.add(recycled);
     }
 }

@@ -32,6 +32,23 @@ class LatencyRecorderTest
     }
 
     @Test
+    void shouldRecordAndDrainWithASingleWriter()
+    {
+        final LatencyRecorder recorder = LatencyRecorder.singleWriter();
+        final Histogram histogram = new Histogram(3);
+        for (int i = 0; i < 500; i++)
+        {
+            recorder.recordNanos(2_000);
+        }
+        recorder.drainInto(histogram);
+        recorder.recordNanos(4_000);
+        recorder.drainInto(histogram);
+
+        assertThat(histogram.getTotalCount()).isEqualTo(501);
+        assertThat(histogram.getMaxValue()).isBetween(3_990L, 4_010L);
+    }
+
+    @Test
     void shouldRecordOneValueInNWhenSampling()
     {
         final LatencyRecorder recorder = new LatencyRecorder(10);

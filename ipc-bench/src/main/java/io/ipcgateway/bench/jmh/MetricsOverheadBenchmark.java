@@ -103,7 +103,7 @@ public class MetricsOverheadBenchmark
                     session.respond(correlationId, typeId, buffer, offset, length);
                 }
             };
-            final LatencyRecorder handlerTime = new LatencyRecorder();
+            final LatencyRecorder handlerTime = LatencyRecorder.singleWriter();
             server = ShmServer.launch(
                 new ServerContext().serviceName("jmh").baseDirectory(dir).idleMode(IdleMode.SPIN),
                 on ? new TimedServerHandler(echo, handlerTime) : echo);
@@ -170,6 +170,7 @@ public class MetricsOverheadBenchmark
     {
         final long[] values = new long[4096];
         final LatencyRecorder every = new LatencyRecorder();
+        final LatencyRecorder singleWriter = LatencyRecorder.singleWriter();
         final LatencyRecorder oneInEight = new LatencyRecorder(8);
         int next;
 
@@ -243,6 +244,19 @@ public class MetricsOverheadBenchmark
     public void recordEvery(final Values values)
     {
         values.every.recordNanos(values.next());
+    }
+
+    /**
+     * One record into a single-writer recorder (a server's duty cycle).
+     *
+     * @param values the values and recorders.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public void recordSingleWriter(final Values values)
+    {
+        values.singleWriter.recordNanos(values.next());
     }
 
     /**
