@@ -115,10 +115,29 @@ public final class BenchMain
         final RunResult result = LoadRun.execute(spec, System.err::println);
         final List<RunResult> results = List.of(result);
         System.out.print(ResultTable.format(results));
+        if (result.perClient().size() > 1)
+        {
+            System.out.println(perClientSummary(result.perClient()));
+        }
         if (json != null)
         {
             Files.writeString(Path.of(json), ResultJson.write(results, 1), StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * One line on how evenly the clients were served.
+     *
+     * @param perClient completions of each client.
+     * @return e.g. {@code per client: min 1200 (client 7), median 1500, max 1800 (client 3)}.
+     */
+    static String perClientSummary(final List<Long> perClient)
+    {
+        final List<Long> sorted = perClient.stream().sorted().toList();
+        return String.format("per client (%s): min %d (client %d), median %d, max %d (client %d)",
+            "completions in the window", sorted.get(0), perClient.indexOf(sorted.get(0)),
+            sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1),
+            perClient.indexOf(sorted.get(sorted.size() - 1)));
     }
 
     private static void childServer(final List<String> args) throws Exception
