@@ -31,6 +31,7 @@ public final class BenchMain
         Commands:
           run       one load run of one transport; server and clients are separate JVMs
           compare   every transport over the standard workloads, interleaved, with ratios to ours
+          report    print a saved compare --json again: --json FILE [--plot FILE.svg] [--markdown FILE.md]
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
 
         run options:
@@ -85,6 +86,7 @@ public final class BenchMain
             {
                 case "run" -> run(rest);
                 case "compare" -> Compare.main(rest);
+                case "report" -> Compare.report(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);

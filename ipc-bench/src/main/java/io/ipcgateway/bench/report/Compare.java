@@ -107,6 +107,38 @@ public final class Compare
         }
     }
 
+    /**
+     * {@code bench report}: print the table of a saved JSON report again, and redraw its plot or Markdown.
+     *
+     * @param args {@code --json FILE [--plot FILE.svg] [--markdown FILE.md]}.
+     * @throws Exception when reading or writing fails.
+     */
+    public static void report(final List<String> args) throws Exception
+    {
+        final List<String> rest = new ArrayList<>(args);
+        final String json = BenchMain.takeOption(rest, "--json");
+        final String plot = BenchMain.takeOption(rest, "--plot");
+        final String markdown = BenchMain.takeOption(rest, "--markdown");
+        BenchMain.requireEmpty(rest);
+        if (json == null)
+        {
+            throw new IllegalArgumentException("report needs --json FILE (written by compare --json)");
+        }
+        final String text = Files.readString(Path.of(json), StandardCharsets.UTF_8);
+        final List<RunResult> results = ResultJson.read(text);
+        System.out.print(ResultTable.format(results));
+        Targets.check(results).forEach(System.out::println);
+        if (plot != null)
+        {
+            Files.writeString(Path.of(plot), SvgPlot.render(results, Workload.STANDARD), StandardCharsets.UTF_8);
+        }
+        if (markdown != null)
+        {
+            MarkdownReport.write(Path.of(markdown), MarkdownReport.render(results,
+                "bin/ipc bench report " + String.join(" ", args), ResultJson.repeats(text)));
+        }
+    }
+
     private static Workload workload(final String name)
     {
         return Workload.STANDARD.stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow(() ->

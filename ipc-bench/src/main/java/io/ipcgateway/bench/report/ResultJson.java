@@ -58,6 +58,18 @@ public final class ResultJson
         return results;
     }
 
+    /**
+     * The number of repetitions a report's results are medians of.
+     *
+     * @param text the JSON text made by {@link #write(List, int)}.
+     * @return the repetitions, 1 when absent.
+     */
+    public static int repeats(final String text)
+    {
+        final Object repeats = ((Map<?, ?>)Json.read(text)).get("repeats");
+        return repeats instanceof Number number ? number.intValue() : 1;
+    }
+
     static Map<String, Object> toMap(final RunResult r)
     {
         final Map<String, Object> map = new LinkedHashMap<>();

@@ -20,7 +20,7 @@ public final class SvgPlot
     private static final int PANEL_HEIGHT = 320;
     private static final int COLUMNS = 2;
     private static final int MARGIN_LEFT = 70;
-    private static final int MARGIN_RIGHT = 20;
+    private static final int MARGIN_RIGHT = 40;
     private static final int MARGIN_TOP = 40;
     private static final int MARGIN_BOTTOM = 50;
     private static final int TITLE_HEIGHT = 40;
@@ -111,7 +111,6 @@ public final class SvgPlot
         }
         for (int i = 0; i < lines.size(); i++)
         {
-            final String colour = colour(lines.get(i).transport());
             final StringBuilder points = new StringBuilder();
             for (int p = 0; p < values[i].length; p++)
             {
@@ -121,10 +120,17 @@ public final class SvgPlot
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
             }
             svg.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" " +
-                "points=\"%s\"/>%n", colour, points.toString().trim()));
+                "points=\"%s\"/>%n", colour(lines.get(i).transport()), points.toString().trim()));
+        }
+        // The legend goes on top, on a white box, so it stays readable where the lines pass behind it.
+        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"80\" height=\"%d\" fill=\"white\" " +
+            "fill-opacity=\"0.85\" stroke=\"#ccc\"/>%n", plotLeft + 4, plotTop + 3, 14 * lines.size() + 6));
+        for (int i = 0; i < lines.size(); i++)
+        {
             final int legendY = plotTop + 14 + 14 * i;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" " +
-                "stroke-width=\"2\"/>%n", plotLeft + 8, legendY - 4, plotLeft + 26, legendY - 4, colour));
+                "stroke-width=\"2\"/>%n", plotLeft + 8, legendY - 4, plotLeft + 26, legendY - 4,
+                colour(lines.get(i).transport())));
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n",
                 plotLeft + 30, legendY, escape(lines.get(i).transport())));
         }

@@ -19,9 +19,11 @@ class ResultJsonTest
             result("ipc", "rr-32c", 1.25e6, 20_000, List.of(10L, 12L, 11L)),
             result("uds", "rr-32c", 2.9e5, 90_000, List.of(3L)));
 
-        final List<RunResult> read = ResultJson.read(ResultJson.write(results, 3));
+        final String text = ResultJson.write(results, 3);
+        final List<RunResult> read = ResultJson.read(text);
 
         assertThat(read).hasSize(2);
+        assertThat(ResultJson.repeats(text)).isEqualTo(3);
         assertThat(read.get(0)).isEqualTo(results.get(0));
         assertThat(read.get(1).fairness()).isNaN();
         assertThat(read.get(1).idleCpuPct()).isNaN();
