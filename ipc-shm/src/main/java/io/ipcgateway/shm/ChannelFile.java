@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
@@ -49,9 +49,6 @@ import static io.ipcgateway.shm.ChannelDescriptor.VERSION_OFFSET;
  */
 final class ChannelFile implements AutoCloseable
 {
-    static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
-    static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
-
     private static final int ZERO_CHUNK = 64 * 1024;
 
     private final Path path;
@@ -71,9 +68,7 @@ final class ChannelFile implements AutoCloseable
     }
 
     /**
-     * Creates a channel file with {@code CREATE_NEW}, owner-only permissions, every byte written (never sparse,
-     * so a full file system fails here rather than with SIGBUS later), then maps it and writes the header;
-     * the magic goes last, with a release store, so an opener never sees a half-written header as valid.
+     * Creates an owner-only channel file: see {@link #create(Path, int, int, int, int, IdleMode, FileAccess)}.
      */
     static ChannelFile create(
         final Path path,
@@ -83,21 +78,41 @@ final class ChannelFile implements AutoCloseable
         final int maxMessageLength,
         final IdleMode consumerIdleMode)
     {
+        return create(path, fileType, ringCapacity, trailerLength, maxMessageLength, consumerIdleMode,
+            FileAccess.OWNER_ONLY);
+    }
+
+    /**
+     * Creates a channel file with {@code CREATE_NEW} and no link following, its mode (and group in group mode) set
+     * explicitly whatever the umask, every byte written (never sparse,
+     * so a full file system fails here rather than with SIGBUS later), then maps it and writes the header;
+     * the magic goes last, with a release store, so an opener never sees a half-written header as valid.
+     */
+    static ChannelFile create(
+        final Path path,
+        final int fileType,
+        final int ringCapacity,
+        final int trailerLength,
+        final int maxMessageLength,
+        final IdleMode consumerIdleMode,
+        final FileAccess access)
+    {
         final long length = ChannelDescriptor.fileLength(ringCapacity, trailerLength);
         final MappedByteBuffer mapped;
         try (FileChannel channel = FileChannel.open(
             path,
             Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS),
-            PosixFilePermissions.asFileAttribute(FILE_PERMISSIONS)))
+            PosixFilePermissions.asFileAttribute(access.filePermissions())))
         {
+            setAccess(path, channel, access);
             reserve(path, channel, length);
             mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         }
         catch (final FileAlreadyExistsException ex)
         {
-            throw new ChannelFileException(path, "file exists already: another process owns it, or a dead one left it;"
-                + " stop the other process or remove the file", ex);
+            throw new ChannelFileException(path, "file exists already: found " + FileAccess.describe(path)
+                + ": another process owns it, or a dead one left it; stop the other process or remove the file", ex);
         }
         catch (final StorageException ex)
         {
@@ -165,6 +180,12 @@ final class ChannelFile implements AutoCloseable
         {
             throw new NotReadyException(path, "file does not exist (is the service running?)");
         }
+        catch (final AccessDeniedException ex)
+        {
+            throw new ChannelFileException(path, "permission denied for uid=" + ProcessInfo.currentUid()
+                + ": found " + FileAccess.describe(path) + ": the service's files are owner-only unless it uses group"
+                + " mode (" + ShmConfiguration.GROUP_PROP_NAME + ") with a group this user is in", ex);
+        }
         catch (final IOException ex)
         {
             throw new ChannelFileException(path, "cannot open channel file: " + ex, ex);
@@ -213,6 +234,22 @@ final class ChannelFile implements AutoCloseable
         {
             throw new ChannelFileException(path, "invalid max message length in header: maxMessageLength="
                 + header.getInt(MAX_MESSAGE_LENGTH_OFFSET));
+        }
+    }
+
+    private static void setAccess(final Path path, final FileChannel channel, final FileAccess access)
+        throws IOException
+    {
+        try
+        {
+            access.applyTo(path, false);
+        }
+        catch (final IOException ex)
+        {
+            channel.close();
+            deleteQuietly(path);
+            throw new ChannelFileException(path, "cannot set access " + access + " on the new file: " + ex
+                + (access.isGroupMode() ? ": is this user a member of group " + access.groupName() + "?" : ""), ex);
         }
     }
 

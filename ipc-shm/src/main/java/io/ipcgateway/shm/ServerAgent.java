@@ -54,6 +54,10 @@ import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
 final class ServerAgent implements Agent, MessageHandler
 {
     private static final int FRAGMENT_KINDS = Reassembler.kinds(MESSAGE_KIND, REQUEST_KIND);
+    /** Longest reason sent in a REJECTED frame; the client reads up to 1024 bytes. */
+    private static final int MAX_REASON_LENGTH = 1000;
+    /** Longest record of the smallest ring Agrona allows us (capacity / 8). */
+    private static final int MIN_RING_RECORD_LENGTH = ShmConfiguration.MIN_RING_CAPACITY / 8;
 
     private final ServerContext context;
     private final ServerHandler handler;
@@ -73,7 +77,7 @@ final class ServerAgent implements Agent, MessageHandler
     private final long livenessTimeoutNs;
     private long nextLivenessCheckNs;
     private final Int2ObjectHashMap<ClientSession> sessions = new Int2ObjectHashMap<>();
-    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[REJECTED_REASON_OFFSET + MAX_REASON_LENGTH]);
     private final int pollLimit;
     private final long heartbeatIntervalNs;
     private volatile int sessionCount;
@@ -92,18 +96,18 @@ final class ServerAgent implements Agent, MessageHandler
         this.pollLimit = context.pollLimit();
         this.heartbeatIntervalNs = context.heartbeatIntervalNs();
 
-        ServiceDirectory.ensureDirectory(serviceDirectory);
+        ServiceDirectory.ensureDirectory(serviceDirectory, context.fileAccess());
         final Path serverFile = ServiceDirectory.serverFile(serviceDirectory);
-        ServiceDirectory.removeStaleServerFile(serverFile);
+        ServiceDirectory.removeStaleServerFile(serverFile, context.fileAccess());
         ServiceDirectory.removeStaleClientFiles(serviceDirectory);
         this.file = ChannelFile.create(serverFile, ChannelDescriptor.TYPE_SERVER, context.ringCapacity(),
-            ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode());
+            ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess());
         try
         {
             this.inbox = ShmServer.inbox(file);
             this.counters = file.createCounters("service=" + context.serviceName());
             this.notifier = context.idleMode() == IdleMode.BLOCK ?
-                ShmServer.openNotifier(file, true, context.notifierKind()) : null;
+                ShmServer.openConsumerNotifier(file, context.notifierKind(), context.fileAccess()) : null;
         }
         catch (final RuntimeException ex)
         {
@@ -391,13 +395,14 @@ final class ServerAgent implements Agent, MessageHandler
         final int protocol = buffer.getInt(index + CONNECT_PROTOCOL_OFFSET);
         if (protocol != PROTOCOL_VERSION)
         {
-            final String reason = "protocol mismatch: client=" + protocol + " server=" + PROTOCOL_VERSION
-                + ": run the same IPC Gateway version on both sides";
-            final int reasonLength = controlBuffer.putStringWithoutLengthAscii(REJECTED_REASON_OFFSET, reason);
-            controlBuffer.putInt(REJECTED_REASON_LENGTH_OFFSET, reasonLength);
-            session.sendControl(REJECTED_KIND, controlBuffer, 0, REJECTED_REASON_OFFSET + reasonLength);
-            session.close();
-            invalid(reason);
+            reject(session, "protocol mismatch: client=" + protocol + " server=" + PROTOCOL_VERSION
+                + ": run the same IPC Gateway version on both sides");
+            return;
+        }
+        final String refusal = admissionRefusal(session);
+        if (refusal != null)
+        {
+            reject(session, refusal);
             return;
         }
         controlBuffer.putInt(CONNECTED_SESSION_ID_OFFSET, session.sessionId());
@@ -417,6 +422,55 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         handler.onConnect(session);
+    }
+
+    /**
+     * Why a client may not connect, or null: its file must be owned by a user the file access admits (this user,
+     * or the group in group mode), and by a uid on the allow-list when there is one.
+     */
+    private String admissionRefusal(final ClientSession session)
+    {
+        try
+        {
+            context.fileAccess().checkExisting(session.clientFile(), "client file");
+        }
+        catch (final ChannelFileException ex)
+        {
+            return "uid=" + session.uid() + " refused by service=" + context.serviceName() + ": " + ex.getMessage();
+        }
+        if (!context.isUidAllowed(session.uid()))
+        {
+            return "uid=" + session.uid() + " is not allowed to connect to service=" + context.serviceName()
+                + " (allowedUids=" + java.util.Arrays.toString(context.allowedUids()) + ", "
+                + ShmConfiguration.ALLOWED_UIDS_PROP_NAME + ")";
+        }
+        return null;
+    }
+
+    private void reject(final ClientSession session, final String reason)
+    {
+        try
+        {
+            sendRejected(session, reason, MAX_REASON_LENGTH);
+        }
+        catch (final IllegalArgumentException tooLongForRing)
+        {
+            // The smallest client ring (1 KiB) takes records of 128 bytes: send the start of the reason.
+            sendRejected(session, reason, MIN_RING_RECORD_LENGTH - REJECTED_REASON_OFFSET);
+        }
+        finally
+        {
+            session.close();
+        }
+        invalid("connect refused: " + reason);
+    }
+
+    private void sendRejected(final ClientSession session, final String reason, final int maxLength)
+    {
+        final int reasonLength = controlBuffer.putStringWithoutLengthAscii(REJECTED_REASON_OFFSET,
+            reason.length() > maxLength ? reason.substring(0, maxLength) : reason);
+        controlBuffer.putInt(REJECTED_REASON_LENGTH_OFFSET, reasonLength);
+        session.sendControl(REJECTED_KIND, controlBuffer, 0, REJECTED_REASON_OFFSET + reasonLength);
     }
 
     private void onDisconnect(final DirectBuffer buffer, final int index, final int length)

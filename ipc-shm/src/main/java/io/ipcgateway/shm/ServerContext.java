@@ -1,5 +1,7 @@
 package io.ipcgateway.shm;
 
+import java.util.Arrays;
+
 import io.ipcgateway.core.Configuration;
 
 /**
@@ -14,6 +16,7 @@ public final class ServerContext extends ShmContext<ServerContext>
 
     private int pollLimit = POLL_LIMIT_DEFAULT;
     private String threadName;
+    private int[] allowedUids;
 
     /**
      * A context with every setting at its default (or its system property).
@@ -32,6 +35,38 @@ public final class ServerContext extends ShmContext<ServerContext>
         {
             threadName = "ipc-server-" + serviceName();
         }
+        if (allowedUids == null)
+        {
+            allowedUids = parseUids(System.getProperty(ShmConfiguration.ALLOWED_UIDS_PROP_NAME));
+        }
+        for (final int uid : allowedUids)
+        {
+            Configuration.requireRange("allowedUids", uid, 0, Integer.MAX_VALUE);
+        }
+        Arrays.sort(allowedUids);
+    }
+
+    private static int[] parseUids(final String text)
+    {
+        if (text == null || text.trim().isEmpty())
+        {
+            return new int[0];
+        }
+        final String[] parts = text.split(",");
+        final int[] uids = new int[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            try
+            {
+                uids[i] = Integer.parseInt(parts[i].trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw Configuration.invalid(ShmConfiguration.ALLOWED_UIDS_PROP_NAME, text,
+                    "comma-separated numeric uids, e.g. 1000,1001");
+            }
+        }
+        return uids;
     }
 
     @Override
@@ -78,5 +113,39 @@ public final class ServerContext extends ShmContext<ServerContext>
     public String threadName()
     {
         return threadName;
+    }
+
+    /**
+     * Restricts which users may connect: a client whose file is owned by a uid not listed is refused with a
+     * reason naming its uid and the service. Default: the {@value ShmConfiguration#ALLOWED_UIDS_PROP_NAME}
+     * property, else empty, which admits every user who can open the service's files (only the owner, unless
+     * group mode is on, see {@link #fileGroup(String)}).
+     *
+     * @param uids the uids admitted; none to admit every user who can open the files.
+     * @return this context.
+     */
+    public ServerContext allowedUids(final int... uids)
+    {
+        this.allowedUids = uids == null ? new int[0] : uids.clone();
+        return this;
+    }
+
+    /**
+     * @return the uids admitted (sorted after {@link #conclude()}); empty when every user who can open the files is.
+     */
+    public int[] allowedUids()
+    {
+        return allowedUids == null ? new int[0] : allowedUids.clone();
+    }
+
+    /**
+     * Whether a client of this uid may connect.
+     *
+     * @param uid the owner uid of the client's file.
+     * @return true when no allow-list is set or the uid is on it.
+     */
+    public boolean isUidAllowed(final int uid)
+    {
+        return allowedUids == null || allowedUids.length == 0 || Arrays.binarySearch(allowedUids, uid) >= 0;
     }
 }

@@ -7,18 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.IpcException;
 
 /**
  * The folders of the transport: {@code baseDirectory/serviceName/} holding {@value #SERVER_FILE_NAME} and one
- * {@code client-<pid>-<n>.ipc} per client. Folders are created owner-only (0700); links and folders owned by
- * another user are refused.
+ * {@code client-<pid>-<n>.ipc} per client. Folders are created owner-only (0700) or, in group mode, 0770 with the
+ * group set, whatever the umask; links and folders owned by another user are refused.
  */
 final class ServiceDirectory
 {
     static final String SERVER_FILE_NAME = "server.ipc";
+
+    private static final System.Logger LOGGER = System.getLogger(ServiceDirectory.class.getName());
 
     private ServiceDirectory()
     {
@@ -34,42 +37,65 @@ final class ServiceDirectory
      */
     static void ensureDirectory(final Path directory)
     {
+        ensureDirectory(directory, FileAccess.OWNER_ONLY);
+    }
+
+    /**
+     * Creates the folder (and missing parents) with the given access, or checks an existing one and sets its mode
+     * again when it is ours (a folder left by an earlier run in another mode). An existing parent must belong to
+     * this user, to root, or in group mode to the group.
+     *
+     * @param directory the folder.
+     * @param access    owner-only or group mode.
+     */
+    static void ensureDirectory(final Path directory, final FileAccess access)
+    {
         final Path parent = directory.toAbsolutePath().getParent();
-        if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS))
+        if (parent != null)
         {
-            ensureDirectory(parent);
+            if (Files.exists(parent, LinkOption.NOFOLLOW_LINKS))
+            {
+                access.checkParent(parent);
+            }
+            else
+            {
+                ensureDirectory(parent, access);
+            }
         }
         try
         {
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(ChannelFile.DIR_PERMISSIONS));
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(access.directoryPermissions()));
+            access.applyTo(directory, true);
         }
         catch (final FileAlreadyExistsException ex)
         {
-            checkExistingDirectory(directory);
+            checkExistingDirectory(directory, access);
         }
         catch (final IOException ex)
         {
-            throw new IpcException("cannot create directory: dir=" + directory + " cause=" + ex
+            throw new IpcException("cannot create directory: dir=" + directory + " access=" + access + " cause=" + ex
                 + ": check permissions, or set " + ShmConfiguration.BASE_DIR_PROP_NAME + " to a writable folder", ex);
         }
     }
 
-    private static void checkExistingDirectory(final Path directory)
+    private static void checkExistingDirectory(final Path directory, final FileAccess access)
     {
-        if (Files.isSymbolicLink(directory))
-        {
-            throw new ChannelFileException(directory, "refusing a symbolic link as a service folder: remove it");
-        }
+        access.checkExisting(directory, "service folder");
         if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS))
         {
-            throw new ChannelFileException(directory, "exists but is not a directory: remove it or choose another");
+            throw new ChannelFileException(directory, "exists but is not a directory: found "
+                + FileAccess.describe(directory) + ": remove it or choose another");
         }
-        final int owner = ProcessInfo.uidOf(directory);
-        final int self = ProcessInfo.currentUid();
-        if (owner >= 0 && self >= 0 && owner != self)
+        if (ProcessInfo.uidOf(directory) == ProcessInfo.currentUid())
         {
-            throw new ChannelFileException(directory, "owned by another user: ownerUid=" + owner + " uid=" + self
-                + ": choose another base directory");
+            try
+            {
+                access.applyTo(directory, true);
+            }
+            catch (final IOException ex)
+            {
+                throw new ChannelFileException(directory, "cannot set access " + access + ": " + ex, ex);
+            }
         }
     }
 
@@ -78,22 +104,42 @@ final class ServiceDirectory
      */
     static void removeStaleServerFile(final Path serverFile)
     {
+        removeStaleServerFile(serverFile, FileAccess.OWNER_ONLY);
+    }
+
+    /**
+     * Removes the server file of a dead owner so a new server can start, and logs what it knew of that owner (one
+     * WARNING line); refuses when its owner is alive, and refuses a link or a file of another user rather than
+     * deleting it.
+     *
+     * @param serverFile the server file.
+     * @param access     who may own it.
+     */
+    static void removeStaleServerFile(final Path serverFile, final FileAccess access)
+    {
         if (!Files.exists(serverFile, LinkOption.NOFOLLOW_LINKS))
         {
             return;
         }
+        access.checkExisting(serverFile, "server file");
+        String staleInfo;
         try (ChannelFile existing = ChannelFile.open(serverFile, ChannelDescriptor.TYPE_SERVER))
         {
             if (ProcessInfo.isAlive(existing.ownerPid(), existing.ownerStartTime()) && !existing.isClosedByOwner())
             {
                 throw new ChannelFileException(serverFile, "service already running: ownerPid=" + existing.ownerPid()
-                    + ": stop it first, or use another service name");
+                    + " ownerUid=" + existing.ownerUid() + ": stop it first, or use another service name");
             }
+            staleInfo = "ownerPid=" + existing.ownerPid() + " ownerUid=" + existing.ownerUid() + " closedByOwner="
+                + existing.isClosedByOwner() + " heartbeatAgeMs="
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - existing.heartbeatNs()) + " errors="
+                + ShmObserver.errorCount(existing);
         }
         catch (final ChannelFile.NotReadyException ex)
         {
             // Half-written by a process that died during creation (or still creating: the delete below then makes
             // that process fail on its own open), so it is safe to replace.
+            staleInfo = "incomplete file: " + ex.getMessage();
         }
         catch (final ChannelFileException ex)
         {
@@ -101,7 +147,10 @@ final class ServiceDirectory
             {
                 throw ex;
             }
+            staleInfo = "invalid file: " + ex.getMessage();
         }
+        LOGGER.log(System.Logger.Level.WARNING, "replacing stale service of a dead owner: dir="
+            + serverFile.toAbsolutePath().getParent() + " " + staleInfo);
         ChannelFile.deleteQuietly(serverFile);
         ChannelFile.deleteQuietly(serverFile.resolveSibling(serverFile.getFileName() + ".wake"));
     }

@@ -162,14 +162,15 @@ public final class ShmClient implements AutoCloseable
         {
             final String name = "client-" + ProcessInfo.pid() + "-" + FILE_SEQUENCE.incrementAndGet() + ".ipc";
             inboxFile = ChannelFile.create(serviceDirectory.resolve(name), ChannelDescriptor.TYPE_CLIENT,
-                context.ringCapacity(), RingBufferDescriptor.TRAILER_LENGTH, context.maxMessageLength(), idleMode);
+                context.ringCapacity(), RingBufferDescriptor.TRAILER_LENGTH, context.maxMessageLength(), idleMode,
+                context.fileAccess());
             if (serverFile.consumerIdleMode() == IdleMode.BLOCK)
             {
                 serverNotifier = ShmServer.openNotifier(serverFile, false, context.notifierKind());
             }
             if (blocking)
             {
-                inboxNotifier = ShmServer.openNotifier(inboxFile, true, context.notifierKind());
+                inboxNotifier = ShmServer.openConsumerNotifier(inboxFile, context.notifierKind(), context.fileAccess());
             }
         }
         catch (final RuntimeException ex)
@@ -261,6 +262,16 @@ public final class ShmClient implements AutoCloseable
             try
             {
                 final ChannelFile file = ChannelFile.open(path, ChannelDescriptor.TYPE_SERVER);
+                try
+                {
+                    // A server file of a user we do not trust (owner-only mode) or of another group is refused.
+                    context.fileAccess().checkExisting(path, "server file");
+                }
+                catch (final ChannelFileException ex)
+                {
+                    file.close();
+                    throw ex;
+                }
                 if (!file.isClosedByOwner() && ProcessInfo.isAlive(file.ownerPid(), file.ownerStartTime()))
                 {
                     return file;

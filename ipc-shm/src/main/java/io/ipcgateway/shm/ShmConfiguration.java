@@ -120,6 +120,18 @@ public final class ShmConfiguration
     /** Default requests in flight per client: 1024. */
     public static final int MAX_IN_FLIGHT_DEFAULT = 1024;
 
+    /**
+     * Opt-in group mode: the name of a group whose members may use a service's files too (folders 0770, files 0660,
+     * group set on each). Unset (the default): owner only, folders 0700 and files 0600, whatever the umask.
+     */
+    public static final String GROUP_PROP_NAME = "ipc.shm.group";
+
+    /**
+     * Uids a server admits, comma-separated (the uid is the owner of the client's file); unset (the default): any
+     * user who can open the service's files, which is only the owner unless group mode is on.
+     */
+    public static final String ALLOWED_UIDS_PROP_NAME = "ipc.shm.allowed.uids";
+
     private ShmConfiguration()
     {
     }

@@ -39,6 +39,8 @@ public abstract class ShmContext<T extends ShmContext<T>>
     private long spinBeforeSleepNs = Configuration.durationProperty(
         ShmConfiguration.SPIN_BEFORE_SLEEP_PROP_NAME, ShmConfiguration.SPIN_BEFORE_SLEEP_DEFAULT_NS);
     private ErrorHandler errorHandler = Throwable::printStackTrace;
+    private String fileGroup = System.getProperty(ShmConfiguration.GROUP_PROP_NAME);
+    private FileAccess fileAccess;
     private boolean concluded;
 
     ShmContext(final long ringCapacity)
@@ -97,6 +99,8 @@ public abstract class ShmContext<T extends ShmContext<T>>
         {
             throw Configuration.invalid("errorHandler", null, "a handler");
         }
+        fileAccess = fileGroup == null || fileGroup.trim().isEmpty() ?
+            FileAccess.OWNER_ONLY : FileAccess.group(ShmConfiguration.GROUP_PROP_NAME, fileGroup.trim());
         concludeSpecific();
         concluded = true;
         return self();
@@ -335,6 +339,34 @@ public abstract class ShmContext<T extends ShmContext<T>>
     public long spinBeforeSleepNs()
     {
         return spinBeforeSleepNs;
+    }
+
+    /**
+     * Opt-in group mode: members of this group may use the service's files too (folders 0770, files 0660, group
+     * set on each); the server and its clients must name the same group. Default: the
+     * {@value ShmConfiguration#GROUP_PROP_NAME} property, else none (owner only: folders 0700, files 0600).
+     * Checked on {@link #conclude()}: an unknown group is refused.
+     *
+     * @param fileGroup the group name, or null for owner only.
+     * @return this context.
+     */
+    public T fileGroup(final String fileGroup)
+    {
+        this.fileGroup = fileGroup;
+        return self();
+    }
+
+    /**
+     * @return the group of group mode, or null when files are owner only.
+     */
+    public String fileGroup()
+    {
+        return fileGroup;
+    }
+
+    FileAccess fileAccess()
+    {
+        return fileAccess == null ? FileAccess.OWNER_ONLY : fileAccess;
     }
 
     /**

@@ -197,6 +197,14 @@ public final class ShmObserver
             header.getLongVolatile(notifier + NotifierDescriptor.TIMEOUTS_OFFSET));
     }
 
+    /**
+     * The errors counter of a channel file, e.g. of a dead server, for the log line that replaces it.
+     */
+    static long errorCount(final ChannelFile channel)
+    {
+        return readCounters(channel.header())[CounterKind.ERRORS.ordinal()];
+    }
+
     private static long[] readCounters(final UnsafeBuffer header)
     {
         final CountersReader reader = new CountersReader(

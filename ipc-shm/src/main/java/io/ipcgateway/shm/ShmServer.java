@@ -1,7 +1,11 @@
 package io.ipcgateway.shm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
+import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
@@ -208,5 +212,29 @@ public final class ShmServer implements AutoCloseable
     static Notifier openNotifier(final ChannelFile file, final boolean consumerSide, final NotifierKind kind)
     {
         return Notifiers.open(file.header(), ChannelDescriptor.NOTIFIER_OFFSET, file.path(), consumerSide, kind);
+    }
+
+    /**
+     * Opens the consumer side of a notifier and gives its wake socket (when the socket fallback made one) the same
+     * access as the channel file, so in group mode the group's producers can wake the consumer and nobody else can.
+     */
+    static Notifier openConsumerNotifier(final ChannelFile file, final NotifierKind kind, final FileAccess access)
+    {
+        final Notifier notifier = openNotifier(file, true, kind);
+        final Path wakeSocket = Notifiers.wakeSocketPath(file.path());
+        if (Files.exists(wakeSocket, LinkOption.NOFOLLOW_LINKS))
+        {
+            try
+            {
+                access.applyToSocket(wakeSocket);
+            }
+            catch (final IOException ex)
+            {
+                notifier.close();
+                throw new ChannelFileException(wakeSocket, "cannot set access " + access + " on the wake socket: " + ex,
+                    ex);
+            }
+        }
+        return notifier;
     }
 }
