@@ -1,0 +1,168 @@
+package io.ipcgateway.shm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.ipcgateway.core.IdleMode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A client JVM of a real second, unprivileged user ({@code nobody}, started with {@code setpriv}) against a server
+ * of this user: refused without group mode (it cannot even open the files), admitted with group mode when it is in
+ * the group, and refused by the server's uid allow-list even then. Needs root (to switch user and to create the
+ * test group {@value #GROUP} with {@code nobody} in it); skipped otherwise.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SecondUserIT
+{
+    private static final String GROUP = "ipcgw-test";
+    private static final String OTHER_USER = "nobody";
+    private static final int OTHER_UID = 65534;
+    private static final int EXCHANGES = 1000;
+
+    private static Path classPathCopy;
+    private static String classPath;
+    private static boolean createdGroup;
+
+    private Path base;
+
+    @BeforeAll
+    static void prepareSecondUser() throws Exception
+    {
+        assumeTrue(FileAccessTest.isRoot(), "runs a JVM as another user: needs root; skipped");
+        assumeTrue(Files.isExecutable(Paths.get("/usr/bin/setpriv")), "needs setpriv (util-linux); skipped");
+        assumeTrue(SecurityProcesses.run(List.of("id", "-u", OTHER_USER), 30).output().trim()
+            .equals(Integer.toString(OTHER_UID)), "needs user nobody (uid 65534); skipped");
+        if (SecurityProcesses.run(List.of("getent", "group", GROUP), 30).exitCode() != 0)
+        {
+            final SecurityProcesses.Result added = SecurityProcesses.run(List.of("groupadd", GROUP), 30);
+            assumeTrue(added.exitCode() == 0, "cannot create group " + GROUP + ": " + added.output());
+            createdGroup = true;
+        }
+        final SecurityProcesses.Result member =
+            SecurityProcesses.run(List.of("usermod", "-aG", GROUP, OTHER_USER), 30);
+        assumeTrue(member.exitCode() == 0, "cannot add nobody to " + GROUP + ": " + member.output());
+
+        classPathCopy = Files.createTempDirectory("ipcgw-cp-");
+        Files.setPosixFilePermissions(classPathCopy, java.nio.file.attribute.PosixFilePermissions.fromString(
+            "rwxr-xr-x"));
+        classPath = SecurityProcesses.worldReadableClassPath(classPathCopy);
+    }
+
+    @AfterAll
+    static void removeSecondUserSetup() throws Exception
+    {
+        SecurityProcesses.deleteTree(classPathCopy);
+        if (createdGroup)
+        {
+            SecurityProcesses.run(List.of("groupdel", GROUP), 30);
+        }
+    }
+
+    @org.junit.jupiter.api.BeforeEach
+    void createBase()
+    {
+        // Under /dev/shm, not a JUnit folder: those are owner-only, which nobody could not enter.
+        base = Paths.get("/dev/shm", "ipcgw-second-user-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteBase()
+    {
+        SecurityProcesses.deleteTree(base);
+    }
+
+    @Test
+    void shouldRefuseAnotherUserWithoutGroupMode() throws Exception
+    {
+        final EchoHandler handler = new EchoHandler();
+        try (ShmServer server = ShmServer.launch(new ServerContext().serviceName("private").baseDirectory(base)
+            .idleMode(IdleMode.BLOCK).errorHandler(ex -> { }), handler))
+        {
+            final SecurityProcesses.Result result = runAsOtherUser("private", List.of());
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+            assertThat(result.output())
+                .contains("REFUSED")
+                .contains("permission denied for uid=" + OTHER_UID)
+                .contains(ShmConfiguration.GROUP_PROP_NAME);
+            assertThat(handler.connects.get()).isZero();
+            assertThat(server.sessionCount()).isZero();
+        }
+        assertThat(listFiles(base)).as("nothing left after a clean shutdown").isEmpty();
+    }
+
+    @Test
+    void shouldAdmitAnotherUserInGroupModeAndExchangeMessages() throws Exception
+    {
+        final EchoHandler handler = new EchoHandler();
+        try (ShmServer server = ShmServer.launch(new ServerContext().serviceName("shared").baseDirectory(base)
+            .fileGroup(GROUP).idleMode(IdleMode.BLOCK), handler))
+        {
+            final SecurityProcesses.Result result =
+                runAsOtherUser("shared", List.of("-D" + ShmConfiguration.GROUP_PROP_NAME + "=" + GROUP));
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            assertThat(result.output()).contains("OK uid=" + OTHER_UID);
+            assertThat(handler.lastSession.uid()).isEqualTo(OTHER_UID);
+            assertThat(result.output()).contains("pid=" + handler.lastSession.pid());
+            assertThat(handler.requests.get()).isEqualTo(EXCHANGES);
+            ShmClientServerTest.awaitValue(handler.messages, EXCHANGES);
+            assertThat(handler.outOfOrder.get()).isZero();
+            ShmClientServerTest.awaitValue(handler.disconnects, 1);
+            ShmClientServerTest.awaitTrue(() -> server.sessionCount() == 0);
+        }
+        assertThat(listFiles(base)).as("nothing left after a clean shutdown of both users' processes").isEmpty();
+    }
+
+    @Test
+    void shouldRefuseUidNotOnAllowListInGroupModeNamingUidAndService() throws Exception
+    {
+        final EchoHandler handler = new EchoHandler();
+        try (ShmServer server = ShmServer.launch(new ServerContext().serviceName("guarded").baseDirectory(base)
+            .fileGroup(GROUP).allowedUids(ProcessInfo.currentUid()).idleMode(IdleMode.BLOCK).errorHandler(ex -> { }),
+            handler))
+        {
+            final SecurityProcesses.Result result =
+                runAsOtherUser("guarded", List.of("-D" + ShmConfiguration.GROUP_PROP_NAME + "=" + GROUP));
+            assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
+            assertThat(result.output())
+                .contains("connect rejected by service=guarded")
+                .contains("uid=" + OTHER_UID + " is not allowed to connect to service=guarded");
+            assertThat(handler.connects.get()).isZero();
+            assertThat(server.sessionCount()).isZero();
+        }
+        assertThat(listFiles(base)).as("the refused client's file is removed too").isEmpty();
+    }
+
+    private SecurityProcesses.Result runAsOtherUser(final String service, final List<String> properties)
+        throws Exception
+    {
+        final List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + OTHER_USER,
+            "--regid=nogroup", "--init-groups"));
+        command.addAll(SecurityProcesses.javaCommand(classPath, SecurityProcesses.ClientMain.class, properties,
+            base.toString(), service, Integer.toString(EXCHANGES)));
+        return SecurityProcesses.run(command, 120);
+    }
+
+    private static List<Path> listFiles(final Path root) throws Exception
+    {
+        if (!Files.exists(root))
+        {
+            return List.of();
+        }
+        try (Stream<Path> tree = Files.walk(root))
+        {
+            return tree.filter(path -> !path.equals(root)).toList();
+        }
+    }
+}
