@@ -1,8 +1,10 @@
 package io.ipcgateway.shm;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CounterKind;
@@ -82,7 +84,9 @@ final class ServerAgent implements Agent, MessageHandler
     private final long heartbeatIntervalNs;
     private volatile int sessionCount;
     private volatile boolean closing;
-    private int nextSessionId = 1;
+    // Session ids are drawn at random: every client writes into the same inbox, so an id is what a frame claims
+    // to come from, and a sequential id would let a buggy or hostile client hit another's session by accident.
+    private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
     private ClientSession lastSession;
     private long nextHeartbeatNs;
     private boolean closed;
@@ -390,7 +394,7 @@ final class ServerAgent implements Agent, MessageHandler
             invalid("connect refused, cannot open the client's notifier: " + ex.getMessage());
             return;
         }
-        final ClientSession session = new ClientSession(nextSessionId++, pid, clientFile, clientNotifier,
+        final ClientSession session = new ClientSession(newSessionId(), pid, clientFile, clientNotifier,
             context.maxMessageLength(), context.sendTimeoutNs(), counters);
         final int protocol = buffer.getInt(index + CONNECT_PROTOCOL_OFFSET);
         if (protocol != PROTOCOL_VERSION)
@@ -539,6 +543,17 @@ final class ServerAgent implements Agent, MessageHandler
         // Not unmapped here: other threads may still read the counters; the mapping goes with the last reference.
         file.close(false);
         ServiceDirectory.deleteIfEmpty(serviceDirectory);
+    }
+
+    private int newSessionId()
+    {
+        int id;
+        do
+        {
+            id = sessionIds.nextInt(1, Integer.MAX_VALUE);
+        }
+        while (sessions.containsKey(id));
+        return id;
     }
 
     int sessionCount()

@@ -1,5 +1,7 @@
 package io.ipcgateway.shm;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
@@ -17,7 +19,7 @@ final class EchoHandler implements ServerHandler
     final AtomicLong connects = new AtomicLong();
     final AtomicLong disconnects = new AtomicLong();
     volatile ClientSession lastSession;
-    private final long[] lastSequence = new long[1 << 16];
+    private final Map<Integer, Long> lastSequence = new HashMap<>();
 
     @Override
     public void onConnect(final ClientSession session)
@@ -39,13 +41,12 @@ final class EchoHandler implements ServerHandler
         if (length >= Long.BYTES)
         {
             // Messages carry a per-session sequence starting at 1 in their first 8 bytes.
-            final int slot = session.sessionId() & 0xFFFF;
             final long sequence = buffer.getLong(offset);
-            if (sequence != lastSequence[slot] + 1)
+            if (sequence != lastSequence.getOrDefault(session.sessionId(), 0L) + 1)
             {
                 outOfOrder.incrementAndGet();
             }
-            lastSequence[slot] = sequence;
+            lastSequence.put(session.sessionId(), sequence);
         }
         bytes.addAndGet(length);
         messages.incrementAndGet();
