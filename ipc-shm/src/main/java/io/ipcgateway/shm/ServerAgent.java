@@ -104,8 +104,17 @@ final class ServerAgent implements Agent, MessageHandler
         final Path serverFile = ServiceDirectory.serverFile(serviceDirectory);
         ServiceDirectory.removeStaleServerFile(serverFile, context.fileAccess());
         ServiceDirectory.removeStaleClientFiles(serviceDirectory);
-        this.file = ChannelFile.create(serverFile, ChannelDescriptor.TYPE_SERVER, context.ringCapacity(),
-            ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess());
+        try
+        {
+            this.file = ChannelFile.create(serverFile, ChannelDescriptor.TYPE_SERVER, context.ringCapacity(),
+                ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess());
+        }
+        catch (final RuntimeException ex)
+        {
+            // e.g. a full file system: leave no empty service folder behind either.
+            ServiceDirectory.deleteIfEmpty(serviceDirectory);
+            throw ex;
+        }
         try
         {
             this.inbox = ShmServer.inbox(file);

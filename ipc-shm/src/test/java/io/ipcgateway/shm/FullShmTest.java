@@ -77,6 +77,7 @@ class FullShmTest
             .hasMessageContaining("bytesNeeded=" + ChannelDescriptor.fileLength(BIG_RING,
                 RingBufferDescriptor.TRAILER_LENGTH));
         assertThat(service.resolve(ServiceDirectory.SERVER_FILE_NAME)).doesNotExist();
+        assertThat(service).as("no empty service folder left either").doesNotExist();
     }
 
     @Test
