@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.core.ChannelFileException;
@@ -177,6 +178,15 @@ class FileAccessTest
             assertModeAndGroup(server.serviceDirectory(), "rwxrwx---", group);
             assertModeAndGroup(ServiceDirectory.serverFile(server.serviceDirectory()), "rw-rw----", group);
             assertModeAndGroup(client.inboxFile(), "rw-rw----", group);
+            for (final Path channel : List.of(ServiceDirectory.serverFile(server.serviceDirectory()), client.inboxFile()))
+            {
+                // The socket fallback (no futex, e.g. classes run from a folder or JDK 17) binds a wake socket.
+                final Path wake = channel.resolveSibling(channel.getFileName() + ".wake");
+                if (Files.exists(wake, LinkOption.NOFOLLOW_LINKS))
+                {
+                    assertModeAndGroup(wake, "rw-rw----", group);
+                }
+            }
         }
         assertThat(dir.resolve("shared")).doesNotExist();
     }
