@@ -67,8 +67,10 @@ public final class LoadRun
      */
     public static RunResult execute(final RunSpec spec, final Consumer<String> progress) throws Exception
     {
-        final Path dir = Files.createTempDirectory(Files.isDirectory(SHM_ROOT) ? SHM_ROOT :
-            Path.of(System.getProperty("java.io.tmpdir")), RUN_DIR_PREFIX);
+        final Path root = Files.isDirectory(SHM_ROOT) ? SHM_ROOT : Path.of(System.getProperty("java.io.tmpdir"));
+        deleteStaleRunDirs(root);
+        // The harness's pid in the name lets a later run remove what a killed harness left behind.
+        final Path dir = Files.createTempDirectory(root, RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-");
         LIVE_DIRS.add(dir);
         final LoadRun run = new LoadRun(spec, progress);
         try
@@ -230,6 +232,42 @@ public final class LoadRun
     private static double us(final long ns)
     {
         return ns / NS_PER_US;
+    }
+
+    /**
+     * Delete the run folders of harnesses that are no longer running (killed before their cleanup ran).
+     *
+     * @param root where run folders are created.
+     */
+    static void deleteStaleRunDirs(final Path root)
+    {
+        try (Stream<Path> paths = Files.list(root))
+        {
+            paths.filter(path -> isStale(path.getFileName().toString())).forEach(LoadRun::deleteTree);
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            // Best effort: a folder we cannot list or delete is left for the next run.
+        }
+    }
+
+    static boolean isStale(final String name)
+    {
+        if (!name.startsWith(RUN_DIR_PREFIX))
+        {
+            return false;
+        }
+        final String rest = name.substring(RUN_DIR_PREFIX.length());
+        final int dash = rest.indexOf('-');
+        try
+        {
+            final long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+            return dash > 0 && ProcessHandle.of(pid).map(handle -> !handle.isAlive()).orElse(true);
+        }
+        catch (final NumberFormatException ex)
+        {
+            return false;
+        }
     }
 
     static void deleteTree(final Path dir)

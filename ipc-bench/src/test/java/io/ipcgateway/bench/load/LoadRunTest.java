@@ -93,6 +93,17 @@ class LoadRunTest
         assertThat(runDirs()).isEqualTo(before);
     }
 
+    @Test
+    void shouldTellRunFoldersOfDeadHarnessesFromLiveOnes()
+    {
+        final long self = ProcessHandle.current().pid();
+
+        assertThat(LoadRun.isStale(LoadRun.RUN_DIR_PREFIX + self + "-123")).isFalse();
+        assertThat(LoadRun.isStale(LoadRun.RUN_DIR_PREFIX + Long.MAX_VALUE + "-123")).isTrue();
+        assertThat(LoadRun.isStale(LoadRun.RUN_DIR_PREFIX + "12345678901234567890")).isFalse();
+        assertThat(LoadRun.isStale("notifier-bench-1-2")).isFalse();
+    }
+
     private static RunSpec spec(final String transport, final String mode, final int clients, final String idle)
     {
         return RunSpec.parse(List.of("--transport", transport, "--mode", mode, "--clients", Integer.toString(clients),
