@@ -1,5 +1,6 @@
 package io.ipcgateway.shm;
 
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.ipcgateway.core.ClaimCompleter;
@@ -31,10 +32,14 @@ import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
  * <p>
  * The hot path ({@link #send} of a message that fits one record) takes no lock, allocates nothing and makes no
  * syscall unless the consumer sleeps. Thread-safe when the ring is a many-to-one ring ({@code concurrent} true);
- * counters are updated with plain release adds while only the creating thread sends, atomically afterwards.
+ * counters are updated with plain release adds while only one thread (the first to send) sends, atomically once a
+ * second thread sends.
  */
 final class FrameWriter
 {
+    private static final AtomicReferenceFieldUpdater<FrameWriter, Thread> SOLE_WRITER =
+        AtomicReferenceFieldUpdater.newUpdater(FrameWriter.class, Thread.class, "soleWriter");
+
     private final RingBuffer ring;
     private final AtomicBuffer buffer;
     private final Notifier notifier;
@@ -49,7 +54,7 @@ final class FrameWriter
     private final ReentrantLock fragmentLock = new ReentrantLock();
     private final Completer shortHeaderCompleter = new Completer(MESSAGE_HEADER_LENGTH);
     private final Completer longHeaderCompleter = new Completer(REQUEST_HEADER_LENGTH);
-    private final Thread soleWriter = Thread.currentThread();
+    private volatile Thread soleWriter;
     private volatile boolean shared;
 
     /**
@@ -280,7 +285,7 @@ final class FrameWriter
         // An atomic add costs about as much as the ring claim itself, so while only one thread sends (the common
         // case) counters take a plain release add; from the first send by a second thread on they are atomic.
         // An increment may be lost at that one switch-over instant: counters are for monitoring.
-        if (!concurrent || (!shared && Thread.currentThread() == soleWriter))
+        if (!concurrent || (!shared && isSoleWriter(Thread.currentThread())))
         {
             counter.getAndAddRelease(delta);
         }
@@ -292,6 +297,12 @@ final class FrameWriter
             }
             counter.getAndAdd(delta);
         }
+    }
+
+    private boolean isSoleWriter(final Thread current)
+    {
+        final Thread sole = soleWriter;
+        return sole == current || (sole == null && SOLE_WRITER.compareAndSet(this, null, current));
     }
 
     /** Commits or aborts a zero-copy claim whose frame header has the given length. */

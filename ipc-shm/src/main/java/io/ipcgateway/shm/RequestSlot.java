@@ -65,7 +65,9 @@ final class RequestSlot
         this.deadlineNs = deadlineNs;
         this.waiter = future == null ? Thread.currentThread() : null;
         this.result = 0;
-        state = PENDING;
+        // Release order publishes the fields; the request frame is written after this (a CAS), so a poller only
+        // looks at the slot once it has read the response to that frame.
+        STATE.lazySet(this, PENDING);
     }
 
     void release()
@@ -73,7 +75,7 @@ final class RequestSlot
         handler = null;
         future = null;
         waiter = null;
-        state = FREE;
+        STATE.lazySet(this, FREE);
     }
 
     static int indexOf(final long correlationId)

@@ -116,7 +116,6 @@ public final class ShmClient implements AutoCloseable
     private final AtomicCounter notifierWakeups;
     private final RequestSlot[] slots;
     private final int slotMask;
-    private final AtomicLong slotCursor = new AtomicLong();
     private final AtomicInteger parkedWaiters = new AtomicInteger();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
     private final Reassembler reassembler;
@@ -690,7 +689,7 @@ public final class ShmClient implements AutoCloseable
             {
                 final long result = slot.result;
                 slot.release();
-                handOff(leading);
+                handOff(leading, slot.index);
                 return result;
             }
             final int state = this.state;
@@ -698,7 +697,7 @@ public final class ShmClient implements AutoCloseable
             {
                 if (cancel(slot))
                 {
-                    handOff(leading);
+                    handOff(leading, slot.index);
                     return notConnectedCode(state);
                 }
                 continue;
@@ -709,7 +708,7 @@ public final class ShmClient implements AutoCloseable
                 if (cancel(slot))
                 {
                     requestsTimedOut.increment();
-                    handOff(leading);
+                    handOff(leading, slot.index);
                     return OfferResult.TIMED_OUT;
                 }
                 continue;
@@ -719,25 +718,13 @@ public final class ShmClient implements AutoCloseable
             {
                 try
                 {
-                    final int work = inbox.read(inboxHandler, POLL_LIMIT);
-                    if (work > 0 || slot.state == RequestSlot.DONE)
-                    {
-                        idleSinceNs = 0;
-                    }
-                    else
-                    {
-                        if (idleSinceNs == 0)
-                        {
-                            idleSinceNs = nowNs;
-                        }
-                        duties(nowNs);
-                        leaderIdle(nowNs, idleSinceNs, deadlineNs);
-                    }
+                    lead(slot, nowNs, deadlineNs);
                 }
                 finally
                 {
                     exitPoll();
                 }
+                idleSinceNs = 0;
             }
             else
             {
@@ -746,6 +733,54 @@ public final class ShmClient implements AutoCloseable
                     idleSinceNs = nowNs;
                 }
                 followerIdle(slot, nowNs, idleSinceNs, deadlineNs);
+            }
+        }
+    }
+
+    /**
+     * Polls the inbox for every waiting thread while holding the poll guard, until this thread's response is
+     * delivered, the client stops being connected or the deadline passes. Keeping the guard across iterations,
+     * and reading the clock only every few empty polls while spinning, keeps the spinning round trip free of
+     * atomic operations and clock reads.
+     */
+    private void lead(final RequestSlot slot, final long startNs, final long deadlineNs)
+    {
+        long nowNs = startNs;
+        long idleSinceNs = 0;
+        int emptyPolls = 0;
+        while (slot.state != RequestSlot.DONE && state == CONNECTED)
+        {
+            if (inbox.read(inboxHandler, POLL_LIMIT) > 0)
+            {
+                idleSinceNs = 0;
+                continue;
+            }
+            if (idleSinceNs == 0)
+            {
+                idleSinceNs = nowNs;
+            }
+            if ((++emptyPolls & 7) == 0)
+            {
+                nowNs = System.nanoTime();
+                if (nowNs - deadlineNs >= 0)
+                {
+                    return;
+                }
+                duties(nowNs);
+            }
+            if ((blocking || idleMode == IdleMode.SPIN) && nowNs - idleSinceNs < spinBeforeSleepNs)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                leaderIdle(nowNs, idleSinceNs, deadlineNs);
+                // Yields and sleeps take real time: read the clock again before the next decision.
+                nowNs = System.nanoTime();
+                if (nowNs - deadlineNs >= 0)
+                {
+                    return;
+                }
             }
         }
     }
@@ -810,14 +845,15 @@ public final class ShmClient implements AutoCloseable
      * A leaving poller (the thread that polled last) wakes one parked waiter so it takes over polling (BLOCK mode
      * without a receiver thread); followers leave without waking anyone.
      */
-    private void handOff(final boolean leading)
+    private void handOff(final boolean leading, final int leavingSlot)
     {
         if (!leading || !blocking || dedicatedReceiver || parkedWaiters.get() == 0)
         {
             return;
         }
         final RequestSlot[] slots = this.slots;
-        final int start = (int)slotCursor.get() & slotMask;
+        // Start after the leaving slot, so leadership rotates over the waiting threads.
+        final int start = leavingSlot + 1;
         for (int i = 0; i <= slotMask; i++)
         {
             final RequestSlot candidate = slots[(start + i) & slotMask];
@@ -844,10 +880,13 @@ public final class ShmClient implements AutoCloseable
         return false;
     }
 
+    @SuppressWarnings("deprecation")
     private RequestSlot acquireSlot()
     {
         final RequestSlot[] slots = this.slots;
-        final int start = (int)slotCursor.getAndIncrement() & slotMask;
+        // Each thread starts its search at its own slot, usually free again by its next request: one uncontended
+        // CAS, no shared counter. Thread.getId() rather than threadId() for Java 17.
+        final int start = (int)Thread.currentThread().getId() & slotMask;
         for (int i = 0; i <= slotMask; i++)
         {
             final RequestSlot slot = slots[(start + i) & slotMask];
@@ -866,7 +905,16 @@ public final class ShmClient implements AutoCloseable
 
     private void exitPoll()
     {
-        pollGuard = 0;
+        if (blocking)
+        {
+            // Full fence: a parked follower checks the guard after announcing itself, the leaving poller checks
+            // for parked followers after releasing the guard (see handOff); one of them must see the other.
+            pollGuard = 0;
+        }
+        else
+        {
+            POLL_GUARD.lazySet(this, 0);
+        }
     }
 
     /**
@@ -1001,10 +1049,19 @@ public final class ShmClient implements AutoCloseable
         }
         final Thread waiter = slot.waiter;
         slot.result = result;
-        slot.state = RequestSlot.DONE;
-        if (slot.parked)
+        if (blocking)
         {
-            LockSupport.unpark(waiter);
+            // Full fence before reading 'parked': the waiter sets 'parked' then re-checks the state before parking.
+            slot.state = RequestSlot.DONE;
+            if (slot.parked)
+            {
+                LockSupport.unpark(waiter);
+            }
+        }
+        else
+        {
+            // Waiters never park outside BLOCK mode: publishing the result needs release order only.
+            RequestSlot.STATE.lazySet(slot, RequestSlot.DONE);
         }
     }
 
