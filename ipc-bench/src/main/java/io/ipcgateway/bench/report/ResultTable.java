@@ -15,7 +15,7 @@ public final class ResultTable
     /** The transport the ratios are taken against. */
     public static final String OURS = "ipc";
     private static final String HEADER = String.format(Locale.ROOT,
-        "%-16s %-7s %10s %7s %9s %7s %9s %7s %9s %9s %6s %7s %8s %8s%n",
+        "%-20s %-7s %10s %7s %9s %7s %9s %7s %9s %9s %6s %7s %8s %8s%n",
         "workload", "transp.", "msgs/s", "/ours", "p50 us", "/ours", "p99 us", "/ours", "p99.9 us", "max us",
         "fair", "idle%", "shm MiB", "rss MiB");
 
@@ -43,7 +43,7 @@ public final class ResultTable
             flagged |= r.unfair();
             final long rssKb = Math.max(r.rssServerKb(), r.rssClientsKb().stream().mapToLong(Long::longValue)
                 .max().orElse(0));
-            out.append(String.format(Locale.ROOT, "%-16s %-7s %10s %7s %9s %7s %9s %7s %9s %9s %6s %7s %8s %8s%n",
+            out.append(String.format(Locale.ROOT, "%-20s %-7s %10s %7s %9s %7s %9s %7s %9s %9s %6s %7s %8s %8s%n",
                 r.workload(), r.transport(),
                 rate(r.msgsPerSec()), peer ? ratio(r.msgsPerSec(), ours.msgsPerSec()) : "",
                 micros(r.p50Us()), peer ? ratio(r.p50Us(), ours.p50Us()) : "",
