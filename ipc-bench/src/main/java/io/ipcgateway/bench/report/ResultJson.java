@@ -91,6 +91,7 @@ public final class ResultJson
         map.put("idle_cpu_pct", r.idleCpuPct());
         map.put("fairness", r.fairness());
         map.put("fairness_flagged", r.unfair());
+        map.put("slowest_to_busiest", slowestToBusiest(r.perClient()));
         map.put("per_client", r.perClient());
         map.put("shm_bytes", r.shmBytes());
         map.put("rss_server_kb", r.rssServerKb());
@@ -124,6 +125,24 @@ public final class ResultJson
             (long)number(m, "rss_server_kb"),
             longs(m.get("rss_clients_kb")),
             (String)m.get("histogram"));
+    }
+
+    /**
+     * The slowest client's completions divided by the busiest client's: catches one client monopolising the
+     * machine, which min/median fairness misses when most clients are starved alike.
+     *
+     * @param perClient completions of each client.
+     * @return the ratio, or {@code NaN} for fewer than two clients or when nobody completed anything.
+     */
+    static double slowestToBusiest(final List<Long> perClient)
+    {
+        if (perClient.size() < 2)
+        {
+            return Double.NaN;
+        }
+        final long min = perClient.stream().mapToLong(Long::longValue).min().orElse(0);
+        final long max = perClient.stream().mapToLong(Long::longValue).max().orElse(0);
+        return max == 0 ? Double.NaN : (double)min / max;
     }
 
     private static double number(final Map<?, ?> map, final String key)

@@ -43,6 +43,7 @@ class ResultJsonTest
         assertThat(first.keySet()).contains("transport", "workload", "msgs_per_sec", "p50_us", "p99_us", "p999_us",
             "max_us", "idle_cpu_pct", "fairness", "shm_bytes", "rss_server_kb", "per_client", "histogram");
         assertThat(first.get("idle_cpu_pct")).isNull();
+        assertThat((Double)first.get("slowest_to_busiest")).isEqualTo(0.8);
         assertThat((Double)first.get("fairness")).isEqualTo(4 / 4.5);
     }
 
