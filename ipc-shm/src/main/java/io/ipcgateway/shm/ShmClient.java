@@ -768,8 +768,10 @@ public final class ShmClient implements AutoCloseable
                 }
                 duties(nowNs);
             }
-            if ((blocking || idleMode == IdleMode.SPIN) && nowNs - idleSinceNs < spinBeforeSleepNs)
+            if (idleMode == IdleMode.SPIN || (blocking && nowNs - idleSinceNs < spinBeforeSleepNs))
             {
+                // SPIN: the poller spins for as long as it waits (a yield on a busy machine can cost a whole
+                // scheduler slice); the threads waiting behind it yield after the spin window instead.
                 Thread.onSpinWait();
             }
             else
