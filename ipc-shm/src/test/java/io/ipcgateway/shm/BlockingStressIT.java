@@ -38,7 +38,7 @@ class BlockingStressIT
     }
 
     @Test
-    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldLoseNoWakeUpOverMillionsOfMessages() throws Exception
     {
         final StringBuilder log = new StringBuilder();

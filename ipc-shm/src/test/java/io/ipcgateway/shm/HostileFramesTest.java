@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A hostile or broken client writes random frames straight into the service's inbox ring: the server validates
  * each one, reports and counts the bad ones, and keeps serving a well-behaved client.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileFramesTest
 {
     private static final int FRAMES = 20_000;

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The test plays a broken server: it completes the handshake by hand, then writes random frames into the client's
  * inbox. The client validates each, reports and counts the bad ones, and still delivers the valid push after them.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileServerFramesTest
 {
     private static final int SESSION_ID = 7;

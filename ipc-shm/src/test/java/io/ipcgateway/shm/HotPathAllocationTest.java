@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The hot path allocates nothing: measured with the thread's allocated-bytes counter around 100k operations after
  * a warm-up (the JMH {@code -prof gc} proof lives in ipc-bench).
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HotPathAllocationTest
 {
     private static final int OPERATIONS = 100_000;

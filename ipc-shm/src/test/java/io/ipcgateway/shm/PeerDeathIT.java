@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A peer killed with SIGKILL (no goodbye): the survivor notices from the stale heartbeat and the vanished process.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PeerDeathIT
 {
     private static final long LIVENESS_NS = TimeUnit.MILLISECONDS.toNanos(300);

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShmClientServerTest
 {
     @TempDir
@@ -342,7 +342,7 @@ class ShmClientServerTest
     }
 
     @Test
-    void shouldRunBothDutyCyclesOnTheApplicationsThreadWithAgentInvoker() throws InterruptedException
+    void shouldRunBothDutyCyclesOnTheApplicationsThreadWithAgentInvoker() throws Exception
     {
         final EchoHandler handler = new EchoHandler();
         try (ShmServer server = ShmServer.create(serverContext(IdleMode.SPIN), handler);
@@ -376,7 +376,7 @@ class ShmClientServerTest
                 {
                     clientInvoker.invoke();
                 }
-                assertThat(future.join().buffer().getLong(0)).isEqualTo(5);
+                assertThat(future.get(10, TimeUnit.SECONDS).buffer().getLong(0)).isEqualTo(5);
                 assertThat(handler.lastSession.push(2, request, 0, 8)).isEqualTo(OfferResult.OK);
                 while (handler.messages.get() < 1000 && System.nanoTime() < deadline)
                 {

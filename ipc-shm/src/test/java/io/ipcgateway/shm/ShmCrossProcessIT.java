@@ -39,7 +39,7 @@ class ShmCrossProcessIT
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldExchangeMessagesAndRequestsExactlyOnceInOrderWithFutexNotifier() throws Exception
     {
         final Process server = startServer("echo", 1 * MIB, "BLOCK", 16 * MIB, List.of());
@@ -71,7 +71,7 @@ class ShmCrossProcessIT
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldWorkWithUnixSocketFallbackNotifier() throws Exception
     {
         final List<String> fallback = List.of("-D" + Notifiers.NOTIFIER_PROP_NAME + "=unix-socket");
@@ -92,7 +92,7 @@ class ShmCrossProcessIT
     }
 
     @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    @Timeout(value = 240, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldConnect512ClientsFromFourProcessesAndExchangeMessages() throws Exception
     {
         final Process server = startServer("many", 256 * 1024, "BLOCK", MIB, List.of());
@@ -119,7 +119,7 @@ class ShmCrossProcessIT
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldFragmentAndReassembleFiveMebibyteMessagesAcrossProcesses() throws Exception
     {
         final Process server = startServer("large", 1 * MIB, "BLOCK", 16 * MIB, List.of());
@@ -140,7 +140,7 @@ class ShmCrossProcessIT
     }
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void shouldExchangeMessagesWithSpinningEndpoints() throws Exception
     {
         final Process server = startServer("spin", 1 * MIB, "SPIN", 16 * MIB, List.of());

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * with SIGBUS: simulated with a file-size limit ({@code ulimit -f}) in a child JVM, which makes the reserving
  * writes fail as a full {@code /dev/shm} would.
  */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class StorageReservationTest
 {
     @TempDir
