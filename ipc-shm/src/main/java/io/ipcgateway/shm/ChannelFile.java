@@ -341,6 +341,32 @@ final class ChannelFile implements AutoCloseable
         return header.getInt(OWNER_UID_OFFSET);
     }
 
+    /**
+     * Whether another process shortened the file below the length we mapped: touching the mapping past the new end
+     * would raise SIGBUS, so a truncated peer is dropped before its mapping is used again. A deleted file keeps its
+     * memory while mapped and is not truncated.
+     */
+    boolean isTruncated()
+    {
+        try
+        {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS).size() < mapped.capacity();
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * @return the number of bytes mapped, the file's length when it was opened.
+     */
+    long mappedLength()
+    {
+        return mapped.capacity();
+    }
+
     boolean isClosedByOwner()
     {
         return header.getIntVolatile(CLOSED_OFFSET) != 0;

@@ -187,6 +187,22 @@ public final class ClientSession
             !ProcessInfo.isAlive(file.ownerPid(), file.ownerStartTime());
     }
 
+    /**
+     * @return whether another process shortened the client's file after it was mapped.
+     */
+    boolean isTruncated()
+    {
+        return file.isTruncated();
+    }
+
+    /**
+     * @return the length of the client's file as mapped.
+     */
+    long mappedLength()
+    {
+        return file.mappedLength();
+    }
+
     Reassembler reassembler()
     {
         return reassembler;

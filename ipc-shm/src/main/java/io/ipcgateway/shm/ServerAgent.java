@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
@@ -60,6 +61,8 @@ final class ServerAgent implements Agent, MessageHandler
     private static final int MAX_REASON_LENGTH = 1000;
     /** Longest record of the smallest ring Agrona allows us (capacity / 8). */
     private static final int MIN_RING_RECORD_LENGTH = ShmConfiguration.MIN_RING_CAPACITY / 8;
+    /** Ring positions are never negative. */
+    private static final long NO_STUCK_HEAD = -1;
 
     private final ServerContext context;
     private final ServerHandler handler;
@@ -67,6 +70,7 @@ final class ServerAgent implements Agent, MessageHandler
     private final Path serviceDirectory;
     private final ChannelFile file;
     private final ManyToOneRingBuffer inbox;
+    private final CheckedRingReader inboxReader;
     private final Notifier notifier;
     private final IpcCounters counters;
     private final AtomicCounter messagesReceived;
@@ -76,6 +80,7 @@ final class ServerAgent implements Agent, MessageHandler
     private final AtomicCounter errors;
     private final AtomicCounter notifierSleeps;
     private final AtomicCounter notifierWakeups;
+    private final AtomicCounter unblockedSlots;
     private final long livenessTimeoutNs;
     private long nextLivenessCheckNs;
     private final Int2ObjectHashMap<ClientSession> sessions = new Int2ObjectHashMap<>();
@@ -90,6 +95,9 @@ final class ServerAgent implements Agent, MessageHandler
     private ClientSession lastSession;
     private long nextHeartbeatNs;
     private boolean closed;
+    // The inbox head position at which the consumer found a claimed but uncommitted record, and since when.
+    private long stuckHead = NO_STUCK_HEAD;
+    private long stuckSinceNs;
 
     ServerAgent(final ServerContext context, final ServerHandler handler)
     {
@@ -118,6 +126,7 @@ final class ServerAgent implements Agent, MessageHandler
         try
         {
             this.inbox = ShmServer.inbox(file);
+            this.inboxReader = new CheckedRingReader(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH);
             this.counters = file.createCounters("service=" + context.serviceName());
             this.notifier = context.idleMode() == IdleMode.BLOCK ?
                 ShmServer.openConsumerNotifier(file, context.notifierKind(), context.fileAccess()) : null;
@@ -134,6 +143,7 @@ final class ServerAgent implements Agent, MessageHandler
         this.errors = counters.counter(CounterKind.ERRORS);
         this.notifierSleeps = counters.counter(CounterKind.NOTIFIER_SLEEPS);
         this.notifierWakeups = counters.counter(CounterKind.NOTIFIER_WAKEUPS);
+        this.unblockedSlots = counters.counter(CounterKind.UNBLOCKED_SLOTS);
         this.livenessTimeoutNs = context.livenessTimeoutNs();
     }
 
@@ -146,8 +156,24 @@ final class ServerAgent implements Agent, MessageHandler
     @Override
     public int doWork()
     {
-        final int work = inbox.read(this, pollLimit);
+        int work;
+        try
+        {
+            work = inboxReader.read(this, pollLimit);
+        }
+        catch (final CorruptionException ex)
+        {
+            // The reader has already skipped what it could not trust; the writer cannot be told apart in a shared
+            // inbox, so frames with a valid session keep flowing from the next record on.
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+            work = 1;
+        }
         final long nowNs = System.nanoTime();
+        if (work == 0)
+        {
+            unblockStuckSlot(nowNs);
+        }
         if (nowNs - nextHeartbeatNs >= 0)
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
@@ -168,14 +194,61 @@ final class ServerAgent implements Agent, MessageHandler
     }
 
     /**
-     * Frees the sessions of clients that died without disconnecting (kill -9, crash).
+     * A producer that died (or stopped) between claim and commit leaves a record the consumer cannot pass. After
+     * the liveness timeout on the same head position, Agrona's {@code unblock()} turns it into padding: the slot is
+     * skipped and counted, and the records behind it are read in order. A producer that resumes later fails on
+     * commit (Agrona finds its record length no longer negative) instead of publishing into a reused slot.
+     */
+    private void unblockStuckSlot(final long nowNs)
+    {
+        final long head = inboxReader.head();
+        if (head == inboxReader.tail())
+        {
+            stuckHead = NO_STUCK_HEAD;
+            return;
+        }
+        if (head != stuckHead)
+        {
+            stuckHead = head;
+            stuckSinceNs = nowNs;
+            return;
+        }
+        if (nowNs - stuckSinceNs < livenessTimeoutNs)
+        {
+            return;
+        }
+        inboxReader.restoreSharedHead();
+        // False while the dead producer's claim is the last record (nothing committed behind it to find the
+        // record's end): then it is tried again on the next empty poll.
+        if (inbox.unblock())
+        {
+            stuckHead = NO_STUCK_HEAD;
+            unblockedSlots.incrementRelease();
+            errors.incrementRelease();
+            errorHandler.onError(new PeerDeadException("a producer did not commit its claim in the inbox of service="
+                + context.serviceName() + " within " + livenessTimeoutNs / 1_000_000 + " ms: slot at file offset "
+                + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1))) + " skipped"));
+        }
+    }
+
+    /**
+     * Frees the sessions of clients that died without disconnecting (kill -9, crash), and drops those whose file
+     * another process truncated (writing into it would raise SIGBUS).
      */
     private void removeDeadSessions(final long nowNs)
     {
         List<ClientSession> dead = null;
         for (final ClientSession session : sessions.values())
         {
-            if (session.isDead(nowNs, livenessTimeoutNs))
+            if (session.isTruncated())
+            {
+                if (dead == null)
+                {
+                    dead = new ArrayList<>();
+                }
+                dead.add(session);
+            }
+            else if (session.isDead(nowNs, livenessTimeoutNs))
             {
                 if (dead == null)
                 {
@@ -194,9 +267,19 @@ final class ServerAgent implements Agent, MessageHandler
             lastSession = null;
             sessionCount = sessions.size();
             errors.incrementRelease();
-            errorHandler.onError(new PeerDeadException("client died without disconnecting: service="
-                + context.serviceName() + " sessionId=" + session.sessionId() + " pid=" + session.pid()
-                + ": session freed"));
+            if (session.isTruncated())
+            {
+                errorHandler.onError(new CorruptionException(session.clientFile(), session.mappedLength(),
+                    "client file truncated by another process (mapped length " + session.mappedLength()
+                    + "): service=" + context.serviceName() + " sessionId=" + session.sessionId() + " pid="
+                    + session.pid() + ": session dropped"));
+            }
+            else
+            {
+                errorHandler.onError(new PeerDeadException("client died without disconnecting: service="
+                    + context.serviceName() + " sessionId=" + session.sessionId() + " pid=" + session.pid()
+                    + ": session freed"));
+            }
             session.close();
             // The dead client cannot delete its own files any more.
             ChannelFile.deleteQuietly(session.clientFile());

@@ -1,0 +1,241 @@
+package io.ipcgateway.shm;
+
+import java.nio.file.Path;
+
+import io.ipcgateway.core.CorruptionException;
+import org.agrona.BitUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import static org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT;
+import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
+import static org.agrona.concurrent.ringbuffer.RecordDescriptor.lengthOffset;
+import static org.agrona.concurrent.ringbuffer.RecordDescriptor.typeOffset;
+
+/**
+ * The consumer side of an Agrona ring buffer ({@code ManyToOneRingBuffer} or {@code OneToOneRingBuffer} layout)
+ * that validates every record before the handler sees it.
+ * <p>
+ * Agrona's own {@code read} trusts the producers: a garbage record length makes it hand the handler a window
+ * beyond the ring and then zero memory past the ring's end, which with {@code agrona.disable.bounds.checks=true}
+ * writes outside the mapping and crashes the JVM. Here each record's length, alignment, type and bounds are checked
+ * against the ring's capacity and the producers' tail position first, and the head position is kept in this object
+ * (the consumer is its only writer), so garbage written into the ring or its trailer is reported as a
+ * {@link CorruptionException} naming the file and offset, never followed.
+ * <p>
+ * On corruption the reader drops what the producers had written so far ({@code head..tail}) and resumes behind it:
+ * nothing in that window can be trusted to be framed. Producers that still hold a claim in the dropped window fail
+ * on commit with Agrona's {@code IllegalStateException}.
+ * <p>
+ * Single-threaded, like every ring consumer: only the consumer's duty cycle calls {@link #read}.
+ */
+final class CheckedRingReader
+{
+    private final AtomicBuffer buffer;
+    private final Path file;
+    private final long fileOffset;
+    private final int capacity;
+    private final int mask;
+    private final int headPositionIndex;
+    private final int tailPositionIndex;
+    private long head;
+
+    /**
+     * @param buffer     the ring: data area followed by Agrona's trailer.
+     * @param file       the mapped file, for error messages.
+     * @param fileOffset where the ring starts in the file, so reported offsets are file offsets.
+     */
+    CheckedRingReader(final AtomicBuffer buffer, final Path file, final long fileOffset)
+    {
+        this.buffer = buffer;
+        this.file = file;
+        this.fileOffset = fileOffset;
+        this.capacity = buffer.capacity() - RingBufferDescriptor.TRAILER_LENGTH;
+        if (!BitUtil.isPowerOfTwo(capacity))
+        {
+            throw new IllegalArgumentException("ring capacity must be a power of two: " + capacity + " in " + file);
+        }
+        this.mask = capacity - 1;
+        this.headPositionIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
+        this.tailPositionIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+        this.head = buffer.getLongVolatile(headPositionIndex);
+    }
+
+    /**
+     * Reads up to {@code limit} records, validating each before calling the handler.
+     *
+     * @param handler receives each valid record.
+     * @param limit   most records to read in this call.
+     * @return the number of records handed to the handler.
+     * @throws CorruptionException when a record or the trailer is invalid; the ring is resynchronised first, so the
+     *                             next call reads what producers write after the report.
+     */
+    int read(final MessageHandler handler, final int limit)
+    {
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        final int headIndex = (int)head & mask;
+        final int maxBlockLength = capacity - headIndex;
+        long tail = buffer.getLongVolatile(tailPositionIndex);
+        int bytesRead = 0;
+        int messagesRead = 0;
+        CorruptionException corruption = null;
+        try
+        {
+            while (bytesRead < maxBlockLength && messagesRead < limit)
+            {
+                final int recordIndex = headIndex + bytesRead;
+                final int recordLength = buffer.getIntVolatile(lengthOffset(recordIndex));
+                if (recordLength <= 0)
+                {
+                    // Empty, or claimed and not committed yet (negative): a stuck claim is the caller's business.
+                    break;
+                }
+                final int alignedLength = BitUtil.align(recordLength, ALIGNMENT);
+                final long recordEnd = head + bytesRead + alignedLength;
+                if (recordEnd > tail)
+                {
+                    // The record may have been claimed after the tail was read: look again before judging it.
+                    tail = buffer.getLongVolatile(tailPositionIndex);
+                }
+                final String invalid = invalidRecord(recordLength, alignedLength, maxBlockLength - bytesRead,
+                    recordEnd, tail, buffer.getInt(typeOffset(recordIndex)));
+                if (invalid != null)
+                {
+                    corruption = new CorruptionException(file, fileOffset + recordIndex, invalid
+                        + " (ring head=" + (head + bytesRead) + " tail=" + tail + " capacity=" + capacity + ")");
+                    break;
+                }
+                bytesRead += alignedLength;
+                final int typeId = buffer.getInt(typeOffset(recordIndex));
+                if (typeId == RingBuffer.PADDING_MSG_TYPE_ID)
+                {
+                    continue;
+                }
+                ++messagesRead;
+                handler.onMessage(typeId, buffer, recordIndex + HEADER_LENGTH, recordLength - HEADER_LENGTH);
+            }
+            if (corruption == null && bytesRead == 0)
+            {
+                corruption = checkPositions(head, tail);
+            }
+        }
+        finally
+        {
+            if (bytesRead > 0)
+            {
+                buffer.setMemory(headIndex, bytesRead, (byte)0);
+                this.head = head + bytesRead;
+                buffer.putLongRelease(headPositionIndex, this.head);
+            }
+        }
+        if (corruption != null)
+        {
+            resynchronise();
+            throw corruption;
+        }
+        return messagesRead;
+    }
+
+    private static String invalidRecord(
+        final int recordLength,
+        final int alignedLength,
+        final int roomToEnd,
+        final long recordEnd,
+        final long tail,
+        final int typeId)
+    {
+        if (recordLength < HEADER_LENGTH)
+        {
+            return "record length " + recordLength + " shorter than its header " + HEADER_LENGTH;
+        }
+        if (alignedLength > roomToEnd)
+        {
+            return "record length " + recordLength + " crosses the end of the ring (" + roomToEnd + " bytes left)";
+        }
+        if (recordEnd > tail)
+        {
+            return "record length " + recordLength + " beyond the producers' tail";
+        }
+        if (typeId < 1 && typeId != RingBuffer.PADDING_MSG_TYPE_ID)
+        {
+            return "invalid record type " + typeId;
+        }
+        return null;
+    }
+
+    /**
+     * Nothing readable at the head: check that the trailer still makes sense, so a hostile tail or head cannot make
+     * the consumer wait forever for a record that will never come.
+     */
+    private CorruptionException checkPositions(final long head, final long tail)
+    {
+        final long sharedHead = buffer.getLongVolatile(headPositionIndex);
+        if (sharedHead != head)
+        {
+            return new CorruptionException(file, fileOffset + headPositionIndex,
+                "head position changed by another process: head=" + sharedHead + " expected=" + head);
+        }
+        if (tail < head || tail - head > capacity || (tail & (ALIGNMENT - 1)) != 0)
+        {
+            return new CorruptionException(file, fileOffset + tailPositionIndex,
+                "invalid tail position: tail=" + tail + " head=" + head + " capacity=" + capacity);
+        }
+        return null;
+    }
+
+    /**
+     * Drops everything between the head and the producers' current tail and puts the head behind it. A tail that is
+     * itself invalid is taken as it is (producers continue from it), with the whole ring zeroed.
+     */
+    private void resynchronise()
+    {
+        final long tail = buffer.getLongVolatile(tailPositionIndex);
+        final long alignedTail = tail & ~(long)(ALIGNMENT - 1);
+        final long dropped = alignedTail - head;
+        if (dropped <= 0 || dropped > capacity)
+        {
+            buffer.setMemory(0, capacity, (byte)0);
+        }
+        else
+        {
+            final int headIndex = (int)head & mask;
+            final int firstPart = (int)Math.min(dropped, capacity - headIndex);
+            buffer.setMemory(headIndex, firstPart, (byte)0);
+            buffer.setMemory(0, (int)dropped - firstPart, (byte)0);
+        }
+        if (alignedTail != tail)
+        {
+            buffer.putLongRelease(tailPositionIndex, alignedTail);
+        }
+        head = alignedTail;
+        buffer.putLongRelease(headPositionIndex, head);
+    }
+
+    /**
+     * @return the consumer position this reader keeps.
+     */
+    long head()
+    {
+        return head;
+    }
+
+    /**
+     * @return the producers' tail position as the trailer says now.
+     */
+    long tail()
+    {
+        return buffer.getLongVolatile(tailPositionIndex);
+    }
+
+    /**
+     * Writes this reader's head back into the trailer, before Agrona's {@code unblock()} reads it there: another
+     * process may have changed the shared copy.
+     */
+    void restoreSharedHead()
+    {
+        buffer.putLongRelease(headPositionIndex, head);
+    }
+}

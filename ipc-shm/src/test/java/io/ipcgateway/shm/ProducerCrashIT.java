@@ -1,0 +1,381 @@
+package io.ipcgateway.shm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.core.MessageClaim;
+import io.ipcgateway.core.OfferResult;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A producer (a client JVM) that claimed a record in the service's inbox and never committed it: killed with
+ * SIGKILL while holding the claim, also when the claim wraps around the end of the ring, or stopped with SIGSTOP and
+ * resumed after its slot was unblocked. The server skips the slot after the timeout, counts it, and every message
+ * committed before and after arrives in order exactly once.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ProducerCrashIT
+{
+    private static final long LIVENESS_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int RING_CAPACITY = 64 * 1024;
+    private static final int SEQUENCED = 1;
+    private static final int CLAIM_LENGTH = 200;
+    private static final int BEFORE = 500;
+    private static final int AFTER = 500;
+
+    @TempDir
+    Path dir;
+
+    private final Map<Integer, List<Long>> received = new ConcurrentHashMap<>();
+    private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+    private Process producer;
+
+    @AfterEach
+    void stopProducer()
+    {
+        if (producer != null && producer.isAlive())
+        {
+            signal(producer, "CONT");
+        }
+        TestProcesses.destroy(producer);
+    }
+
+    @Test
+    void shouldUnblockSlotClaimedByProducerKilledBetweenClaimAndCommit() throws Exception
+    {
+        killProducerHoldingClaim(false);
+    }
+
+    @Test
+    void shouldUnblockSlotClaimedAcrossTheWrapAroundByKilledProducer() throws Exception
+    {
+        killProducerHoldingClaim(true);
+    }
+
+    @Test
+    void shouldFailCommitOfStoppedProducerResumedAfterItsSlotWasUnblocked() throws Exception
+    {
+        try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler()))
+        {
+            final LineReader lines = startProducer(false);
+            final String claimed = lines.await("CLAIMED", 60_000);
+            assertThat(claimed).as(lines.log()).isNotNull();
+            final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
+
+            signal(producer, "STOP");
+            try (ShmClient client = connectClient())
+            {
+                sendSequenced(client, 0, AFTER);
+                awaitReceived(client.sessionId(), AFTER);
+                assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
+
+                signal(producer, "CONT");
+                resume(producer);
+                final String outcome = lines.await("COMMIT", 60_000);
+                assertThat(outcome).as(lines.log()).startsWith("COMMIT_FAILED");
+                assertThat(producer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+                // Nothing the resumed producer did reaches the server or disturbs the next messages.
+                sendSequenced(client, AFTER, AFTER);
+                awaitReceived(client.sessionId(), 2 * AFTER);
+                assertThat(received.get(client.sessionId())).isEqualTo(sequence(0, 2 * AFTER));
+                assertThat(received.get(producerSession(client.sessionId()))).isEqualTo(sequence(0, sentBefore));
+                assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
+            }
+        }
+    }
+
+    private void killProducerHoldingClaim(final boolean wrap) throws Exception
+    {
+        try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler()))
+        {
+            final LineReader lines = startProducer(wrap);
+            final String claimed = lines.await("CLAIMED", 60_000);
+            assertThat(claimed).as(lines.log()).isNotNull();
+            final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
+            if (wrap)
+            {
+                assertThat(claimed).as("the claim wrapped around the end of the ring").contains("wrapped=true");
+            }
+
+            producer.destroyForcibly();
+            assertThat(producer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            try (ShmClient client = connectClient())
+            {
+                sendSequenced(client, 0, AFTER);
+                awaitReceived(client.sessionId(), AFTER);
+                assertThat(received.get(client.sessionId())).isEqualTo(sequence(0, AFTER));
+                assertThat(received.get(producerSession(client.sessionId()))).isEqualTo(sequence(0, sentBefore));
+                assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
+                assertThat(reported).anySatisfy(ex -> assertThat(ex).hasMessageContaining("skipped"));
+            }
+        }
+    }
+
+    private ServerContext serverContext()
+    {
+        return new ServerContext().serviceName("claims").baseDirectory(dir).ringCapacity(RING_CAPACITY)
+            .livenessTimeoutNs(LIVENESS_NS).idleMode(IdleMode.BACKOFF).errorHandler(reported::add);
+    }
+
+    private ServerHandler recordingHandler()
+    {
+        return new ServerHandler()
+        {
+            @Override
+            public void onMessage(
+                final ClientSession session, final int typeId, final DirectBuffer buffer, final int offset,
+                final int length)
+            {
+                if (typeId == SEQUENCED)
+                {
+                    received.computeIfAbsent(session.sessionId(), id -> Collections.synchronizedList(
+                        new ArrayList<>())).add(buffer.getLong(offset));
+                }
+            }
+        };
+    }
+
+    private ShmClient connectClient()
+    {
+        return ShmClient.connect(new ClientContext().serviceName("claims").baseDirectory(dir)
+            .livenessTimeoutNs(TimeUnit.SECONDS.toNanos(30)));
+    }
+
+    private LineReader startProducer(final boolean wrap) throws IOException
+    {
+        producer = TestProcesses.start(ClaimingProducerMain.class, List.of(), dir.toString(), "claims",
+            Integer.toString(BEFORE), Boolean.toString(wrap));
+        return new LineReader(producer);
+    }
+
+    private int producerSession(final int otherSession)
+    {
+        return received.keySet().stream().filter(id -> id != otherSession).findFirst().orElseThrow();
+    }
+
+    private void awaitReceived(final int sessionId, final int count) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (received.getOrDefault(sessionId, List.of()).size() < count && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertThat(received.getOrDefault(sessionId, List.of())).as("reported: " + reported).hasSize(count);
+    }
+
+    private static void sendSequenced(final ShmClient client, final long first, final int count)
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+        for (int i = 0; i < count; i++)
+        {
+            message.putLong(0, first + i);
+            long result;
+            do
+            {
+                result = client.offer(SEQUENCED, message, 0, 8);
+            }
+            while (result == OfferResult.BACK_PRESSURED);
+            assertThat(OfferResult.describe(result)).isEqualTo("OK");
+        }
+    }
+
+    private static List<Long> sequence(final long from, final long to)
+    {
+        final List<Long> expected = new ArrayList<>();
+        for (long i = from; i < to; i++)
+        {
+            expected.add(i);
+        }
+        return expected;
+    }
+
+    private static void resume(final Process process) throws IOException
+    {
+        final OutputStream stdin = process.getOutputStream();
+        stdin.write("commit\n".getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+    }
+
+    private static void signal(final Process process, final String signal)
+    {
+        try
+        {
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Every output line of a child JVM, read by one pump thread (one reader for the process's whole life).
+     */
+    private static final class LineReader
+    {
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final StringBuilder log = new StringBuilder();
+
+        LineReader(final Process process)
+        {
+            final BufferedReader reader = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            final Thread pump = new Thread(() ->
+            {
+                try
+                {
+                    String line;
+                    while ((line = reader.readLine()) != null)
+                    {
+                        synchronized (log)
+                        {
+                            log.append(line).append('\n');
+                        }
+                        lines.add(line);
+                    }
+                }
+                catch (final IOException ignore)
+                {
+                    // The process ended.
+                }
+            });
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        String await(final String prefix, final long timeoutMs) throws InterruptedException
+        {
+            final long deadline = System.currentTimeMillis() + timeoutMs;
+            long left;
+            while ((left = deadline - System.currentTimeMillis()) > 0)
+            {
+                final String line = lines.poll(left, TimeUnit.MILLISECONDS);
+                if (line != null && line.startsWith(prefix))
+                {
+                    return line;
+                }
+            }
+            return null;
+        }
+
+        String log()
+        {
+            synchronized (log)
+            {
+                return log.toString();
+            }
+        }
+    }
+
+    /**
+     * The producer: {@code dir service before wrap}. Sends {@code before} numbered messages (and, to wrap, more
+     * until the claim cannot fit before the end of the ring), claims one more, writes it, prints
+     * {@code CLAIMED <sent> wrapped=<bool>} and waits for a line on stdin (the test kills it there, or stops and
+     * resumes it); then commits and prints {@code COMMITTED} or {@code COMMIT_FAILED <error>}.
+     */
+    static final class ClaimingProducerMain
+    {
+        private ClaimingProducerMain()
+        {
+        }
+
+        public static void main(final String[] args) throws Exception
+        {
+            final Path dir = Paths.get(args[0]);
+            final String service = args[1];
+            final int before = Integer.parseInt(args[2]);
+            final boolean wrap = Boolean.parseBoolean(args[3]);
+            try (ShmClient client = ShmClient.connect(new ClientContext().baseDirectory(dir).serviceName(service));
+                ChannelFile serverFile = ChannelFile.open(
+                    ServiceDirectory.serverFile(dir.resolve(service)), ChannelDescriptor.TYPE_SERVER))
+            {
+                final ManyToOneRingBuffer inbox = new ManyToOneRingBuffer(serverFile.ring());
+                final int capacity = inbox.capacity();
+                final int claimRecord = recordLength(FrameDescriptor.MESSAGE_HEADER_LENGTH + CLAIM_LENGTH);
+                final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+                long sent = 0;
+                while (sent < before || wrap && !claimWraps(inbox, capacity, claimRecord))
+                {
+                    message.putLong(0, sent);
+                    final long result = client.offer(SEQUENCED, message, 0, 8);
+                    if (result == OfferResult.OK)
+                    {
+                        sent++;
+                    }
+                    else if (result != OfferResult.BACK_PRESSURED)
+                    {
+                        throw new IllegalStateException("offer failed: " + OfferResult.describe(result));
+                    }
+                }
+                // The server must have read everything, so the claim is the record at the head of the ring.
+                while (inbox.consumerPosition() != inbox.producerPosition())
+                {
+                    Thread.yield();
+                }
+                final boolean wrapped = claimWraps(inbox, capacity, claimRecord);
+                final MessageClaim claim = new MessageClaim();
+                final long result = client.tryClaim(SEQUENCED, CLAIM_LENGTH, claim);
+                if (result != OfferResult.OK)
+                {
+                    throw new IllegalStateException("claim failed: " + OfferResult.describe(result));
+                }
+                claim.buffer().putLong(claim.offset(), sent);
+                System.out.println("CLAIMED " + sent + " wrapped=" + wrapped);
+                System.out.flush();
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+                try
+                {
+                    claim.commit();
+                    System.out.println("COMMITTED");
+                }
+                catch (final RuntimeException ex)
+                {
+                    System.out.println("COMMIT_FAILED " + ex);
+                }
+                System.out.flush();
+            }
+        }
+
+        private static boolean claimWraps(final ManyToOneRingBuffer inbox, final int capacity, final int record)
+        {
+            final int left = capacity - (int)(inbox.producerPosition() & (capacity - 1));
+            return left < record;
+        }
+
+        private static int recordLength(final int frameLength)
+        {
+            return BitUtil.align(frameLength + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
+        }
+    }
+}
