@@ -173,6 +173,8 @@ public final class BenchMain
         catch (final Throwable ex)
         {
             ex.printStackTrace();
+            // Last, on one line: the orchestrator quotes a child's last lines of standard error in its error.
+            System.err.println("child failed: " + ex);
             status = 1;
         }
         System.out.flush();

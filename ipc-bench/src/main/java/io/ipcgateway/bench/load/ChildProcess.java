@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM of a run (server or client JVM) started from the same java binary and class path as this one,
- * spoken to through its standard input and output; its standard error is passed through.
+ * spoken to through its standard input and output. Its standard error is passed through to ours, and its last
+ * lines are kept so that an error about the child can quote them.
  */
 public final class ChildProcess implements AutoCloseable
 {
@@ -26,11 +29,13 @@ public final class ChildProcess implements AutoCloseable
         "--enable-native-access=ALL-UNNAMED",
         "-XX:+UseSerialGC", "-Xms64m", "-Xmx512m", "-XX:-UsePerfData");
     private static final String END_OF_OUTPUT = "\u0000EOF";
+    private static final int ERROR_LINES_KEPT = 12;
 
     private final String name;
     private final Process process;
     private final Writer input;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final Deque<String> lastErrorLines = new ArrayDeque<>();
 
     private ChildProcess(final String name, final Process process)
     {
@@ -40,6 +45,9 @@ public final class ChildProcess implements AutoCloseable
         final Thread reader = new Thread(this::readOutput, "bench-out-" + name);
         reader.setDaemon(true);
         reader.start();
+        final Thread errorReader = new Thread(this::readErrors, "bench-err-" + name);
+        errorReader.setDaemon(true);
+        errorReader.start();
     }
 
     /**
@@ -62,9 +70,7 @@ public final class ChildProcess implements AutoCloseable
         command.add("io.ipcgateway.bench.BenchMain");
         command.add(role);
         command.addAll(args);
-        final Process process = new ProcessBuilder(command)
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
+        final Process process = new ProcessBuilder(command).start();
         return new ChildProcess(name, process);
     }
 
@@ -97,6 +103,40 @@ public final class ChildProcess implements AutoCloseable
         lines.add(END_OF_OUTPUT);
     }
 
+    private void readErrors()
+    {
+        try (BufferedReader reader = new BufferedReader(
+            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)))
+        {
+            String line;
+            while ((line = reader.readLine()) != null)
+            {
+                System.err.println("[" + name + "] " + line);
+                synchronized (lastErrorLines)
+                {
+                    if (lastErrorLines.size() == ERROR_LINES_KEPT)
+                    {
+                        lastErrorLines.removeFirst();
+                    }
+                    lastErrorLines.addLast(line);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The child is gone.
+        }
+    }
+
+    private String lastErrors()
+    {
+        synchronized (lastErrorLines)
+        {
+            return lastErrorLines.isEmpty() ? "" : "; its last standard error lines:\n  " +
+                String.join("\n  ", lastErrorLines);
+        }
+    }
+
     /**
      * Wait for the next output line that starts with {@code prefix}, skipping others.
      *
@@ -116,18 +156,32 @@ public final class ChildProcess implements AutoCloseable
             if (line == null)
             {
                 throw new IllegalStateException(name + " did not print " + prefix + " within " +
-                    TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms");
+                    TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms" + lastErrors());
             }
             if (END_OF_OUTPUT.equals(line))
             {
                 lines.add(END_OF_OUTPUT);
+                // Give the error reader a moment to take the dying child's last lines.
+                sleepQuietly(100);
                 throw new IllegalStateException(name + " exited before printing " + prefix + " (exit code " +
-                    exitCodeOrUnknown() + "; see its standard error above)");
+                    exitCodeOrUnknown() + ")" + lastErrors());
             }
             if (line.startsWith(prefix))
             {
                 return line;
             }
+        }
+    }
+
+    private static void sleepQuietly(final long millis)
+    {
+        try
+        {
+            Thread.sleep(millis);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -57,7 +57,15 @@ public final class UdsTransport implements Transport
     public ServerChannel openServer() throws IOException
     {
         final ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        listener.bind(UnixDomainSocketAddress.of(socketPath));
+        try
+        {
+            listener.bind(UnixDomainSocketAddress.of(socketPath));
+        }
+        catch (final IOException ex)
+        {
+            listener.close();
+            throw new IOException("cannot bind the uds server socket: path=" + socketPath + ", " + ex, ex);
+        }
         listener.configureBlocking(false);
         final Selector selector = Selector.open();
         listener.register(selector, SelectionKey.OP_ACCEPT);
