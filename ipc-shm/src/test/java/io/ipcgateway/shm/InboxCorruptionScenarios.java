@@ -1,0 +1,243 @@
+package io.ipcgateway.shm;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.ipcgateway.core.CorruptionException;
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.OfferResult;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Garbage written straight into a running service's inbox ring and its trailer by another mapping of the file (what
+ * a hostile or broken process does), one scenario per kind of damage. Each scenario checks that the server reports a
+ * {@link CorruptionException} naming the file and the offset, and still answers a well-behaved client afterwards.
+ * Run in-process by {@link InboxCorruptionTest} and in a JVM with Agrona's bounds checks disabled by
+ * {@link InboxCorruptionIT}, where an out-of-bounds access would crash the JVM instead of throwing.
+ */
+final class InboxCorruptionScenarios implements AutoCloseable
+{
+    static final List<String> NAMES = List.of(
+        "hugeRecordLength", "recordLengthBeyondTail", "recordLengthShorterThanHeader", "invalidRecordType",
+        "invalidTailPosition", "headPositionChanged", "randomGarbage");
+
+    private static final int RING_CAPACITY = 64 * 1024;
+
+    private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+    private final Path serverFilePath;
+    private final ShmServer server;
+    private final ShmClient client;
+    private final ChannelFile hostileMapping;
+    private final ManyToOneRingBuffer ring;
+    private final UnsafeBuffer buffer;
+    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[64]);
+
+    InboxCorruptionScenarios(final Path dir)
+    {
+        server = ShmServer.launch(new ServerContext().serviceName("corrupt").baseDirectory(dir)
+            .ringCapacity(RING_CAPACITY).errorHandler(reported::add), new EchoHandler());
+        client = ShmClient.connect(new ClientContext().serviceName("corrupt").baseDirectory(dir)
+            .errorHandler(ex -> { }));
+        serverFilePath = ServiceDirectory.serverFile(dir.resolve("corrupt"));
+        hostileMapping = ChannelFile.open(serverFilePath, ChannelDescriptor.TYPE_SERVER);
+        buffer = hostileMapping.ring();
+        ring = new ManyToOneRingBuffer(buffer);
+    }
+
+    /**
+     * Runs one scenario by name.
+     */
+    void run(final String name)
+    {
+        final int reportedBefore = reported.size();
+        final long errorsBefore = server.counters().get(CounterKind.ERRORS);
+        switch (name)
+        {
+            case "hugeRecordLength":
+                commitWithLength(0x4000_0000, "crosses the end of the ring");
+                break;
+            case "recordLengthBeyondTail":
+                commitWithLength(4096, "beyond the producers' tail");
+                break;
+            case "recordLengthShorterThanHeader":
+                commitWithLength(3, "shorter than its header");
+                break;
+            case "invalidRecordType":
+                invalidType();
+                break;
+            case "invalidTailPosition":
+                awaitDrained();
+                buffer.putLongVolatile(tailIndex(), ring.consumerPosition() + 3L * RING_CAPACITY + 8);
+                awaitReport("invalid tail position", reportedBefore);
+                break;
+            case "headPositionChanged":
+                awaitDrained();
+                buffer.putLongVolatile(RING_CAPACITY + RingBufferDescriptor.HEAD_POSITION_OFFSET, 12_345_678L);
+                awaitReport("head position changed", reportedBefore);
+                break;
+            case "randomGarbage":
+                randomGarbage();
+                break;
+            default:
+                throw new IllegalArgumentException(name);
+        }
+        assertThat(server.counters().get(CounterKind.ERRORS)).isGreaterThan(errorsBefore);
+        assertStillServing();
+    }
+
+    /**
+     * A record claimed like a producer does, then its length field overwritten before it is committed.
+     */
+    private void commitWithLength(final int length, final String expected)
+    {
+        final int reportedBefore = reported.size();
+        final int index = claim();
+        buffer.putIntRelease(index - RecordDescriptor.HEADER_LENGTH, length);
+        awaitReport(expected, reportedBefore);
+    }
+
+    private void invalidType()
+    {
+        final int reportedBefore = reported.size();
+        final int index = claim();
+        buffer.putInt(index - RecordDescriptor.HEADER_LENGTH + Integer.BYTES, 0);
+        ring.commit(index);
+        awaitReport("invalid record type 0", reportedBefore);
+    }
+
+    /**
+     * Random ints at random places of the data area and the trailer, while the client keeps sending.
+     */
+    private void randomGarbage()
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final int reportedBefore = reported.size();
+        for (int i = 0; i < 2_000; i++)
+        {
+            final int offset = random.nextInt((RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH) / 4) * 4;
+            buffer.putIntVolatile(offset, random.nextBoolean() ? random.nextInt(-16, 1 << 17) : random.nextInt());
+            payload.putLong(0, i);
+            try
+            {
+                client.offer(1, payload, 0, 8);
+            }
+            catch (final IllegalStateException droppedClaim)
+            {
+                // The server dropped a corrupt window holding this client's claim: Agrona's commit says so.
+                assertThat(droppedClaim).hasMessageContaining("claimed space previously");
+            }
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reported.size() == reportedBefore && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertThat(reportedSince(reportedBefore))
+            .anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class));
+    }
+
+    private int claim()
+    {
+        awaitDrained();
+        int index;
+        while ((index = ring.tryClaim(1, 16)) < 0)
+        {
+            Thread.yield();
+        }
+        return index;
+    }
+
+    private void awaitDrained()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ring.consumerPosition() != ring.producerPosition())
+        {
+            assertThat(System.nanoTime()).as("the server drains its inbox").isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
+    private void awaitReport(final String expected, final int reportedBefore)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reported.size() == reportedBefore && System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        assertThat(reportedSince(reportedBefore)).anySatisfy(ex ->
+        {
+            assertThat(ex).isInstanceOf(CorruptionException.class).hasMessageContaining(expected)
+                .hasMessageContaining(serverFilePath.toString()).hasMessageContaining("offset=");
+            assertThat(((CorruptionException)ex).offset()).isBetween((long)ChannelDescriptor.HEADER_LENGTH,
+                hostileMapping.mappedLength());
+        });
+    }
+
+    /**
+     * A request from the well-behaved client is answered; one sent while the server was dropping a corrupt window
+     * may be lost, so it retries.
+     */
+    private void assertStillServing()
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        final long[] echoed = {-1};
+        payload.putLong(0, 4242);
+        while (System.nanoTime() < deadline)
+        {
+            final long result = client.request(1, payload, 0, 8, (t, b, o, l) -> echoed[0] = b.getLong(o),
+                TimeUnit.SECONDS.toNanos(2));
+            if (result == OfferResult.OK)
+            {
+                break;
+            }
+        }
+        assertThat(echoed[0]).as("the server still answers after the corruption").isEqualTo(4242);
+        assertThat(client.isConnected()).isTrue();
+    }
+
+    private List<Throwable> reportedSince(final int from)
+    {
+        synchronized (reported)
+        {
+            // A copy: the server's thread keeps adding while the test looks.
+            return new ArrayList<>(reported.subList(from, reported.size()));
+        }
+    }
+
+    private static int tailIndex()
+    {
+        return RING_CAPACITY + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+    }
+
+    /**
+     * Prints what was reported, for a failing scenario's message.
+     */
+    void describeReports(final Consumer<String> out)
+    {
+        synchronized (reported)
+        {
+            for (final Throwable ex : reported)
+            {
+                out.accept(String.valueOf(ex));
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        hostileMapping.close();
+        client.close();
+        server.close();
+    }
+}
