@@ -178,7 +178,8 @@ class FileAccessTest
             assertModeAndGroup(server.serviceDirectory(), "rwxrwx---", group);
             assertModeAndGroup(ServiceDirectory.serverFile(server.serviceDirectory()), "rw-rw----", group);
             assertModeAndGroup(client.inboxFile(), "rw-rw----", group);
-            for (final Path channel : List.of(ServiceDirectory.serverFile(server.serviceDirectory()), client.inboxFile()))
+            final Path serverFile = ServiceDirectory.serverFile(server.serviceDirectory());
+            for (final Path channel : List.of(serverFile, client.inboxFile()))
             {
                 // The socket fallback (no futex, e.g. classes run from a folder or JDK 17) binds a wake socket.
                 final Path wake = channel.resolveSibling(channel.getFileName() + ".wake");
