@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
@@ -102,6 +103,7 @@ public final class ShmClient implements AutoCloseable
     private final ChannelFile serverFile;
     private final ChannelFile inboxFile;
     private final OneToOneRingBuffer inbox;
+    private final CheckedRingReader inboxReader;
     private final FrameWriter writer;
     private final Notifier serverNotifier;
     private final Notifier inboxNotifier;
@@ -187,6 +189,7 @@ public final class ShmClient implements AutoCloseable
         this.serverNotifier = serverNotifier;
         this.inboxNotifier = inboxNotifier;
         this.inbox = new OneToOneRingBuffer(inboxFile.ring());
+        this.inboxReader = new CheckedRingReader(inboxFile.ring(), inboxFile.path(), ChannelDescriptor.HEADER_LENGTH);
         // A closing client counts as work, so no thread goes (back) to sleep on the inbox once close() began.
         this.inboxHasWork = () -> inbox.producerPosition() != inbox.consumerPosition() || state == CLOSED;
         this.counters = inboxFile.createCounters(
@@ -320,7 +323,7 @@ public final class ShmClient implements AutoCloseable
             {
                 try
                 {
-                    inbox.read(inboxHandler, POLL_LIMIT);
+                    readInbox();
                 }
                 finally
                 {
@@ -403,6 +406,26 @@ public final class ShmClient implements AutoCloseable
     public int maxMessageLength()
     {
         return writer.maxMessageLength();
+    }
+
+    /**
+     * Requests sent and not yet answered, timed out or abandoned, counted now by scanning the request slots: for
+     * gauges read at scrape time ({@code ipc_inflight_requests}), never on the hot path.
+     *
+     * @return the number of requests in flight.
+     */
+    public int inFlightRequests()
+    {
+        int inFlight = 0;
+        for (final RequestSlot slot : slots)
+        {
+            final int state = slot.state;
+            if (state == RequestSlot.PENDING || state == RequestSlot.DELIVERING)
+            {
+                inFlight++;
+            }
+        }
+        return inFlight;
     }
 
     /**
@@ -532,7 +555,7 @@ public final class ShmClient implements AutoCloseable
         }
         try
         {
-            final int work = inbox.read(inboxHandler, POLL_LIMIT);
+            final int work = readInbox();
             duties(System.nanoTime());
             return work;
         }
@@ -750,7 +773,7 @@ public final class ShmClient implements AutoCloseable
         int emptyPolls = 0;
         while (slot.state != RequestSlot.DONE && state == CONNECTED)
         {
-            if (inbox.read(inboxHandler, POLL_LIMIT) > 0)
+            if (readInbox() > 0)
             {
                 idleSinceNs = 0;
                 continue;
@@ -1064,6 +1087,31 @@ public final class ShmClient implements AutoCloseable
         {
             // Waiters never park outside BLOCK mode: publishing the result needs release order only.
             RequestSlot.STATE.lazySet(slot, RequestSlot.DONE);
+        }
+    }
+
+    /**
+     * Reads the inbox through the validating reader. Garbage in it (a broken or hostile server, or another process
+     * writing into our file) is reported, and the server is dropped: requests in flight fail with a peer-dead error
+     * and sends return {@code PEER_DEAD}, never a read outside the ring.
+     */
+    private int readInbox()
+    {
+        try
+        {
+            return inboxReader.read(inboxHandler, POLL_LIMIT);
+        }
+        catch (final CorruptionException ex)
+        {
+            errors.increment();
+            errorHandler.onError(ex);
+            if (state == CONNECTED)
+            {
+                state = SERVER_DEAD;
+                failPendingRequests(new PeerDeadException("service dropped: corrupt data in this client's inbox: "
+                    + ex.getMessage()));
+            }
+            return 1;
         }
     }
 
