@@ -78,7 +78,8 @@ final class CheckedRingReader
         final long head = this.head;
         final int headIndex = (int)head & mask;
         final int maxBlockLength = capacity - headIndex;
-        long tail = buffer.getLongVolatile(tailPositionIndex);
+        // Read only when a record is found: an empty poll touches nothing but the length word at the head.
+        long tail = Long.MIN_VALUE;
         int bytesRead = 0;
         int messagesRead = 0;
         CorruptionException corruption = null;
@@ -116,10 +117,6 @@ final class CheckedRingReader
                 }
                 ++messagesRead;
                 handler.onMessage(typeId, buffer, recordIndex + HEADER_LENGTH, recordLength - HEADER_LENGTH);
-            }
-            if (corruption == null && bytesRead == 0)
-            {
-                corruption = checkPositions(head, tail);
             }
         }
         finally
@@ -167,9 +164,22 @@ final class CheckedRingReader
     }
 
     /**
-     * Nothing readable at the head: check that the trailer still makes sense, so a hostile tail or head cannot make
-     * the consumer wait forever for a record that will never come.
+     * Checks that the trailer still makes sense (head as this reader left it, tail within one capacity ahead and
+     * aligned), so a hostile head or tail cannot make the consumer wait for, or unblock, records that will never
+     * come. Not on every poll (it reads the producers' tail): at heartbeat time and before unblocking.
+     *
+     * @throws CorruptionException naming the trailer field; the ring is resynchronised first.
      */
+    void verifyPositions()
+    {
+        final CorruptionException corruption = checkPositions(head, buffer.getLongVolatile(tailPositionIndex));
+        if (corruption != null)
+        {
+            resynchronise();
+            throw corruption;
+        }
+    }
+
     private CorruptionException checkPositions(final long head, final long tail)
     {
         final long sharedHead = buffer.getLongVolatile(headPositionIndex);

@@ -178,6 +178,7 @@ final class ServerAgent implements Agent, MessageHandler
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
             file.heartbeat(nowNs);
+            verifyInboxPositions();
             occupancy.setRelease(inbox.size());
             if (notifier != null)
             {
@@ -191,6 +192,19 @@ final class ServerAgent implements Agent, MessageHandler
             }
         }
         return work;
+    }
+
+    private void verifyInboxPositions()
+    {
+        try
+        {
+            inboxReader.verifyPositions();
+        }
+        catch (final CorruptionException ex)
+        {
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+        }
     }
 
     /**
@@ -217,6 +231,7 @@ final class ServerAgent implements Agent, MessageHandler
         {
             return;
         }
+        verifyInboxPositions();
         inboxReader.restoreSharedHead();
         // False while the dead producer's claim is the last record (nothing committed behind it to find the
         // record's end): then it is tried again on the next empty poll.

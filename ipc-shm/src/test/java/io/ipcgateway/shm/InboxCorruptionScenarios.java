@@ -29,7 +29,7 @@ final class InboxCorruptionScenarios implements AutoCloseable
 {
     static final List<String> NAMES = List.of(
         "hugeRecordLength", "recordLengthBeyondTail", "recordLengthShorterThanHeader", "invalidRecordType",
-        "invalidTailPosition", "headPositionChanged", "randomGarbage");
+        "invalidTailPosition", "headPositionChanged", "randomGarbage", "clientInboxRecordLength");
 
     private static final int RING_CAPACITY = 64 * 1024;
 
@@ -88,6 +88,9 @@ final class InboxCorruptionScenarios implements AutoCloseable
             case "randomGarbage":
                 randomGarbage();
                 break;
+            case "clientInboxRecordLength":
+                clientInboxRecordLength();
+                return;
             default:
                 throw new IllegalArgumentException(name);
         }
@@ -116,6 +119,36 @@ final class InboxCorruptionScenarios implements AutoCloseable
     }
 
     /**
+     * Garbage in the client's own inbox (written where the server writes responses): the client reports it naming
+     * its file and offset and drops the server; requests and sends then return PEER_DEAD.
+     */
+    private void clientInboxRecordLength()
+    {
+        final List<Throwable> clientReports = Collections.synchronizedList(new ArrayList<>());
+        try (ShmClient victim = ShmClient.connect(new ClientContext().serviceName("corrupt")
+            .baseDirectory(serverFilePath.getParent().getParent()).errorHandler(clientReports::add));
+            ChannelFile victimInbox = ChannelFile.open(victim.inboxFile(), ChannelDescriptor.TYPE_CLIENT))
+        {
+            final org.agrona.concurrent.ringbuffer.OneToOneRingBuffer victimRing =
+                new org.agrona.concurrent.ringbuffer.OneToOneRingBuffer(victimInbox.ring());
+            final int index = victimRing.tryClaim(1, 16);
+            assertThat(index).isPositive();
+            victimInbox.ring().putIntRelease(index - RecordDescriptor.HEADER_LENGTH, 0x7fff_fff0);
+            payload.putLong(0, 1);
+            final long result = victim.request(1, payload, 0, 8, (t, b, o, l) -> { }, TimeUnit.SECONDS.toNanos(30));
+            assertThat(OfferResult.describe(result)).isEqualTo("PEER_DEAD");
+            assertThat(victim.offer(1, payload, 0, 8)).isEqualTo(OfferResult.PEER_DEAD);
+            synchronized (clientReports)
+            {
+                assertThat(clientReports).anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class)
+                    .hasMessageContaining(victim.inboxFile().toString()).hasMessageContaining("offset="));
+            }
+        }
+        // The other client and the server are untouched.
+        assertStillServing();
+    }
+
+    /**
      * Random ints at random places of the data area and the trailer, while the client keeps sending.
      */
     private void randomGarbage()
@@ -137,10 +170,12 @@ final class InboxCorruptionScenarios implements AutoCloseable
                 assertThat(droppedClaim).hasMessageContaining("claimed space previously");
             }
         }
+        // Positions are checked at heartbeat time and stuck slots unblocked after the liveness timeout.
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (reported.size() == reportedBefore && System.nanoTime() < deadline)
+        while (reportedSince(reportedBefore).stream().noneMatch(CorruptionException.class::isInstance) &&
+            System.nanoTime() < deadline)
         {
-            Thread.onSpinWait();
+            Thread.yield();
         }
         assertThat(reportedSince(reportedBefore))
             .anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class));
