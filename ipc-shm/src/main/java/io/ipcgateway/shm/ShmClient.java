@@ -93,6 +93,10 @@ public final class ShmClient implements AutoCloseable
     private static final int POLL_LIMIT = 256;
     private static final long TIMEOUT_SCAN_INTERVAL_NS = 1_000_000L;
     private static final AtomicLong FILE_SEQUENCE = new AtomicLong();
+    // Every change of state is a compare-and-set from the state it leaves, so close() runs once and a late
+    // peer-dead verdict cannot turn a closed client back into a dead-server one.
+    private static final AtomicIntegerFieldUpdater<ShmClient> STATE =
+        AtomicIntegerFieldUpdater.newUpdater(ShmClient.class, "state");
     private static final AtomicIntegerFieldUpdater<ShmClient> POLL_GUARD =
         AtomicIntegerFieldUpdater.newUpdater(ShmClient.class, "pollGuard");
     private static final int FRAGMENT_KINDS = Reassembler.kinds(RESPONSE_KIND, PUSH_KIND);
@@ -649,12 +653,16 @@ public final class ShmClient implements AutoCloseable
     @Override
     public void close()
     {
-        final int previous = state;
-        if (previous == CLOSED)
+        int previous;
+        do
         {
-            return;
+            previous = state;
+            if (previous == CLOSED)
+            {
+                return; // Another thread closes (or closed) this client.
+            }
         }
-        state = CLOSED;
+        while (!STATE.compareAndSet(this, previous, CLOSED));
         if (previous == CONNECTED)
         {
             final UnsafeBuffer disconnect = new UnsafeBuffer(new byte[DISCONNECT_LENGTH]);
@@ -978,14 +986,16 @@ public final class ShmClient implements AutoCloseable
         }
         if (serverFile.isClosedByOwner())
         {
-            state = SERVER_CLOSED;
-            failPendingRequests(new PeerDeadException("service closed: service=" + context.serviceName()
-                + ": reconnect when it is back"));
+            if (STATE.compareAndSet(this, CONNECTED, SERVER_CLOSED))
+            {
+                failPendingRequests(new PeerDeadException("service closed: service=" + context.serviceName()
+                    + ": reconnect when it is back"));
+            }
         }
         else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()))
+            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()) &&
+            STATE.compareAndSet(this, CONNECTED, SERVER_DEAD))
         {
-            state = SERVER_DEAD;
             errors.increment();
             failPendingRequests(new PeerDeadException("service died: service=" + context.serviceName()
                 + " serverPid=" + serverFile.ownerPid() + ": reconnect when it is back"));
@@ -1105,9 +1115,8 @@ public final class ShmClient implements AutoCloseable
         {
             errors.increment();
             errorHandler.onError(ex);
-            if (state == CONNECTED)
+            if (STATE.compareAndSet(this, CONNECTED, SERVER_DEAD))
             {
-                state = SERVER_DEAD;
                 failPendingRequests(new PeerDeadException("service dropped: corrupt data in this client's inbox: "
                     + ex.getMessage()));
             }
@@ -1174,9 +1183,12 @@ public final class ShmClient implements AutoCloseable
                         onRejected(buffer, index, length);
                         break;
                     case CLOSING_KIND:
-                        state = SERVER_CLOSED;
-                        failPendingRequests(new PeerDeadException("service closed: service="
-                            + context.serviceName() + ": reconnect when it is back"));
+                        if (STATE.compareAndSet(ShmClient.this, CONNECTED, SERVER_CLOSED) ||
+                            STATE.compareAndSet(ShmClient.this, CONNECTING, SERVER_CLOSED))
+                        {
+                            failPendingRequests(new PeerDeadException("service closed: service="
+                                + context.serviceName() + ": reconnect when it is back"));
+                        }
                         break;
                     default:
                         invalid("unknown frame kind=" + kind + " length=" + length);
@@ -1248,7 +1260,7 @@ public final class ShmClient implements AutoCloseable
                 return;
             }
             sessionId = buffer.getInt(index + CONNECTED_SESSION_ID_OFFSET);
-            state = CONNECTED;
+            STATE.compareAndSet(ShmClient.this, CONNECTING, CONNECTED);
         }
 
         private void onRejected(final DirectBuffer buffer, final int index, final int length)
@@ -1257,10 +1269,7 @@ public final class ShmClient implements AutoCloseable
                 index + REJECTED_REASON_OFFSET, buffer.getInt(index + REJECTED_REASON_LENGTH_OFFSET), index + length,
                 1024);
             rejectReason = reason == null ? "(no reason given)" : reason;
-            if (state == CONNECTING)
-            {
-                state = REJECTED;
-            }
+            STATE.compareAndSet(ShmClient.this, CONNECTING, REJECTED);
         }
     }
 
