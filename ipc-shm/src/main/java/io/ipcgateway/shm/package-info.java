@@ -25,6 +25,15 @@
  * notifier area and the endpoint's counters. Frames inside the rings are described by
  * {@link io.ipcgateway.shm.FrameDescriptor}; the handshake is CONNECT/CONNECTED control frames.
  *
+ * <h2>Who may connect</h2>
+ * Modes are set explicitly after creation, whatever the umask. Paths that exist already are checked before they are
+ * trusted: a link, or a folder or file of another user, is refused with an error saying what was found. For a
+ * service shared by several users, the opt-in group mode ({@code fileGroup("name")} on both contexts, or
+ * {@value io.ipcgateway.shm.ShmConfiguration#GROUP_PROP_NAME}) makes folders 0770 and files 0660 with that group.
+ * A server may also admit only some uids ({@code ServerContext.allowedUids}, or
+ * {@value io.ipcgateway.shm.ShmConfiguration#ALLOWED_UIDS_PROP_NAME}), read from the owner of the client's file;
+ * a refused client fails {@code connect} with a reason naming its uid and the service.
+ *
  * <h2>Threads and waiting</h2>
  * The server's work is one Agrona {@code Agent}; a client is thread-safe and shared (threads blocked in
  * {@code request} take turns polling its inbox for everyone). In BLOCK mode consumers sleep on the notifier
