@@ -131,19 +131,10 @@ final class FrameWriter
         {
             return sendFragmented(kind, sessionId, typeId, correlationId, src, offset, length);
         }
-        final RingBuffer ring = this.ring;
-        final int index = ring.tryClaim(kind, headerLength + length);
+        final int index = claimFrame(kind, headerLength, sessionId, typeId, correlationId, length);
         if (index < 0)
         {
-            count(backPressure, 1);
             return OfferResult.BACK_PRESSURED;
-        }
-        final AtomicBuffer buffer = this.buffer;
-        buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
-        buffer.putInt(index + TYPE_ID_OFFSET, typeId);
-        if (headerLength == REQUEST_HEADER_LENGTH)
-        {
-            buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
         }
         buffer.putBytes(index + headerLength, src, offset, length);
         ring.commit(index);
@@ -175,22 +166,45 @@ final class FrameWriter
         {
             return OfferResult.TOO_LARGE;
         }
+        final int index = claimFrame(kind, headerLength, sessionId, typeId, correlationId, length);
+        if (index < 0)
+        {
+            return OfferResult.BACK_PRESSURED;
+        }
+        count(bytesSent, length);
+        claim.wrap(headerLength == REQUEST_HEADER_LENGTH ? longHeaderCompleter : shortHeaderCompleter,
+            buffer, index + headerLength, length);
+        return OfferResult.OK;
+    }
+
+    /**
+     * Claims one ring record for a data frame and writes its header (session, type and, for long headers, the
+     * correlation id); counts back pressure when the ring is full.
+     *
+     * @return the record's index, or a negative value when the ring is full (nothing claimed).
+     */
+    private int claimFrame(
+        final int kind,
+        final int headerLength,
+        final int sessionId,
+        final int typeId,
+        final long correlationId,
+        final int length)
+    {
         final int index = ring.tryClaim(kind, headerLength + length);
         if (index < 0)
         {
             count(backPressure, 1);
-            return OfferResult.BACK_PRESSURED;
+            return index;
         }
+        final AtomicBuffer buffer = this.buffer;
         buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
         buffer.putInt(index + TYPE_ID_OFFSET, typeId);
         if (headerLength == REQUEST_HEADER_LENGTH)
         {
             buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
         }
-        count(bytesSent, length);
-        claim.wrap(headerLength == REQUEST_HEADER_LENGTH ? longHeaderCompleter : shortHeaderCompleter,
-            buffer, index + headerLength, length);
-        return OfferResult.OK;
+        return index;
     }
 
     /**
