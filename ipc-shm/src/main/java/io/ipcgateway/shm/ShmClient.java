@@ -5,14 +5,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.ipcgateway.core.ChannelFileException;
-import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
@@ -26,46 +23,20 @@ import io.ipcgateway.core.RequestTimeoutException;
 import io.ipcgateway.shm.notify.Notifier;
 import io.ipcgateway.shm.notify.NotifierIdleStrategy;
 import io.ipcgateway.shm.notify.NotifierKind;
-import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-import org.agrona.concurrent.status.AtomicCounter;
 
-import static io.ipcgateway.shm.FrameDescriptor.CLOSING_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_LENGTH;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_MAX_MESSAGE_LENGTH_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_PROTOCOL_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_SESSION_ID_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECT_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECT_NAME_LENGTH_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECT_NAME_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECT_PID_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECT_PROTOCOL_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CONNECT_START_TIME_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.CORRELATION_ID_OFFSET;
 import static io.ipcgateway.shm.FrameDescriptor.DISCONNECT_KIND;
 import static io.ipcgateway.shm.FrameDescriptor.DISCONNECT_LENGTH;
-import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_KIND;
 import static io.ipcgateway.shm.FrameDescriptor.MESSAGE_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.PROTOCOL_VERSION;
-import static io.ipcgateway.shm.FrameDescriptor.PUSH_HEADER_LENGTH;
-import static io.ipcgateway.shm.FrameDescriptor.PUSH_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.REJECTED_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.REJECTED_REASON_LENGTH_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.REJECTED_REASON_OFFSET;
 import static io.ipcgateway.shm.FrameDescriptor.REQUEST_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.RESPONSE_HEADER_LENGTH;
-import static io.ipcgateway.shm.FrameDescriptor.RESPONSE_KIND;
 import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
-import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
 
 /**
  * A connection to a named service ({@link ShmServer}): one-way messages ({@link #offer}, zero-copy
@@ -83,66 +54,29 @@ import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
  */
 public final class ShmClient implements AutoCloseable
 {
-    private static final int CONNECTING = 0;
-    private static final int CONNECTED = 1;
-    private static final int SERVER_CLOSED = 2;
-    private static final int REJECTED = 3;
-    private static final int CLOSED = 4;
-    private static final int SERVER_DEAD = 5;
-
-    private static final int POLL_LIMIT = 256;
-    private static final long TIMEOUT_SCAN_INTERVAL_NS = 1_000_000L;
     private static final AtomicLong FILE_SEQUENCE = new AtomicLong();
-    // Every change of state is a compare-and-set from the state it leaves, so close() runs once and a late
-    // peer-dead verdict cannot turn a closed client back into a dead-server one.
-    private static final AtomicIntegerFieldUpdater<ShmClient> STATE =
-        AtomicIntegerFieldUpdater.newUpdater(ShmClient.class, "state");
-    private static final AtomicIntegerFieldUpdater<ShmClient> POLL_GUARD =
-        AtomicIntegerFieldUpdater.newUpdater(ShmClient.class, "pollGuard");
-    private static final int FRAGMENT_KINDS = Reassembler.kinds(RESPONSE_KIND, PUSH_KIND);
 
     private final ClientContext context;
     private final ErrorHandler errorHandler;
     private final Path serviceDirectory;
     private final ChannelFile serverFile;
     private final ChannelFile inboxFile;
-    private final OneToOneRingBuffer inbox;
-    private final CheckedRingReader inboxReader;
     private final FrameWriter writer;
     private final Notifier serverNotifier;
     private final Notifier inboxNotifier;
     private final IpcCounters counters;
-    private final AtomicCounter messagesReceived;
-    private final AtomicCounter bytesReceived;
-    private final AtomicCounter fragmentsReceived;
-    private final AtomicCounter requestsTimedOut;
-    private final AtomicCounter errors;
-    private final AtomicCounter occupancy;
-    private final AtomicCounter notifierSleeps;
-    private final AtomicCounter notifierWakeups;
-    private final RequestSlot[] slots;
-    private final int slotMask;
-    private final AtomicInteger parkedWaiters = new AtomicInteger();
-    private final AtomicInteger asyncInFlight = new AtomicInteger();
-    private final Reassembler reassembler;
-    private final MessageHandler pushHandler;
-    private final InboxHandler inboxHandler = new InboxHandler();
+    private final ClientState connection = new ClientState();
+    private final PollGuard guard;
+    private final RequestTable requests;
+    private final InboxReceiver receiver;
+    private final ResponseAwaiter awaiter;
     private final BooleanSupplier inboxHasWork;
     private final boolean blocking;
     private final IdleMode idleMode;
     private final long spinBeforeSleepNs;
     private final long maxSleepNs;
-    private final long heartbeatIntervalNs;
-    private final long livenessTimeoutNs;
     private final ClientAgent agent = new ClientAgent();
     private final AgentRunner receiverRunner;
-    private volatile int pollGuard;
-    private volatile int state = CONNECTING;
-    private volatile boolean dedicatedReceiver;
-    private volatile int sessionId;
-    private String rejectReason;
-    private long nextHeartbeatNs;
-    private long nextTimeoutScanNs;
 
     private ShmClient(final ClientContext context)
     {
@@ -153,13 +87,10 @@ public final class ShmClient implements AutoCloseable
         this.blocking = idleMode == IdleMode.BLOCK;
         this.spinBeforeSleepNs = context.spinBeforeSleepNs();
         this.maxSleepNs = context.maxSleepNs();
-        this.heartbeatIntervalNs = context.heartbeatIntervalNs();
-        this.livenessTimeoutNs = context.livenessTimeoutNs();
-        this.pushHandler = context.pushHandler();
-        this.reassembler = new Reassembler(context.maxMessageLength());
+        this.guard = new PollGuard(blocking);
         final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
 
-        this.serverFile = openServerFile(deadlineNs);
+        this.serverFile = ClientHandshake.openServerFile(context, deadlineNs);
         ChannelFile inboxFile = null;
         Notifier serverNotifier = null;
         Notifier inboxNotifier = null;
@@ -192,34 +123,25 @@ public final class ShmClient implements AutoCloseable
         this.inboxFile = inboxFile;
         this.serverNotifier = serverNotifier;
         this.inboxNotifier = inboxNotifier;
-        this.inbox = new OneToOneRingBuffer(inboxFile.ring());
-        this.inboxReader = new CheckedRingReader(inboxFile.ring(), inboxFile.path(), ChannelDescriptor.HEADER_LENGTH);
+        final OneToOneRingBuffer inbox = new OneToOneRingBuffer(inboxFile.ring());
+        final ClientState connection = this.connection;
         // A closing client counts as work, so no thread goes (back) to sleep on the inbox once close() began.
-        this.inboxHasWork = () -> inbox.producerPosition() != inbox.consumerPosition() || state == CLOSED;
+        this.inboxHasWork = () ->
+            inbox.producerPosition() != inbox.consumerPosition() || connection.state == ClientState.CLOSED;
         this.counters = inboxFile.createCounters(
             "service=" + context.serviceName() + " client=" + inboxFile.path().getFileName());
         this.writer = new FrameWriter(ShmServer.inbox(serverFile), serverNotifier, true,
             Math.min(context.maxMessageLength(), serverFile.maxMessageLength()), context.sendTimeoutNs(), counters);
-        this.messagesReceived = counters.counter(CounterKind.MESSAGES_RECEIVED);
-        this.bytesReceived = counters.counter(CounterKind.BYTES_RECEIVED);
-        this.fragmentsReceived = counters.counter(CounterKind.FRAGMENTS_RECEIVED);
-        this.requestsTimedOut = counters.counter(CounterKind.REQUESTS_TIMED_OUT);
-        this.errors = counters.counter(CounterKind.ERRORS);
-        this.occupancy = counters.counter(CounterKind.RING_OCCUPANCY_BYTES);
-        this.notifierSleeps = counters.counter(CounterKind.NOTIFIER_SLEEPS);
-        this.notifierWakeups = counters.counter(CounterKind.NOTIFIER_WAKEUPS);
-
-        final int slotCount = BitUtil.findNextPositivePowerOfTwo(context.maxInFlight());
-        this.slots = new RequestSlot[slotCount];
-        for (int i = 0; i < slotCount; i++)
-        {
-            slots[i] = new RequestSlot(i);
-        }
-        this.slotMask = slotCount - 1;
+        this.requests =
+            new RequestTable(context.maxInFlight(), context.serviceName(), errorHandler, blocking, counters);
+        this.receiver = new InboxReceiver(
+            context, serverFile, inboxFile, inbox, inboxNotifier, counters, connection, requests);
+        this.awaiter = new ResponseAwaiter(this, context, connection, guard, requests, receiver, inboxNotifier,
+            inboxHasWork, counters.counter(CounterKind.REQUESTS_TIMED_OUT));
 
         try
         {
-            handshake(deadlineNs);
+            ClientHandshake.handshake(context, serverFile, inboxFile, writer, connection, guard, receiver, deadlineNs);
         }
         catch (final RuntimeException ex)
         {
@@ -229,11 +151,11 @@ public final class ShmClient implements AutoCloseable
 
         if (context.receiverThread())
         {
-            dedicatedReceiver = true;
+            guard.dedicatedReceiver = true;
             receiverRunner = new AgentRunner(idleStrategy(), errorHandler, null, agent);
             AgentRunner.startOnThread(receiverRunner, r ->
             {
-                final Thread thread = new Thread(r, "ipc-client-" + context.serviceName() + "-" + sessionId);
+                final Thread thread = new Thread(r, "ipc-client-" + context.serviceName() + "-" + connection.sessionId);
                 thread.setDaemon(true);
                 return thread;
             });
@@ -260,98 +182,6 @@ public final class ShmClient implements AutoCloseable
         return new ShmClient(context.conclude());
     }
 
-    private ChannelFile openServerFile(final long deadlineNs)
-    {
-        final Path path = ServiceDirectory.serverFile(serviceDirectory);
-        while (true)
-        {
-            try
-            {
-                final ChannelFile file = ChannelFile.open(path, ChannelDescriptor.TYPE_SERVER);
-                try
-                {
-                    // A server file of a user we do not trust (owner-only mode) or of another group is refused.
-                    context.fileAccess().checkExisting(path, "server file");
-                }
-                catch (final ChannelFileException ex)
-                {
-                    file.close();
-                    throw ex;
-                }
-                if (!file.isClosedByOwner() && ProcessInfo.isAlive(file.ownerPid(), file.ownerStartTime()))
-                {
-                    return file;
-                }
-                file.close();
-                if (System.nanoTime() - deadlineNs >= 0)
-                {
-                    throw new PeerDeadException("service not running: service=" + context.serviceName()
-                        + " file=" + path + " ownerPid=" + file.ownerPid() + " (closed or dead): start the server");
-                }
-            }
-            catch (final ChannelFile.NotReadyException ex)
-            {
-                if (System.nanoTime() - deadlineNs >= 0)
-                {
-                    throw new ChannelFileException(path, "service not found within connectTimeoutNs="
-                        + context.connectTimeoutNs() + ": service=" + context.serviceName() + " dir="
-                        + context.baseDirectory() + ": start the server, or check the service name and "
-                        + ShmConfiguration.BASE_DIR_PROP_NAME + " (" + ex.getMessage() + ")", ex);
-                }
-            }
-            LockSupport.parkNanos(1_000_000L);
-        }
-    }
-
-    private void handshake(final long deadlineNs)
-    {
-        final String name = inboxFile.path().getFileName().toString();
-        final UnsafeBuffer connect = new UnsafeBuffer(new byte[CONNECT_NAME_OFFSET + name.length()]);
-        connect.putInt(CONNECT_PROTOCOL_OFFSET, PROTOCOL_VERSION);
-        connect.putLong(CONNECT_PID_OFFSET, ProcessInfo.pid());
-        connect.putLong(CONNECT_START_TIME_OFFSET, ProcessInfo.startTime());
-        connect.putInt(CONNECT_NAME_LENGTH_OFFSET, name.length());
-        connect.putStringWithoutLengthAscii(CONNECT_NAME_OFFSET, name);
-        while (!writer.sendControl(CONNECT_KIND, connect, 0, connect.capacity()))
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new PeerDeadException("service does not read its inbox (full): service="
-                    + context.serviceName() + " file=" + serverFile.path() + ": is the server stuck?");
-            }
-            LockSupport.parkNanos(100_000L);
-        }
-        while (state == CONNECTING)
-        {
-            if (tryEnterPoll())
-            {
-                try
-                {
-                    readInbox();
-                }
-                finally
-                {
-                    exitPoll();
-                }
-            }
-            if (state != CONNECTING)
-            {
-                break;
-            }
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new PeerDeadException("no answer to connect within connectTimeoutNs="
-                    + context.connectTimeoutNs() + ": service=" + context.serviceName() + " serverPid="
-                    + serverFile.ownerPid() + ": is the server running its duty cycle?");
-            }
-            LockSupport.parkNanos(50_000L);
-        }
-        if (state == REJECTED)
-        {
-            throw new IpcException("connect rejected by service=" + context.serviceName() + ": " + rejectReason);
-        }
-    }
-
     /**
      * Sends a one-way message to the server.
      *
@@ -364,12 +194,12 @@ public final class ShmClient implements AutoCloseable
      */
     public long offer(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
-        final int state = this.state;
-        if (state != CONNECTED)
+        final int state = connection.state;
+        if (state != ClientState.CONNECTED)
         {
-            return notConnectedCode(state);
+            return ClientState.notConnectedCode(state);
         }
-        return writer.send(MESSAGE_KIND, sessionId, typeId, 0, src, offset, length);
+        return writer.send(MESSAGE_KIND, connection.sessionId, typeId, 0, src, offset, length);
     }
 
     /**
@@ -384,12 +214,12 @@ public final class ShmClient implements AutoCloseable
      */
     public long tryClaim(final int typeId, final int length, final MessageClaim claim)
     {
-        final int state = this.state;
-        if (state != CONNECTED)
+        final int state = connection.state;
+        if (state != ClientState.CONNECTED)
         {
-            return notConnectedCode(state);
+            return ClientState.notConnectedCode(state);
         }
-        return writer.tryClaim(MESSAGE_KIND, sessionId, typeId, 0, length, claim);
+        return writer.tryClaim(MESSAGE_KIND, connection.sessionId, typeId, 0, length, claim);
     }
 
     /**
@@ -420,16 +250,7 @@ public final class ShmClient implements AutoCloseable
      */
     public int inFlightRequests()
     {
-        int inFlight = 0;
-        for (final RequestSlot slot : slots)
-        {
-            final int state = slot.state;
-            if (state == RequestSlot.PENDING || state == RequestSlot.DELIVERING)
-            {
-                inFlight++;
-            }
-        }
-        return inFlight;
+        return requests.inFlightRequests();
     }
 
     /**
@@ -472,29 +293,30 @@ public final class ShmClient implements AutoCloseable
         final MessageHandler onResponse,
         final long timeoutNs)
     {
-        final int state = this.state;
-        if (state != CONNECTED)
+        final int state = connection.state;
+        if (state != ClientState.CONNECTED)
         {
-            return notConnectedCode(state);
+            return ClientState.notConnectedCode(state);
         }
         if (onResponse == null || timeoutNs <= 0)
         {
             return OfferResult.INVALID_ARGUMENT;
         }
-        final RequestSlot slot = acquireSlot();
+        final RequestSlot slot = requests.acquireSlot();
         if (slot == null)
         {
             return OfferResult.BACK_PRESSURED;
         }
         final long deadlineNs = System.nanoTime() + timeoutNs;
         slot.prepare(onResponse, null, deadlineNs);
-        final long sent = writer.send(REQUEST_KIND, sessionId, typeId, slot.correlationId, src, offset, length);
+        final long sent =
+            writer.send(REQUEST_KIND, connection.sessionId, typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
         {
             slot.release();
             return sent;
         }
-        return awaitResponse(slot, deadlineNs);
+        return awaiter.awaitResponse(slot, deadlineNs);
     }
 
     /**
@@ -515,29 +337,30 @@ public final class ShmClient implements AutoCloseable
         final int typeId, final DirectBuffer src, final int offset, final int length, final long timeoutNs)
     {
         final CompletableFuture<ShmResponse> future = new CompletableFuture<>();
-        final int state = this.state;
-        if (state != CONNECTED)
+        final int state = connection.state;
+        if (state != ClientState.CONNECTED)
         {
-            future.completeExceptionally(notSent(notConnectedCode(state)));
+            future.completeExceptionally(notSent(ClientState.notConnectedCode(state)));
             return future;
         }
-        final RequestSlot slot = acquireSlot();
+        final RequestSlot slot = requests.acquireSlot();
         if (slot == null)
         {
             future.completeExceptionally(notSent(OfferResult.BACK_PRESSURED));
             return future;
         }
-        asyncInFlight.incrementAndGet();
+        requests.asyncStarted();
         slot.prepare(null, future, System.nanoTime() + timeoutNs);
-        final long sent = writer.send(REQUEST_KIND, sessionId, typeId, slot.correlationId, src, offset, length);
+        final long sent =
+            writer.send(REQUEST_KIND, connection.sessionId, typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
         {
-            asyncInFlight.decrementAndGet();
+            requests.asyncEnded();
             slot.release();
             future.completeExceptionally(notSent(sent));
             return future;
         }
-        if (!dedicatedReceiver)
+        if (!guard.dedicatedReceiver)
         {
             poll();
         }
@@ -553,19 +376,19 @@ public final class ShmClient implements AutoCloseable
      */
     public int poll()
     {
-        if (!tryEnterPoll())
+        if (!guard.tryEnterPoll())
         {
             return 0;
         }
         try
         {
-            final int work = readInbox();
-            duties(System.nanoTime());
+            final int work = receiver.readInbox();
+            receiver.duties(System.nanoTime());
             return work;
         }
         finally
         {
-            exitPoll();
+            guard.exitPoll();
         }
     }
 
@@ -578,7 +401,7 @@ public final class ShmClient implements AutoCloseable
      */
     public Agent agent()
     {
-        dedicatedReceiver = true;
+        guard.dedicatedReceiver = true;
         return agent;
     }
 
@@ -603,7 +426,7 @@ public final class ShmClient implements AutoCloseable
      */
     public boolean isConnected()
     {
-        return state == CONNECTED;
+        return connection.state == ClientState.CONNECTED;
     }
 
     /**
@@ -613,7 +436,7 @@ public final class ShmClient implements AutoCloseable
      */
     public int sessionId()
     {
-        return sessionId;
+        return connection.sessionId;
     }
 
     /**
@@ -656,17 +479,17 @@ public final class ShmClient implements AutoCloseable
         int previous;
         do
         {
-            previous = state;
-            if (previous == CLOSED)
+            previous = connection.state;
+            if (previous == ClientState.CLOSED)
             {
                 return; // Another thread closes (or closed) this client.
             }
         }
-        while (!STATE.compareAndSet(this, previous, CLOSED));
-        if (previous == CONNECTED)
+        while (!connection.compareAndSet(previous, ClientState.CLOSED));
+        if (previous == ClientState.CONNECTED)
         {
             final UnsafeBuffer disconnect = new UnsafeBuffer(new byte[DISCONNECT_LENGTH]);
-            disconnect.putInt(SESSION_ID_OFFSET, sessionId);
+            disconnect.putInt(SESSION_ID_OFFSET, connection.sessionId);
             final long deadlineNs = System.nanoTime() + context.sendTimeoutNs();
             while (!writer.sendControl(DISCONNECT_KIND, disconnect, 0, DISCONNECT_LENGTH) &&
                 System.nanoTime() - deadlineNs < 0 && !serverFile.isClosedByOwner())
@@ -683,10 +506,10 @@ public final class ShmClient implements AutoCloseable
         {
             receiverRunner.close();
         }
-        failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
+        requests.failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
         // Take the poll guard for good: once held, no thread polls or sleeps on the inbox, so the notifier can close.
         final long guardDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!tryEnterPoll() && System.nanoTime() - guardDeadlineNs < 0)
+        while (!guard.tryEnterPoll() && System.nanoTime() - guardDeadlineNs < 0)
         {
             Thread.yield();
         }
@@ -697,7 +520,7 @@ public final class ShmClient implements AutoCloseable
     {
         if (failPending)
         {
-            failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
+            requests.failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
         }
         closeQuietly(serverNotifier);
         closeQuietly(inboxNotifier);
@@ -708,435 +531,6 @@ public final class ShmClient implements AutoCloseable
         {
             ServiceDirectory.deleteIfEmpty(serviceDirectory);
         }
-    }
-
-    private long awaitResponse(final RequestSlot slot, final long deadlineNs)
-    {
-        long idleSinceNs = 0;
-        boolean leading = false;
-        while (true)
-        {
-            if (slot.state == RequestSlot.DONE)
-            {
-                final long result = slot.result;
-                slot.release();
-                handOff(leading, slot.index);
-                return result;
-            }
-            final int state = this.state;
-            if (state != CONNECTED)
-            {
-                if (cancel(slot))
-                {
-                    handOff(leading, slot.index);
-                    return notConnectedCode(state);
-                }
-                continue;
-            }
-            final long nowNs = System.nanoTime();
-            if (nowNs - deadlineNs >= 0)
-            {
-                if (cancel(slot))
-                {
-                    requestsTimedOut.increment();
-                    handOff(leading, slot.index);
-                    return OfferResult.TIMED_OUT;
-                }
-                continue;
-            }
-            leading = !dedicatedReceiver && tryEnterPoll();
-            if (leading)
-            {
-                try
-                {
-                    lead(slot, nowNs, deadlineNs);
-                }
-                finally
-                {
-                    exitPoll();
-                }
-                idleSinceNs = 0;
-            }
-            else
-            {
-                if (idleSinceNs == 0)
-                {
-                    idleSinceNs = nowNs;
-                }
-                followerIdle(slot, nowNs, idleSinceNs, deadlineNs);
-            }
-        }
-    }
-
-    /**
-     * Polls the inbox for every waiting thread while holding the poll guard, until this thread's response is
-     * delivered, the client stops being connected or the deadline passes. Keeping the guard across iterations,
-     * and reading the clock only every few empty polls while spinning, keeps the spinning round trip free of
-     * atomic operations and clock reads.
-     */
-    private void lead(final RequestSlot slot, final long startNs, final long deadlineNs)
-    {
-        long nowNs = startNs;
-        long idleSinceNs = 0;
-        int emptyPolls = 0;
-        while (slot.state != RequestSlot.DONE && state == CONNECTED)
-        {
-            if (readInbox() > 0)
-            {
-                idleSinceNs = 0;
-                continue;
-            }
-            if (idleSinceNs == 0)
-            {
-                idleSinceNs = nowNs;
-            }
-            if ((++emptyPolls & 7) == 0)
-            {
-                nowNs = System.nanoTime();
-                if (nowNs - deadlineNs >= 0)
-                {
-                    return;
-                }
-                duties(nowNs);
-            }
-            if (idleMode == IdleMode.SPIN || (blocking && nowNs - idleSinceNs < spinBeforeSleepNs))
-            {
-                // SPIN: the poller spins for as long as it waits (a yield on a busy machine can cost a whole
-                // scheduler slice); the threads waiting behind it yield after the spin window instead.
-                Thread.onSpinWait();
-            }
-            else
-            {
-                leaderIdle(nowNs, idleSinceNs, deadlineNs);
-                // Yields and sleeps take real time: read the clock again before the next decision.
-                nowNs = System.nanoTime();
-                if (nowNs - deadlineNs >= 0)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void leaderIdle(final long nowNs, final long idleSinceNs, final long deadlineNs)
-    {
-        if (!blocking)
-        {
-            idleOnce(nowNs, idleSinceNs);
-        }
-        else if (nowNs - idleSinceNs < spinBeforeSleepNs)
-        {
-            Thread.onSpinWait();
-        }
-        else
-        {
-            inboxNotifier.await(inboxHasWork, Math.min(deadlineNs - nowNs, maxSleepNs));
-        }
-    }
-
-    private void followerIdle(final RequestSlot slot, final long nowNs, final long idleSinceNs, final long deadlineNs)
-    {
-        if (!blocking)
-        {
-            idleOnce(nowNs, idleSinceNs);
-            return;
-        }
-        slot.parked = true;
-        parkedWaiters.incrementAndGet();
-        try
-        {
-            // Re-check after announcing: the poller reads 'parked' after publishing DONE, or hands off after
-            // leaving the guard, so one of the two sides always sees the other.
-            if (slot.state == RequestSlot.PENDING && (dedicatedReceiver || pollGuard != 0))
-            {
-                LockSupport.parkNanos(this, Math.min(deadlineNs - nowNs, maxSleepNs));
-            }
-        }
-        finally
-        {
-            parkedWaiters.decrementAndGet();
-            slot.parked = false;
-        }
-    }
-
-    private void idleOnce(final long nowNs, final long idleSinceNs)
-    {
-        // SPIN spins only for spinBeforeSleepNs, then yields: with more waiting threads than cores, endless spinning
-        // starves the threads that would make progress (the server, the poller) and collapses throughput to one
-        // round trip per scheduler tick. A yield with nothing else runnable returns at once.
-        if (idleMode == IdleMode.SPIN && nowNs - idleSinceNs < spinBeforeSleepNs)
-        {
-            Thread.onSpinWait();
-        }
-        else
-        {
-            Thread.yield();
-        }
-    }
-
-    /**
-     * A leaving poller (the thread that polled last) wakes one parked waiter so it takes over polling (BLOCK mode
-     * without a receiver thread); followers leave without waking anyone.
-     */
-    private void handOff(final boolean leading, final int leavingSlot)
-    {
-        if (!leading || !blocking || dedicatedReceiver || parkedWaiters.get() == 0)
-        {
-            return;
-        }
-        final RequestSlot[] slots = this.slots;
-        // Start after the leaving slot, so leadership rotates over the waiting threads.
-        final int start = leavingSlot + 1;
-        for (int i = 0; i <= slotMask; i++)
-        {
-            final RequestSlot candidate = slots[(start + i) & slotMask];
-            if (candidate.parked && candidate.state == RequestSlot.PENDING)
-            {
-                final Thread waiter = candidate.waiter;
-                if (waiter != null)
-                {
-                    LockSupport.unpark(waiter);
-                    return;
-                }
-            }
-        }
-    }
-
-    private boolean cancel(final RequestSlot slot)
-    {
-        // Take the slot back from PENDING; fails only while a poller is delivering to it (then DONE follows).
-        if (RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
-        {
-            slot.release();
-            return true;
-        }
-        return false;
-    }
-
-    @SuppressWarnings("deprecation")
-    private RequestSlot acquireSlot()
-    {
-        final RequestSlot[] slots = this.slots;
-        // Each thread starts its search at its own slot, usually free again by its next request: one uncontended
-        // CAS, no shared counter. Thread.getId() rather than threadId() for Java 17.
-        final int start = (int)Thread.currentThread().getId() & slotMask;
-        for (int i = 0; i <= slotMask; i++)
-        {
-            final RequestSlot slot = slots[(start + i) & slotMask];
-            if (slot.tryClaim())
-            {
-                return slot;
-            }
-        }
-        return null;
-    }
-
-    private boolean tryEnterPoll()
-    {
-        return pollGuard == 0 && POLL_GUARD.compareAndSet(this, 0, 1);
-    }
-
-    private void exitPoll()
-    {
-        if (blocking)
-        {
-            // Full fence: a parked follower checks the guard after announcing itself, the leaving poller checks
-            // for parked followers after releasing the guard (see handOff); one of them must see the other.
-            pollGuard = 0;
-        }
-        else
-        {
-            POLL_GUARD.lazySet(this, 0);
-        }
-    }
-
-    /**
-     * Periodic work of whichever thread holds the poll guard: heartbeat, counters, async timeouts.
-     */
-    private void duties(final long nowNs)
-    {
-        if (nowNs - nextHeartbeatNs >= 0)
-        {
-            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
-            inboxFile.heartbeat(nowNs);
-            occupancy.setRelease(inbox.size());
-            if (inboxNotifier != null)
-            {
-                notifierSleeps.setRelease(inboxNotifier.sleeps());
-                notifierWakeups.setRelease(inboxNotifier.wakeups());
-            }
-            checkServer(nowNs);
-        }
-        if (asyncInFlight.get() > 0 && nowNs - nextTimeoutScanNs >= 0)
-        {
-            nextTimeoutScanNs = nowNs + TIMEOUT_SCAN_INTERVAL_NS;
-            expireAsync(nowNs);
-        }
-    }
-
-    /**
-     * Declares the server dead when it closed without telling us, or when its heartbeat is stale and its process
-     * (pid and start time) is gone: requests in flight fail at once instead of waiting for their timeout.
-     */
-    private void checkServer(final long nowNs)
-    {
-        if (state != CONNECTED)
-        {
-            return;
-        }
-        if (serverFile.isClosedByOwner())
-        {
-            if (STATE.compareAndSet(this, CONNECTED, SERVER_CLOSED))
-            {
-                failPendingRequests(new PeerDeadException("service closed: service=" + context.serviceName()
-                    + ": reconnect when it is back"));
-            }
-        }
-        else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()) &&
-            STATE.compareAndSet(this, CONNECTED, SERVER_DEAD))
-        {
-            errors.increment();
-            failPendingRequests(new PeerDeadException("service died: service=" + context.serviceName()
-                + " serverPid=" + serverFile.ownerPid() + ": reconnect when it is back"));
-        }
-    }
-
-    private void expireAsync(final long nowNs)
-    {
-        for (final RequestSlot slot : slots)
-        {
-            final CompletableFuture<ShmResponse> future = slot.future;
-            if (future != null && slot.state == RequestSlot.PENDING && nowNs - slot.deadlineNs >= 0 &&
-                RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
-            {
-                final long correlationId = slot.correlationId;
-                slot.release();
-                asyncInFlight.decrementAndGet();
-                requestsTimedOut.increment();
-                future.completeExceptionally(new RequestTimeoutException("no response in time: service="
-                    + context.serviceName() + " correlationId=" + correlationId
-                    + ": raise the timeout or check that the server keeps up"));
-            }
-        }
-    }
-
-    private void failPendingRequests(final RuntimeException cause)
-    {
-        for (final RequestSlot slot : slots)
-        {
-            final CompletableFuture<ShmResponse> future = slot.future;
-            if (future != null && RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
-            {
-                slot.release();
-                asyncInFlight.decrementAndGet();
-                future.completeExceptionally(cause);
-            }
-            else if (slot.parked)
-            {
-                // A blocked requester sees the state change and returns its code.
-                LockSupport.unpark(slot.waiter);
-            }
-        }
-    }
-
-    private void deliver(
-        final int typeId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
-    {
-        final int index = RequestSlot.indexOf(correlationId);
-        if (index < 0 || index > slotMask)
-        {
-            invalid("response with invalid correlationId=" + correlationId);
-            return;
-        }
-        final RequestSlot slot = slots[index];
-        if (slot.state != RequestSlot.PENDING ||
-            !RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.DELIVERING))
-        {
-            return; // A late response to a request that timed out: dropped.
-        }
-        if (slot.correlationId != correlationId)
-        {
-            slot.state = RequestSlot.PENDING;
-            return; // A late response to an earlier use of this slot.
-        }
-        messagesReceived.incrementRelease();
-        bytesReceived.getAndAddRelease(length);
-        final CompletableFuture<ShmResponse> future = slot.future;
-        if (future != null)
-        {
-            final ShmResponse response = new ShmResponse(typeId, buffer, offset, length);
-            slot.release();
-            asyncInFlight.decrementAndGet();
-            future.complete(response);
-            return;
-        }
-        long result = OfferResult.OK;
-        try
-        {
-            slot.handler.onMessage(typeId, buffer, offset, length);
-        }
-        catch (final Throwable ex)
-        {
-            errors.increment();
-            errorHandler.onError(ex);
-            result = OfferResult.OK;
-        }
-        final Thread waiter = slot.waiter;
-        slot.result = result;
-        if (blocking)
-        {
-            // Full fence before reading 'parked': the waiter sets 'parked' then re-checks the state before parking.
-            slot.state = RequestSlot.DONE;
-            if (slot.parked)
-            {
-                LockSupport.unpark(waiter);
-            }
-        }
-        else
-        {
-            // Waiters never park outside BLOCK mode: publishing the result needs release order only.
-            RequestSlot.STATE.lazySet(slot, RequestSlot.DONE);
-        }
-    }
-
-    /**
-     * Reads the inbox through the validating reader. Garbage in it (a broken or hostile server, or another process
-     * writing into our file) is reported, and the server is dropped: requests in flight fail with a peer-dead error
-     * and sends return {@code PEER_DEAD}, never a read outside the ring.
-     */
-    private int readInbox()
-    {
-        try
-        {
-            return inboxReader.read(inboxHandler, POLL_LIMIT);
-        }
-        catch (final CorruptionException ex)
-        {
-            errors.increment();
-            errorHandler.onError(ex);
-            if (STATE.compareAndSet(this, CONNECTED, SERVER_DEAD))
-            {
-                failPendingRequests(new PeerDeadException("service dropped: corrupt data in this client's inbox: "
-                    + ex.getMessage()));
-            }
-            return 1;
-        }
-    }
-
-    private void invalid(final String message)
-    {
-        errors.increment();
-        errorHandler.onError(new ChannelFileException(inboxFile.path(), message));
-    }
-
-    private static long notConnectedCode(final int state)
-    {
-        if (state == CLOSED)
-        {
-            return OfferResult.CLOSED;
-        }
-        return state == SERVER_DEAD ? OfferResult.PEER_DEAD : OfferResult.NOT_CONNECTED;
     }
 
     private IpcException notSent(final long code)
@@ -1154,122 +548,6 @@ public final class ShmClient implements AutoCloseable
         if (notifier != null)
         {
             notifier.close();
-        }
-    }
-
-    /** Dispatches the frames of the inbox ring; runs only on the thread holding the poll guard. */
-    private final class InboxHandler implements org.agrona.concurrent.MessageHandler
-    {
-        @Override
-        public void onMessage(final int kind, final MutableDirectBuffer buffer, final int index, final int length)
-        {
-            try
-            {
-                switch (kind)
-                {
-                    case RESPONSE_KIND:
-                        onResponse(buffer, index, length);
-                        break;
-                    case PUSH_KIND:
-                        onPush(buffer, index, length);
-                        break;
-                    case FRAGMENT_KIND:
-                        onFragment(buffer, index, length);
-                        break;
-                    case CONNECTED_KIND:
-                        onConnected(buffer, index, length);
-                        break;
-                    case REJECTED_KIND:
-                        onRejected(buffer, index, length);
-                        break;
-                    case CLOSING_KIND:
-                        if (STATE.compareAndSet(ShmClient.this, CONNECTED, SERVER_CLOSED) ||
-                            STATE.compareAndSet(ShmClient.this, CONNECTING, SERVER_CLOSED))
-                        {
-                            failPendingRequests(new PeerDeadException("service closed: service="
-                                + context.serviceName() + ": reconnect when it is back"));
-                        }
-                        break;
-                    default:
-                        invalid("unknown frame kind=" + kind + " length=" + length);
-                }
-            }
-            catch (final Throwable ex)
-            {
-                errors.increment();
-                errorHandler.onError(ex);
-            }
-        }
-
-        private void onResponse(final DirectBuffer buffer, final int index, final int length)
-        {
-            if (length < RESPONSE_HEADER_LENGTH || buffer.getInt(index + SESSION_ID_OFFSET) != sessionId)
-            {
-                invalid("invalid response frame: length=" + length);
-                return;
-            }
-            deliver(buffer.getInt(index + TYPE_ID_OFFSET), buffer.getLong(index + CORRELATION_ID_OFFSET), buffer,
-                index + RESPONSE_HEADER_LENGTH, length - RESPONSE_HEADER_LENGTH);
-        }
-
-        private void onPush(final DirectBuffer buffer, final int index, final int length)
-        {
-            if (length < PUSH_HEADER_LENGTH || buffer.getInt(index + SESSION_ID_OFFSET) != sessionId)
-            {
-                invalid("invalid push frame: length=" + length);
-                return;
-            }
-            messagesReceived.incrementRelease();
-            bytesReceived.getAndAddRelease(length - PUSH_HEADER_LENGTH);
-            pushHandler.onMessage(buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + PUSH_HEADER_LENGTH,
-                length - PUSH_HEADER_LENGTH);
-        }
-
-        private void onFragment(final DirectBuffer buffer, final int index, final int length)
-        {
-            final int result = reassembler.onFragment(buffer, index, length, FRAGMENT_KINDS);
-            if (result == Reassembler.INVALID)
-            {
-                invalid("invalid fragment: length=" + length);
-                return;
-            }
-            fragmentsReceived.incrementRelease();
-            if (result == Reassembler.COMPLETE)
-            {
-                if (reassembler.innerKind() == RESPONSE_KIND)
-                {
-                    deliver(reassembler.typeId(), reassembler.correlationId(), reassembler.buffer(), 0,
-                        reassembler.length());
-                }
-                else
-                {
-                    messagesReceived.incrementRelease();
-                    bytesReceived.getAndAddRelease(reassembler.length());
-                    pushHandler.onMessage(reassembler.typeId(), reassembler.buffer(), 0, reassembler.length());
-                }
-            }
-        }
-
-        private void onConnected(final DirectBuffer buffer, final int index, final int length)
-        {
-            if (state != CONNECTING || length < CONNECTED_LENGTH ||
-                buffer.getInt(index + CONNECTED_PROTOCOL_OFFSET) != PROTOCOL_VERSION ||
-                buffer.getInt(index + CONNECTED_MAX_MESSAGE_LENGTH_OFFSET) <= 0)
-            {
-                invalid("unexpected or invalid connected frame: length=" + length + " state=" + state);
-                return;
-            }
-            sessionId = buffer.getInt(index + CONNECTED_SESSION_ID_OFFSET);
-            STATE.compareAndSet(ShmClient.this, CONNECTING, CONNECTED);
-        }
-
-        private void onRejected(final DirectBuffer buffer, final int index, final int length)
-        {
-            final String reason = length < REJECTED_REASON_OFFSET ? null : FrameDescriptor.readAscii(buffer,
-                index + REJECTED_REASON_OFFSET, buffer.getInt(index + REJECTED_REASON_LENGTH_OFFSET), index + length,
-                1024);
-            rejectReason = reason == null ? "(no reason given)" : reason;
-            STATE.compareAndSet(ShmClient.this, CONNECTING, REJECTED);
         }
     }
 

@@ -1,0 +1,308 @@
+package io.ipcgateway.shm;
+
+import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.CorruptionException;
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.MessageHandler;
+import io.ipcgateway.core.PeerDeadException;
+import io.ipcgateway.shm.notify.Notifier;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import static io.ipcgateway.shm.FrameDescriptor.CLOSING_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_MAX_MESSAGE_LENGTH_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_PROTOCOL_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_SESSION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.CORRELATION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.FRAGMENT_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.PROTOCOL_VERSION;
+import static io.ipcgateway.shm.FrameDescriptor.PUSH_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.PUSH_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.REJECTED_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.REJECTED_REASON_LENGTH_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.REJECTED_REASON_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.RESPONSE_HEADER_LENGTH;
+import static io.ipcgateway.shm.FrameDescriptor.RESPONSE_KIND;
+import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
+import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
+
+/**
+ * The receive side of a client: reads its inbox (responses, pushes, fragments, CONNECTED, REJECTED, CLOSING) and
+ * does the periodic duties (heartbeat, counters, server liveness, async timeouts). Runs only on the thread holding
+ * the client's {@link PollGuard}.
+ */
+final class InboxReceiver
+{
+    private static final int POLL_LIMIT = 256;
+    private static final long TIMEOUT_SCAN_INTERVAL_NS = 1_000_000L;
+    private static final int FRAGMENT_KINDS = Reassembler.kinds(RESPONSE_KIND, PUSH_KIND);
+
+    private final String serviceName;
+    private final ErrorHandler errorHandler;
+    private final ChannelFile serverFile;
+    private final ChannelFile inboxFile;
+    private final OneToOneRingBuffer inbox;
+    private final CheckedRingReader inboxReader;
+    private final Notifier inboxNotifier;
+    private final ClientState connection;
+    private final RequestTable requests;
+    private final AtomicCounter messagesReceived;
+    private final AtomicCounter bytesReceived;
+    private final AtomicCounter fragmentsReceived;
+    private final AtomicCounter errors;
+    private final AtomicCounter occupancy;
+    private final AtomicCounter notifierSleeps;
+    private final AtomicCounter notifierWakeups;
+    private final Reassembler reassembler;
+    private final MessageHandler pushHandler;
+    private final InboxHandler inboxHandler = new InboxHandler();
+    private final long heartbeatIntervalNs;
+    private final long livenessTimeoutNs;
+    private long nextHeartbeatNs;
+    private long nextTimeoutScanNs;
+
+    InboxReceiver(
+        final ClientContext context,
+        final ChannelFile serverFile,
+        final ChannelFile inboxFile,
+        final OneToOneRingBuffer inbox,
+        final Notifier inboxNotifier,
+        final IpcCounters counters,
+        final ClientState connection,
+        final RequestTable requests)
+    {
+        this.serviceName = context.serviceName();
+        this.errorHandler = context.errorHandler();
+        this.heartbeatIntervalNs = context.heartbeatIntervalNs();
+        this.livenessTimeoutNs = context.livenessTimeoutNs();
+        this.pushHandler = context.pushHandler();
+        this.reassembler = new Reassembler(context.maxMessageLength());
+        this.serverFile = serverFile;
+        this.inboxFile = inboxFile;
+        this.inbox = inbox;
+        this.inboxReader = new CheckedRingReader(inboxFile.ring(), inboxFile.path(), ChannelDescriptor.HEADER_LENGTH);
+        this.inboxNotifier = inboxNotifier;
+        this.connection = connection;
+        this.requests = requests;
+        this.messagesReceived = counters.counter(CounterKind.MESSAGES_RECEIVED);
+        this.bytesReceived = counters.counter(CounterKind.BYTES_RECEIVED);
+        this.fragmentsReceived = counters.counter(CounterKind.FRAGMENTS_RECEIVED);
+        this.errors = counters.counter(CounterKind.ERRORS);
+        this.occupancy = counters.counter(CounterKind.RING_OCCUPANCY_BYTES);
+        this.notifierSleeps = counters.counter(CounterKind.NOTIFIER_SLEEPS);
+        this.notifierWakeups = counters.counter(CounterKind.NOTIFIER_WAKEUPS);
+    }
+
+    /**
+     * Periodic work of whichever thread holds the poll guard: heartbeat, counters, async timeouts.
+     */
+    void duties(final long nowNs)
+    {
+        if (nowNs - nextHeartbeatNs >= 0)
+        {
+            nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            inboxFile.heartbeat(nowNs);
+            occupancy.setRelease(inbox.size());
+            if (inboxNotifier != null)
+            {
+                notifierSleeps.setRelease(inboxNotifier.sleeps());
+                notifierWakeups.setRelease(inboxNotifier.wakeups());
+            }
+            checkServer(nowNs);
+        }
+        if (requests.hasAsyncInFlight() && nowNs - nextTimeoutScanNs >= 0)
+        {
+            nextTimeoutScanNs = nowNs + TIMEOUT_SCAN_INTERVAL_NS;
+            requests.expireAsync(nowNs);
+        }
+    }
+
+    /**
+     * Declares the server dead when it closed without telling us, or when its heartbeat is stale and its process
+     * (pid and start time) is gone: requests in flight fail at once instead of waiting for their timeout.
+     */
+    private void checkServer(final long nowNs)
+    {
+        if (connection.state != ClientState.CONNECTED)
+        {
+            return;
+        }
+        if (serverFile.isClosedByOwner())
+        {
+            if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_CLOSED))
+            {
+                requests.failPendingRequests(new PeerDeadException("service closed: service=" + serviceName
+                    + ": reconnect when it is back"));
+            }
+        }
+        else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
+            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()) &&
+            connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
+        {
+            errors.increment();
+            requests.failPendingRequests(new PeerDeadException("service died: service=" + serviceName
+                + " serverPid=" + serverFile.ownerPid() + ": reconnect when it is back"));
+        }
+    }
+
+    /**
+     * Reads the inbox through the validating reader. Garbage in it (a broken or hostile server, or another process
+     * writing into our file) is reported, and the server is dropped: requests in flight fail with a peer-dead error
+     * and sends return {@code PEER_DEAD}, never a read outside the ring.
+     */
+    int readInbox()
+    {
+        try
+        {
+            return inboxReader.read(inboxHandler, POLL_LIMIT);
+        }
+        catch (final CorruptionException ex)
+        {
+            errors.increment();
+            errorHandler.onError(ex);
+            if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
+            {
+                requests.failPendingRequests(new PeerDeadException(
+                    "service dropped: corrupt data in this client's inbox: " + ex.getMessage()));
+            }
+            return 1;
+        }
+    }
+
+    private void invalid(final String message)
+    {
+        errors.increment();
+        errorHandler.onError(new ChannelFileException(inboxFile.path(), message));
+    }
+
+    private void deliver(
+        final int typeId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!requests.deliver(typeId, correlationId, buffer, offset, length))
+        {
+            invalid("response with invalid correlationId=" + correlationId);
+        }
+    }
+
+    /** Dispatches the frames of the inbox ring; runs only on the thread holding the poll guard. */
+    private final class InboxHandler implements org.agrona.concurrent.MessageHandler
+    {
+        @Override
+        public void onMessage(final int kind, final MutableDirectBuffer buffer, final int index, final int length)
+        {
+            try
+            {
+                switch (kind)
+                {
+                    case RESPONSE_KIND:
+                        onResponse(buffer, index, length);
+                        break;
+                    case PUSH_KIND:
+                        onPush(buffer, index, length);
+                        break;
+                    case FRAGMENT_KIND:
+                        onFragment(buffer, index, length);
+                        break;
+                    case CONNECTED_KIND:
+                        onConnected(buffer, index, length);
+                        break;
+                    case REJECTED_KIND:
+                        onRejected(buffer, index, length);
+                        break;
+                    case CLOSING_KIND:
+                        if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_CLOSED) ||
+                            connection.compareAndSet(ClientState.CONNECTING, ClientState.SERVER_CLOSED))
+                        {
+                            requests.failPendingRequests(new PeerDeadException("service closed: service="
+                                + serviceName + ": reconnect when it is back"));
+                        }
+                        break;
+                    default:
+                        invalid("unknown frame kind=" + kind + " length=" + length);
+                }
+            }
+            catch (final Throwable ex)
+            {
+                errors.increment();
+                errorHandler.onError(ex);
+            }
+        }
+
+        private void onResponse(final DirectBuffer buffer, final int index, final int length)
+        {
+            if (length < RESPONSE_HEADER_LENGTH || buffer.getInt(index + SESSION_ID_OFFSET) != connection.sessionId)
+            {
+                invalid("invalid response frame: length=" + length);
+                return;
+            }
+            deliver(buffer.getInt(index + TYPE_ID_OFFSET), buffer.getLong(index + CORRELATION_ID_OFFSET), buffer,
+                index + RESPONSE_HEADER_LENGTH, length - RESPONSE_HEADER_LENGTH);
+        }
+
+        private void onPush(final DirectBuffer buffer, final int index, final int length)
+        {
+            if (length < PUSH_HEADER_LENGTH || buffer.getInt(index + SESSION_ID_OFFSET) != connection.sessionId)
+            {
+                invalid("invalid push frame: length=" + length);
+                return;
+            }
+            messagesReceived.incrementRelease();
+            bytesReceived.getAndAddRelease(length - PUSH_HEADER_LENGTH);
+            pushHandler.onMessage(buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + PUSH_HEADER_LENGTH,
+                length - PUSH_HEADER_LENGTH);
+        }
+
+        private void onFragment(final DirectBuffer buffer, final int index, final int length)
+        {
+            final int result = reassembler.onFragment(buffer, index, length, FRAGMENT_KINDS);
+            if (result == Reassembler.INVALID)
+            {
+                invalid("invalid fragment: length=" + length);
+                return;
+            }
+            fragmentsReceived.incrementRelease();
+            if (result == Reassembler.COMPLETE)
+            {
+                if (reassembler.innerKind() == RESPONSE_KIND)
+                {
+                    deliver(reassembler.typeId(), reassembler.correlationId(), reassembler.buffer(), 0,
+                        reassembler.length());
+                }
+                else
+                {
+                    messagesReceived.incrementRelease();
+                    bytesReceived.getAndAddRelease(reassembler.length());
+                    pushHandler.onMessage(reassembler.typeId(), reassembler.buffer(), 0, reassembler.length());
+                }
+            }
+        }
+
+        private void onConnected(final DirectBuffer buffer, final int index, final int length)
+        {
+            if (connection.state != ClientState.CONNECTING || length < CONNECTED_LENGTH ||
+                buffer.getInt(index + CONNECTED_PROTOCOL_OFFSET) != PROTOCOL_VERSION ||
+                buffer.getInt(index + CONNECTED_MAX_MESSAGE_LENGTH_OFFSET) <= 0)
+            {
+                invalid("unexpected or invalid connected frame: length=" + length + " state=" + connection.state);
+                return;
+            }
+            connection.sessionId = buffer.getInt(index + CONNECTED_SESSION_ID_OFFSET);
+            connection.compareAndSet(ClientState.CONNECTING, ClientState.CONNECTED);
+        }
+
+        private void onRejected(final DirectBuffer buffer, final int index, final int length)
+        {
+            final String reason = length < REJECTED_REASON_OFFSET ? null : FrameDescriptor.readAscii(buffer,
+                index + REJECTED_REASON_OFFSET, buffer.getInt(index + REJECTED_REASON_LENGTH_OFFSET), index + length,
+                1024);
+            connection.rejectReason = reason == null ? "(no reason given)" : reason;
+            connection.compareAndSet(ClientState.CONNECTING, ClientState.REJECTED);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.ipcgateway.shm;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.core.RequestTimeoutException;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * A client's requests in flight: one {@link RequestSlot} per request, found again by the correlation id its
+ * response carries. Requesters claim and release slots; the thread holding the poll guard delivers responses,
+ * expires async requests and fails every pending request when the server dies or the client closes.
+ */
+final class RequestTable
+{
+    final RequestSlot[] slots;
+    final int slotMask;
+    private final AtomicInteger asyncInFlight = new AtomicInteger();
+    private final String serviceName;
+    private final ErrorHandler errorHandler;
+    private final boolean blocking;
+    private final AtomicCounter messagesReceived;
+    private final AtomicCounter bytesReceived;
+    private final AtomicCounter requestsTimedOut;
+    private final AtomicCounter errors;
+
+    RequestTable(
+        final int maxInFlight,
+        final String serviceName,
+        final ErrorHandler errorHandler,
+        final boolean blocking,
+        final IpcCounters counters)
+    {
+        this.serviceName = serviceName;
+        this.errorHandler = errorHandler;
+        this.blocking = blocking;
+        this.messagesReceived = counters.counter(CounterKind.MESSAGES_RECEIVED);
+        this.bytesReceived = counters.counter(CounterKind.BYTES_RECEIVED);
+        this.requestsTimedOut = counters.counter(CounterKind.REQUESTS_TIMED_OUT);
+        this.errors = counters.counter(CounterKind.ERRORS);
+
+        final int slotCount = BitUtil.findNextPositivePowerOfTwo(maxInFlight);
+        this.slots = new RequestSlot[slotCount];
+        for (int i = 0; i < slotCount; i++)
+        {
+            slots[i] = new RequestSlot(i);
+        }
+        this.slotMask = slotCount - 1;
+    }
+
+    /**
+     * Requests sent and not yet answered, timed out or abandoned, counted now by scanning the slots.
+     */
+    int inFlightRequests()
+    {
+        int inFlight = 0;
+        for (final RequestSlot slot : slots)
+        {
+            final int state = slot.state;
+            if (state == RequestSlot.PENDING || state == RequestSlot.DELIVERING)
+            {
+                inFlight++;
+            }
+        }
+        return inFlight;
+    }
+
+    void asyncStarted()
+    {
+        asyncInFlight.incrementAndGet();
+    }
+
+    void asyncEnded()
+    {
+        asyncInFlight.decrementAndGet();
+    }
+
+    boolean hasAsyncInFlight()
+    {
+        return asyncInFlight.get() > 0;
+    }
+
+    boolean cancel(final RequestSlot slot)
+    {
+        // Take the slot back from PENDING; fails only while a poller is delivering to it (then DONE follows).
+        if (RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
+        {
+            slot.release();
+            return true;
+        }
+        return false;
+    }
+
+    @SuppressWarnings("deprecation")
+    RequestSlot acquireSlot()
+    {
+        final RequestSlot[] slots = this.slots;
+        // Each thread starts its search at its own slot, usually free again by its next request: one uncontended
+        // CAS, no shared counter. Thread.getId() rather than threadId() for Java 17.
+        final int start = (int)Thread.currentThread().getId() & slotMask;
+        for (int i = 0; i <= slotMask; i++)
+        {
+            final RequestSlot slot = slots[(start + i) & slotMask];
+            if (slot.tryClaim())
+            {
+                return slot;
+            }
+        }
+        return null;
+    }
+
+    void expireAsync(final long nowNs)
+    {
+        for (final RequestSlot slot : slots)
+        {
+            final CompletableFuture<ShmResponse> future = slot.future;
+            if (future != null && slot.state == RequestSlot.PENDING && nowNs - slot.deadlineNs >= 0 &&
+                RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
+            {
+                final long correlationId = slot.correlationId;
+                slot.release();
+                asyncInFlight.decrementAndGet();
+                requestsTimedOut.increment();
+                future.completeExceptionally(new RequestTimeoutException("no response in time: service="
+                    + serviceName + " correlationId=" + correlationId
+                    + ": raise the timeout or check that the server keeps up"));
+            }
+        }
+    }
+
+    void failPendingRequests(final RuntimeException cause)
+    {
+        for (final RequestSlot slot : slots)
+        {
+            final CompletableFuture<ShmResponse> future = slot.future;
+            if (future != null && RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
+            {
+                slot.release();
+                asyncInFlight.decrementAndGet();
+                future.completeExceptionally(cause);
+            }
+            else if (slot.parked)
+            {
+                // A blocked requester sees the state change and returns its code.
+                LockSupport.unpark(slot.waiter);
+            }
+        }
+    }
+
+    /**
+     * Hands a response to the request it answers.
+     *
+     * @return false when the correlation id names no slot (the caller reports the invalid frame).
+     */
+    boolean deliver(
+        final int typeId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int index = RequestSlot.indexOf(correlationId);
+        if (index < 0 || index > slotMask)
+        {
+            return false;
+        }
+        final RequestSlot slot = slots[index];
+        if (slot.state != RequestSlot.PENDING ||
+            !RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.DELIVERING))
+        {
+            return true; // A late response to a request that timed out: dropped.
+        }
+        if (slot.correlationId != correlationId)
+        {
+            slot.state = RequestSlot.PENDING;
+            return true; // A late response to an earlier use of this slot.
+        }
+        messagesReceived.incrementRelease();
+        bytesReceived.getAndAddRelease(length);
+        final CompletableFuture<ShmResponse> future = slot.future;
+        if (future != null)
+        {
+            final ShmResponse response = new ShmResponse(typeId, buffer, offset, length);
+            slot.release();
+            asyncInFlight.decrementAndGet();
+            future.complete(response);
+            return true;
+        }
+        long result = OfferResult.OK;
+        try
+        {
+            slot.handler.onMessage(typeId, buffer, offset, length);
+        }
+        catch (final Throwable ex)
+        {
+            errors.increment();
+            errorHandler.onError(ex);
+            result = OfferResult.OK;
+        }
+        final Thread waiter = slot.waiter;
+        slot.result = result;
+        if (blocking)
+        {
+            // Full fence before reading 'parked': the waiter sets 'parked' then re-checks the state before parking.
+            slot.state = RequestSlot.DONE;
+            if (slot.parked)
+            {
+                LockSupport.unpark(waiter);
+            }
+        }
+        else
+        {
+            // Waiters never park outside BLOCK mode: publishing the result needs release order only.
+            RequestSlot.STATE.lazySet(slot, RequestSlot.DONE);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,250 @@
+package io.ipcgateway.shm;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.shm.notify.Notifier;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * How a thread blocked in {@link ShmClient#request} waits for its response: it leads (takes the poll guard and
+ * polls the inbox for every waiting thread) or follows (spins, yields or parks until its slot is done), and a
+ * leaving leader hands polling off to a parked follower in BLOCK mode.
+ */
+final class ResponseAwaiter
+{
+    private final Object blocker;
+    private final ClientState connection;
+    private final PollGuard guard;
+    private final RequestTable requests;
+    private final InboxReceiver receiver;
+    private final Notifier inboxNotifier;
+    private final BooleanSupplier inboxHasWork;
+    private final AtomicCounter requestsTimedOut;
+    private final AtomicInteger parkedWaiters = new AtomicInteger();
+    private final boolean blocking;
+    private final IdleMode idleMode;
+    private final long spinBeforeSleepNs;
+    private final long maxSleepNs;
+
+    ResponseAwaiter(
+        final Object blocker,
+        final ClientContext context,
+        final ClientState connection,
+        final PollGuard guard,
+        final RequestTable requests,
+        final InboxReceiver receiver,
+        final Notifier inboxNotifier,
+        final BooleanSupplier inboxHasWork,
+        final AtomicCounter requestsTimedOut)
+    {
+        this.blocker = blocker;
+        this.connection = connection;
+        this.guard = guard;
+        this.requests = requests;
+        this.receiver = receiver;
+        this.inboxNotifier = inboxNotifier;
+        this.inboxHasWork = inboxHasWork;
+        this.requestsTimedOut = requestsTimedOut;
+        this.idleMode = context.idleMode();
+        this.blocking = idleMode == IdleMode.BLOCK;
+        this.spinBeforeSleepNs = context.spinBeforeSleepNs();
+        this.maxSleepNs = context.maxSleepNs();
+    }
+
+    long awaitResponse(final RequestSlot slot, final long deadlineNs)
+    {
+        long idleSinceNs = 0;
+        boolean leading = false;
+        while (true)
+        {
+            if (slot.state == RequestSlot.DONE)
+            {
+                final long result = slot.result;
+                slot.release();
+                handOff(leading, slot.index);
+                return result;
+            }
+            final int state = connection.state;
+            if (state != ClientState.CONNECTED)
+            {
+                if (requests.cancel(slot))
+                {
+                    handOff(leading, slot.index);
+                    return ClientState.notConnectedCode(state);
+                }
+                continue;
+            }
+            final long nowNs = System.nanoTime();
+            if (nowNs - deadlineNs >= 0)
+            {
+                if (requests.cancel(slot))
+                {
+                    requestsTimedOut.increment();
+                    handOff(leading, slot.index);
+                    return OfferResult.TIMED_OUT;
+                }
+                continue;
+            }
+            leading = !guard.dedicatedReceiver && guard.tryEnterPoll();
+            if (leading)
+            {
+                try
+                {
+                    lead(slot, nowNs, deadlineNs);
+                }
+                finally
+                {
+                    guard.exitPoll();
+                }
+                idleSinceNs = 0;
+            }
+            else
+            {
+                if (idleSinceNs == 0)
+                {
+                    idleSinceNs = nowNs;
+                }
+                followerIdle(slot, nowNs, idleSinceNs, deadlineNs);
+            }
+        }
+    }
+
+    /**
+     * Polls the inbox for every waiting thread while holding the poll guard, until this thread's response is
+     * delivered, the client stops being connected or the deadline passes. Keeping the guard across iterations,
+     * and reading the clock only every few empty polls while spinning, keeps the spinning round trip free of
+     * atomic operations and clock reads.
+     */
+    private void lead(final RequestSlot slot, final long startNs, final long deadlineNs)
+    {
+        long nowNs = startNs;
+        long idleSinceNs = 0;
+        int emptyPolls = 0;
+        while (slot.state != RequestSlot.DONE && connection.state == ClientState.CONNECTED)
+        {
+            if (receiver.readInbox() > 0)
+            {
+                idleSinceNs = 0;
+                continue;
+            }
+            if (idleSinceNs == 0)
+            {
+                idleSinceNs = nowNs;
+            }
+            if ((++emptyPolls & 7) == 0)
+            {
+                nowNs = System.nanoTime();
+                if (nowNs - deadlineNs >= 0)
+                {
+                    return;
+                }
+                receiver.duties(nowNs);
+            }
+            if (idleMode == IdleMode.SPIN || (blocking && nowNs - idleSinceNs < spinBeforeSleepNs))
+            {
+                // SPIN: the poller spins for as long as it waits (a yield on a busy machine can cost a whole
+                // scheduler slice); the threads waiting behind it yield after the spin window instead.
+                Thread.onSpinWait();
+            }
+            else
+            {
+                leaderIdle(nowNs, idleSinceNs, deadlineNs);
+                // Yields and sleeps take real time: read the clock again before the next decision.
+                nowNs = System.nanoTime();
+                if (nowNs - deadlineNs >= 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void leaderIdle(final long nowNs, final long idleSinceNs, final long deadlineNs)
+    {
+        if (!blocking)
+        {
+            idleOnce(nowNs, idleSinceNs);
+        }
+        else if (nowNs - idleSinceNs < spinBeforeSleepNs)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            inboxNotifier.await(inboxHasWork, Math.min(deadlineNs - nowNs, maxSleepNs));
+        }
+    }
+
+    private void followerIdle(final RequestSlot slot, final long nowNs, final long idleSinceNs, final long deadlineNs)
+    {
+        if (!blocking)
+        {
+            idleOnce(nowNs, idleSinceNs);
+            return;
+        }
+        slot.parked = true;
+        parkedWaiters.incrementAndGet();
+        try
+        {
+            // Re-check after announcing: the poller reads 'parked' after publishing DONE, or hands off after
+            // leaving the guard, so one of the two sides always sees the other.
+            if (slot.state == RequestSlot.PENDING && (guard.dedicatedReceiver || guard.pollGuard != 0))
+            {
+                LockSupport.parkNanos(blocker, Math.min(deadlineNs - nowNs, maxSleepNs));
+            }
+        }
+        finally
+        {
+            parkedWaiters.decrementAndGet();
+            slot.parked = false;
+        }
+    }
+
+    private void idleOnce(final long nowNs, final long idleSinceNs)
+    {
+        // SPIN spins only for spinBeforeSleepNs, then yields: with more waiting threads than cores, endless spinning
+        // starves the threads that would make progress (the server, the poller) and collapses throughput to one
+        // round trip per scheduler tick. A yield with nothing else runnable returns at once.
+        if (idleMode == IdleMode.SPIN && nowNs - idleSinceNs < spinBeforeSleepNs)
+        {
+            Thread.onSpinWait();
+        }
+        else
+        {
+            Thread.yield();
+        }
+    }
+
+    /**
+     * A leaving poller (the thread that polled last) wakes one parked waiter so it takes over polling (BLOCK mode
+     * without a receiver thread); followers leave without waking anyone.
+     */
+    private void handOff(final boolean leading, final int leavingSlot)
+    {
+        if (!leading || !blocking || guard.dedicatedReceiver || parkedWaiters.get() == 0)
+        {
+            return;
+        }
+        final RequestSlot[] slots = requests.slots;
+        final int slotMask = requests.slotMask;
+        // Start after the leaving slot, so leadership rotates over the waiting threads.
+        final int start = leavingSlot + 1;
+        for (int i = 0; i <= slotMask; i++)
+        {
+            final RequestSlot candidate = slots[(start + i) & slotMask];
+            if (candidate.parked && candidate.state == RequestSlot.PENDING)
+            {
+                final Thread waiter = candidate.waiter;
+                if (waiter != null)
+                {
+                    LockSupport.unpark(waiter);
+                    return;
+                }
+            }
+        }
+    }
+}
