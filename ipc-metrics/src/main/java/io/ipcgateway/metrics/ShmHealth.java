@@ -95,20 +95,23 @@ public final class ShmHealth implements Supplier<List<HealthIndicator>>
         final List<HealthIndicator> peers = new ArrayList<>();
         byService.forEach((service, channels) ->
         {
-            services.add(HealthIndicator.of("service:" + service, serviceHealth(channels)));
+            int unhealthyPeers = 0;
             for (final ChannelSnapshot peer : channels)
             {
                 if (!peer.isServer())
                 {
-                    peers.add(HealthIndicator.of("peer:" + service + "/" + peer.channel(), peerHealth(peer)));
+                    final Health health = peerHealth(peer);
+                    unhealthyPeers += health.status() == HealthStatus.UP ? 0 : 1;
+                    peers.add(HealthIndicator.of("peer:" + service + "/" + peer.channel(), health));
                 }
             }
+            services.add(HealthIndicator.of("service:" + service, serviceHealth(channels, unhealthyPeers)));
         });
         services.addAll(peers);
         return services;
     }
 
-    private Health serviceHealth(final List<ChannelSnapshot> channels)
+    private Health serviceHealth(final List<ChannelSnapshot> channels, final int unhealthyPeers)
     {
         final ChannelSnapshot server = channels.stream().filter(ChannelSnapshot::isServer).findFirst().orElse(null);
         if (server == null)
@@ -127,20 +130,11 @@ public final class ShmHealth implements Supplier<List<HealthIndicator>>
             status = HealthStatus.DOWN;
             reason = "server heartbeat is stale";
         }
-        int clients = 0;
-        int unhealthyPeers = 0;
+        final int clients = channels.size() - 1;
         double maxOccupancy = 0;
         for (final ChannelSnapshot channel : channels)
         {
             maxOccupancy = Math.max(maxOccupancy, channel.occupancyRatio());
-            if (!channel.isServer())
-            {
-                clients++;
-                if (peerHealth(channel).status() != HealthStatus.UP)
-                {
-                    unhealthyPeers++;
-                }
-            }
         }
         if (status == HealthStatus.UP && (maxOccupancy > occupancyThreshold || unhealthyPeers > 0))
         {
