@@ -153,6 +153,34 @@ public final class Configuration
     }
 
     /**
+     * Reads {@code true} or {@code false} (case-insensitive) from a system property, or returns the default when the
+     * property is not set.
+     *
+     * @param propName     the system property.
+     * @param defaultValue the default.
+     * @return the value.
+     * @throws ConfigurationException when the property is set to anything else.
+     */
+    public static boolean booleanProperty(final String propName, final boolean defaultValue)
+    {
+        final String text = System.getProperty(propName);
+        if (text == null)
+        {
+            return defaultValue;
+        }
+        final String trimmed = text.trim();
+        if ("true".equalsIgnoreCase(trimmed))
+        {
+            return true;
+        }
+        if ("false".equalsIgnoreCase(trimmed))
+        {
+            return false;
+        }
+        throw invalid(propName, text, "true or false");
+    }
+
+    /**
      * Reads an enum constant (case-insensitive) from a system property, or returns the default when not set.
      *
      * @param propName     the system property.

@@ -1,5 +1,7 @@
 package io.ipcgateway.shm;
 
+import java.util.concurrent.TimeUnit;
+
 import io.ipcgateway.core.Configuration;
 import io.ipcgateway.core.MessageHandler;
 
@@ -16,6 +18,10 @@ public final class ClientContext extends ShmContext<ClientContext>
         ShmConfiguration.REQUEST_TIMEOUT_PROP_NAME, ShmConfiguration.REQUEST_TIMEOUT_DEFAULT_NS);
     private int maxInFlight = Configuration.intProperty(
         ShmConfiguration.MAX_IN_FLIGHT_PROP_NAME, ShmConfiguration.MAX_IN_FLIGHT_DEFAULT);
+    private boolean reconnect = Configuration.booleanProperty(
+        ShmConfiguration.RECONNECT_PROP_NAME, ShmConfiguration.RECONNECT_DEFAULT);
+    private long reconnectIntervalNs = Configuration.durationProperty(
+        ShmConfiguration.RECONNECT_INTERVAL_PROP_NAME, ShmConfiguration.RECONNECT_INTERVAL_DEFAULT_NS);
     private MessageHandler pushHandler;
     private boolean receiverThread;
 
@@ -34,6 +40,8 @@ public final class ClientContext extends ShmContext<ClientContext>
         Configuration.requireRange("connectTimeoutNs", connectTimeoutNs, 1, Long.MAX_VALUE / 2);
         Configuration.requireRange("requestTimeoutNs", requestTimeoutNs, 1, Long.MAX_VALUE / 2);
         Configuration.requireRange(ShmConfiguration.MAX_IN_FLIGHT_PROP_NAME, maxInFlight, 1, 1 << 20);
+        Configuration.requireRange(ShmConfiguration.RECONNECT_INTERVAL_PROP_NAME, reconnectIntervalNs,
+            1_000_000L, TimeUnit.HOURS.toNanos(1));
         if (pushHandler == null)
         {
             pushHandler = (typeId, buffer, offset, length) -> { };
@@ -104,6 +112,48 @@ public final class ClientContext extends ShmContext<ClientContext>
     public int maxInFlight()
     {
         return maxInFlight;
+    }
+
+    /**
+     * Whether the client connects again by itself after its service died or closed: it keeps trying every
+     * {@link #reconnectIntervalNs} until the service is back (a new session and inbox file) or the client is closed.
+     * Meanwhile sends return {@code PEER_DEAD} or {@code NOT_CONNECTED} and requests fail at once.
+     *
+     * @param reconnect false to stay disconnected (the application connects a new client).
+     * @return this context.
+     */
+    public ClientContext reconnect(final boolean reconnect)
+    {
+        this.reconnect = reconnect;
+        return this;
+    }
+
+    /**
+     * @return whether the client reconnects by itself (default true).
+     */
+    public boolean reconnect()
+    {
+        return reconnect;
+    }
+
+    /**
+     * How often a disconnected client tries to connect again.
+     *
+     * @param reconnectIntervalNs nanoseconds, 1 ms to 1 h.
+     * @return this context.
+     */
+    public ClientContext reconnectIntervalNs(final long reconnectIntervalNs)
+    {
+        this.reconnectIntervalNs = reconnectIntervalNs;
+        return this;
+    }
+
+    /**
+     * @return the reconnect interval in nanoseconds.
+     */
+    public long reconnectIntervalNs()
+    {
+        return reconnectIntervalNs;
     }
 
     /**

@@ -49,11 +49,13 @@ final class ClientHandshake
                 {
                     return file;
                 }
+                // Read before close: close unmaps the header, and reading it afterwards would crash the JVM.
+                final long ownerPid = file.ownerPid();
                 file.close();
                 if (System.nanoTime() - deadlineNs >= 0)
                 {
                     throw new PeerDeadException("service not running: service=" + context.serviceName()
-                        + " file=" + path + " ownerPid=" + file.ownerPid() + " (closed or dead): start the server");
+                        + " file=" + path + " ownerPid=" + ownerPid + " (closed or dead): start the server");
                 }
             }
             catch (final ChannelFile.NotReadyException ex)

@@ -25,11 +25,33 @@ final class ClientState
 
     volatile int state = CONNECTING;
     volatile int sessionId;
+    volatile boolean retired;
     String rejectReason;
 
     boolean compareAndSet(final int expected, final int update)
     {
         return STATE.compareAndSet(this, expected, update);
+    }
+
+    static String describe(final int state)
+    {
+        switch (state)
+        {
+            case CONNECTING:
+                return "connecting";
+            case CONNECTED:
+                return "connected";
+            case SERVER_CLOSED:
+                return "service closed";
+            case REJECTED:
+                return "rejected";
+            case CLOSED:
+                return "closed";
+            case SERVER_DEAD:
+                return "service dead";
+            default:
+                return "state " + state;
+        }
     }
 
     static long notConnectedCode(final int state)

@@ -1,9 +1,16 @@
 package io.ipcgateway.shm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.MessageHandler;
 import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.shm.notify.Notifier;
@@ -46,6 +53,7 @@ final class InboxReceiver
     private final String serviceName;
     private final ErrorHandler errorHandler;
     private final ChannelFile serverFile;
+    private final Object serverFileKey;
     private final ChannelFile inboxFile;
     private final OneToOneRingBuffer inbox;
     private final CheckedRingReader inboxReader;
@@ -84,6 +92,7 @@ final class InboxReceiver
         this.pushHandler = context.pushHandler();
         this.reassembler = new Reassembler(context.maxMessageLength());
         this.serverFile = serverFile;
+        this.serverFileKey = fileKey(serverFile.path());
         this.inboxFile = inboxFile;
         this.inbox = inbox;
         this.inboxReader = new CheckedRingReader(inboxFile.ring(), inboxFile.path(), ChannelDescriptor.HEADER_LENGTH);
@@ -124,16 +133,25 @@ final class InboxReceiver
     }
 
     /**
-     * Declares the server dead when it closed without telling us, or when its heartbeat is stale and its process
-     * (pid and start time) is gone: requests in flight fail at once instead of waiting for their timeout.
+     * Declares the server dead when it closed without telling us, when another file replaced its file (it was
+     * restarted), when its file was truncated (touching the mapping would raise SIGBUS), or when its heartbeat is
+     * stale and its process (pid and start time) is gone: requests in flight fail at once instead of waiting for their
+     * timeout. Called by the polling thread at heartbeat time and by the client watchdog; every verdict is a
+     * compare-and-set, so it is given once.
      */
-    private void checkServer(final long nowNs)
+    void checkServer(final long nowNs)
     {
         if (connection.state != ClientState.CONNECTED)
         {
             return;
         }
-        if (serverFile.isClosedByOwner())
+        // The file first: a truncated file must not be read, not even its header.
+        final IpcException replacedOrTruncated = checkServerFile();
+        if (replacedOrTruncated != null)
+        {
+            serverLost(replacedOrTruncated);
+        }
+        else if (serverFile.isClosedByOwner())
         {
             if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_CLOSED))
             {
@@ -142,12 +160,68 @@ final class InboxReceiver
             }
         }
         else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()) &&
-            connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
+            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()))
+        {
+            serverLost(new PeerDeadException("service died: service=" + serviceName + " serverPid="
+                + serverFile.ownerPid() + ": reconnect when it is back"));
+        }
+    }
+
+    private void serverLost(final IpcException reason)
+    {
+        if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
         {
             errors.increment();
-            requests.failPendingRequests(new PeerDeadException("service died: service=" + serviceName
-                + " serverPid=" + serverFile.ownerPid() + ": reconnect when it is back"));
+            if (reason instanceof CorruptionException)
+            {
+                errorHandler.onError(reason);
+            }
+            requests.failPendingRequests(reason instanceof PeerDeadException ?
+                (PeerDeadException)reason : new PeerDeadException(reason.getMessage()));
+        }
+    }
+
+    /**
+     * Compares the file now at the server file's path with the one we mapped: another file there means the service
+     * was restarted (ours belongs to a dead or closed server); the same file shorter than our mapping was truncated by
+     * another process. No file there is neither (a closing server deletes it; its mapping stays valid).
+     *
+     * @return why the server is lost, or null.
+     */
+    private IpcException checkServerFile()
+    {
+        final BasicFileAttributes attributes;
+        try
+        {
+            attributes = Files.readAttributes(serverFile.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        if (serverFileKey != null && !serverFileKey.equals(attributes.fileKey()))
+        {
+            return new PeerDeadException("service restarted: service=" + serviceName + " file="
+                + serverFile.path() + " is a new file: reconnect to the new server");
+        }
+        if (attributes.size() < serverFile.mappedLength())
+        {
+            return new CorruptionException(serverFile.path(), attributes.size(),
+                "server file truncated by another process to " + attributes.size() + " bytes, mapped "
+                + serverFile.mappedLength() + ": dropping the server before the mapping is touched");
+        }
+        return null;
+    }
+
+    private static Object fileKey(final Path path)
+    {
+        try
+        {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        }
+        catch (final IOException ex)
+        {
+            return null;
         }
     }
 

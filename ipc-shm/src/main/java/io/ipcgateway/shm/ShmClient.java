@@ -1,16 +1,9 @@
 package io.ipcgateway.shm;
 
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import io.ipcgateway.core.ChannelFileException;
-import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.core.IpcException;
@@ -20,23 +13,10 @@ import io.ipcgateway.core.MessageHandler;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.core.RequestTimeoutException;
-import io.ipcgateway.shm.notify.Notifier;
-import io.ipcgateway.shm.notify.NotifierIdleStrategy;
 import io.ipcgateway.shm.notify.NotifierKind;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
-
-import static io.ipcgateway.shm.FrameDescriptor.DISCONNECT_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.DISCONNECT_LENGTH;
-import static io.ipcgateway.shm.FrameDescriptor.MESSAGE_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.REQUEST_KIND;
-import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
 
 /**
  * A connection to a named service ({@link ShmServer}): one-way messages ({@link #offer}, zero-copy
@@ -49,121 +29,35 @@ import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
  * In BLOCK idle mode the polling thread sleeps on the inbox notifier and the others park until their response is
  * delivered; in the other modes they spin or yield.
  * <p>
+ * <b>Reconnects by itself</b> ({@link ClientContext#reconnect}, on by default): when the service dies, closes, is
+ * restarted or is dropped for corrupt data, requests in flight fail with {@link PeerDeadException}, sends return
+ * {@code PEER_DEAD} or {@code NOT_CONNECTED}, and a watchdog thread shared by the clients of this JVM connects again
+ * every {@link ClientContext#reconnectIntervalNs} until the service is back. The new connection has a new session
+ * id, inbox file and counters; messages sent while disconnected are not replayed. The watchdog also writes the
+ * heartbeat and checks the server for clients that never poll (send-only clients).
+ * <p>
  * Hot path (a message or request that fits one ring record): no allocation, no lock, no syscall unless the server
  * sleeps or a waiter is parked. Return values are {@link OfferResult} codes.
  */
 public final class ShmClient implements AutoCloseable
 {
-    private static final AtomicLong FILE_SEQUENCE = new AtomicLong();
+    private static final System.Logger LOGGER = System.getLogger(ShmClient.class.getName());
 
     private final ClientContext context;
-    private final ErrorHandler errorHandler;
-    private final Path serviceDirectory;
-    private final ChannelFile serverFile;
-    private final ChannelFile inboxFile;
-    private final FrameWriter writer;
-    private final Notifier serverNotifier;
-    private final Notifier inboxNotifier;
-    private final IpcCounters counters;
-    private final ClientState connection = new ClientState();
-    private final PollGuard guard;
-    private final RequestTable requests;
-    private final InboxReceiver receiver;
-    private final ResponseAwaiter awaiter;
-    private final BooleanSupplier inboxHasWork;
-    private final boolean blocking;
-    private final IdleMode idleMode;
-    private final long spinBeforeSleepNs;
-    private final long maxSleepNs;
-    private final ClientAgent agent = new ClientAgent();
-    private final AgentRunner receiverRunner;
+    private final Object lifecycleLock = new Object();
+    private final Agent agent = new FacadeAgent();
+    private volatile ClientConnection current;
+    private volatile boolean closed;
+    private volatile boolean agentDriven;
+    private volatile long reconnects;
+    private long nextAttemptNs;
+    private boolean lossReported;
+    private String lastAttemptFailure;
 
-    private ShmClient(final ClientContext context)
+    private ShmClient(final ClientContext context, final ClientConnection first)
     {
         this.context = context;
-        this.errorHandler = context.errorHandler();
-        this.serviceDirectory = context.serviceDirectory();
-        this.idleMode = context.idleMode();
-        this.blocking = idleMode == IdleMode.BLOCK;
-        this.spinBeforeSleepNs = context.spinBeforeSleepNs();
-        this.maxSleepNs = context.maxSleepNs();
-        this.guard = new PollGuard(blocking);
-        final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
-
-        this.serverFile = ClientHandshake.openServerFile(context, deadlineNs);
-        ChannelFile inboxFile = null;
-        Notifier serverNotifier = null;
-        Notifier inboxNotifier = null;
-        try
-        {
-            final String name = "client-" + ProcessInfo.pid() + "-" + FILE_SEQUENCE.incrementAndGet() + ".ipc";
-            inboxFile = ChannelFile.create(serviceDirectory.resolve(name), ChannelDescriptor.TYPE_CLIENT,
-                context.ringCapacity(), RingBufferDescriptor.TRAILER_LENGTH, context.maxMessageLength(), idleMode,
-                context.fileAccess());
-            if (serverFile.consumerIdleMode() == IdleMode.BLOCK)
-            {
-                serverNotifier = ShmServer.openNotifier(serverFile, false, context.notifierKind());
-            }
-            if (blocking)
-            {
-                inboxNotifier = ShmServer.openConsumerNotifier(inboxFile, context.notifierKind(), context.fileAccess());
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            closeQuietly(serverNotifier);
-            closeQuietly(inboxNotifier);
-            if (inboxFile != null)
-            {
-                inboxFile.close();
-            }
-            serverFile.close();
-            throw ex;
-        }
-        this.inboxFile = inboxFile;
-        this.serverNotifier = serverNotifier;
-        this.inboxNotifier = inboxNotifier;
-        final OneToOneRingBuffer inbox = new OneToOneRingBuffer(inboxFile.ring());
-        final ClientState connection = this.connection;
-        // A closing client counts as work, so no thread goes (back) to sleep on the inbox once close() began.
-        this.inboxHasWork = () ->
-            inbox.producerPosition() != inbox.consumerPosition() || connection.state == ClientState.CLOSED;
-        this.counters = inboxFile.createCounters(
-            "service=" + context.serviceName() + " client=" + inboxFile.path().getFileName());
-        this.writer = new FrameWriter(ShmServer.inbox(serverFile), serverNotifier, true,
-            Math.min(context.maxMessageLength(), serverFile.maxMessageLength()), context.sendTimeoutNs(), counters);
-        this.requests =
-            new RequestTable(context.maxInFlight(), context.serviceName(), errorHandler, blocking, counters);
-        this.receiver = new InboxReceiver(
-            context, serverFile, inboxFile, inbox, inboxNotifier, counters, connection, requests);
-        this.awaiter = new ResponseAwaiter(this, context, connection, guard, requests, receiver, inboxNotifier,
-            inboxHasWork, counters.counter(CounterKind.REQUESTS_TIMED_OUT));
-
-        try
-        {
-            ClientHandshake.handshake(context, serverFile, inboxFile, writer, connection, guard, receiver, deadlineNs);
-        }
-        catch (final RuntimeException ex)
-        {
-            release(false);
-            throw ex;
-        }
-
-        if (context.receiverThread())
-        {
-            guard.dedicatedReceiver = true;
-            receiverRunner = new AgentRunner(idleStrategy(), errorHandler, null, agent);
-            AgentRunner.startOnThread(receiverRunner, r ->
-            {
-                final Thread thread = new Thread(r, "ipc-client-" + context.serviceName() + "-" + connection.sessionId);
-                thread.setDaemon(true);
-                return thread;
-            });
-        }
-        else
-        {
-            receiverRunner = null;
-        }
+        this.current = first;
     }
 
     /**
@@ -179,7 +73,10 @@ public final class ShmClient implements AutoCloseable
     public static ShmClient connect(final ClientContext context)
     {
         JvmAccess.ensureAgronaAccess();
-        return new ShmClient(context.conclude());
+        final ClientContext concluded = context.conclude();
+        final ShmClient client = new ShmClient(concluded, new ClientConnection(concluded, Long.MAX_VALUE));
+        ClientWatchdog.register(client);
+        return client;
     }
 
     /**
@@ -189,17 +86,12 @@ public final class ShmClient implements AutoCloseable
      * @param src    buffer holding the message.
      * @param offset offset of the message.
      * @param length length of the message (up to the max message length; large ones are fragmented).
-     * @return {@link OfferResult#OK}, or {@code BACK_PRESSURED}, {@code NOT_CONNECTED}, {@code CLOSED},
-     *         {@code TOO_LARGE}, {@code INVALID_ARGUMENT}.
+     * @return {@link OfferResult#OK}, or {@code BACK_PRESSURED}, {@code NOT_CONNECTED}, {@code PEER_DEAD},
+     *         {@code CLOSED}, {@code TOO_LARGE}, {@code INVALID_ARGUMENT}.
      */
     public long offer(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
-        final int state = connection.state;
-        if (state != ClientState.CONNECTED)
-        {
-            return ClientState.notConnectedCode(state);
-        }
-        return writer.send(MESSAGE_KIND, connection.sessionId, typeId, 0, src, offset, length);
+        return current.offer(typeId, src, offset, length);
     }
 
     /**
@@ -214,12 +106,7 @@ public final class ShmClient implements AutoCloseable
      */
     public long tryClaim(final int typeId, final int length, final MessageClaim claim)
     {
-        final int state = connection.state;
-        if (state != ClientState.CONNECTED)
-        {
-            return ClientState.notConnectedCode(state);
-        }
-        return writer.tryClaim(MESSAGE_KIND, connection.sessionId, typeId, 0, length, claim);
+        return current.tryClaim(typeId, length, claim);
     }
 
     /**
@@ -229,7 +116,7 @@ public final class ShmClient implements AutoCloseable
      */
     public int maxClaimLength()
     {
-        return writer.maxClaimLength(MESSAGE_KIND);
+        return current.maxClaimLength();
     }
 
     /**
@@ -239,7 +126,7 @@ public final class ShmClient implements AutoCloseable
      */
     public int maxMessageLength()
     {
-        return writer.maxMessageLength();
+        return current.maxMessageLength();
     }
 
     /**
@@ -250,7 +137,7 @@ public final class ShmClient implements AutoCloseable
      */
     public int inFlightRequests()
     {
-        return requests.inFlightRequests();
+        return current.inFlightRequests();
     }
 
     /**
@@ -267,7 +154,7 @@ public final class ShmClient implements AutoCloseable
     public long request(
         final int typeId, final DirectBuffer src, final int offset, final int length, final MessageHandler onResponse)
     {
-        return request(typeId, src, offset, length, onResponse, context.requestTimeoutNs());
+        return current.request(typeId, src, offset, length, onResponse, context.requestTimeoutNs());
     }
 
     /**
@@ -282,8 +169,9 @@ public final class ShmClient implements AutoCloseable
      * @param onResponse receives the response.
      * @param timeoutNs  how long to wait, nanoseconds.
      * @return {@link OfferResult#OK}; {@code TIMED_OUT} (a late response is dropped); {@code BACK_PRESSURED} (ring
-     *         full or too many requests in flight, nothing sent); {@code NOT_CONNECTED} or {@code CLOSED};
-     *         {@code TOO_LARGE}; {@code INVALID_ARGUMENT}.
+     *         full or too many requests in flight, nothing sent); {@code NOT_CONNECTED}, {@code PEER_DEAD} (the
+     *         service was lost, before or while waiting) or {@code CLOSED}; {@code TOO_LARGE};
+     *         {@code INVALID_ARGUMENT}.
      */
     public long request(
         final int typeId,
@@ -293,30 +181,7 @@ public final class ShmClient implements AutoCloseable
         final MessageHandler onResponse,
         final long timeoutNs)
     {
-        final int state = connection.state;
-        if (state != ClientState.CONNECTED)
-        {
-            return ClientState.notConnectedCode(state);
-        }
-        if (onResponse == null || timeoutNs <= 0)
-        {
-            return OfferResult.INVALID_ARGUMENT;
-        }
-        final RequestSlot slot = requests.acquireSlot();
-        if (slot == null)
-        {
-            return OfferResult.BACK_PRESSURED;
-        }
-        final long deadlineNs = System.nanoTime() + timeoutNs;
-        slot.prepare(onResponse, null, deadlineNs);
-        final long sent =
-            writer.send(REQUEST_KIND, connection.sessionId, typeId, slot.correlationId, src, offset, length);
-        if (sent < 0)
-        {
-            slot.release();
-            return sent;
-        }
-        return awaiter.awaitResponse(slot, deadlineNs);
+        return current.request(typeId, src, offset, length, onResponse, timeoutNs);
     }
 
     /**
@@ -336,35 +201,7 @@ public final class ShmClient implements AutoCloseable
     public CompletableFuture<ShmResponse> requestAsync(
         final int typeId, final DirectBuffer src, final int offset, final int length, final long timeoutNs)
     {
-        final CompletableFuture<ShmResponse> future = new CompletableFuture<>();
-        final int state = connection.state;
-        if (state != ClientState.CONNECTED)
-        {
-            future.completeExceptionally(notSent(ClientState.notConnectedCode(state)));
-            return future;
-        }
-        final RequestSlot slot = requests.acquireSlot();
-        if (slot == null)
-        {
-            future.completeExceptionally(notSent(OfferResult.BACK_PRESSURED));
-            return future;
-        }
-        requests.asyncStarted();
-        slot.prepare(null, future, System.nanoTime() + timeoutNs);
-        final long sent =
-            writer.send(REQUEST_KIND, connection.sessionId, typeId, slot.correlationId, src, offset, length);
-        if (sent < 0)
-        {
-            requests.asyncEnded();
-            slot.release();
-            future.completeExceptionally(notSent(sent));
-            return future;
-        }
-        if (!guard.dedicatedReceiver)
-        {
-            poll();
-        }
-        return future;
+        return current.requestAsync(typeId, src, offset, length, timeoutNs);
     }
 
     /**
@@ -376,47 +213,39 @@ public final class ShmClient implements AutoCloseable
      */
     public int poll()
     {
-        if (!guard.tryEnterPoll())
-        {
-            return 0;
-        }
-        try
-        {
-            final int work = receiver.readInbox();
-            receiver.duties(System.nanoTime());
-            return work;
-        }
-        finally
-        {
-            guard.exitPoll();
-        }
+        return current.poll();
     }
 
     /**
      * The client's duty cycle as an Agrona agent (one pass = {@link #poll()}), for an {@code AgentInvoker} on the
      * application's thread; use {@link #idleStrategy()} between passes. With it, requesting threads no longer poll
-     * themselves: drive it continuously.
+     * themselves: drive it continuously. It follows reconnects.
      *
      * @return the agent.
      */
     public Agent agent()
     {
-        guard.dedicatedReceiver = true;
+        synchronized (lifecycleLock)
+        {
+            agentDriven = true;
+            current.markDedicatedReceiver();
+        }
         return agent;
     }
 
     /**
-     * A new idle strategy for the configured mode; in BLOCK mode it sleeps on the inbox notifier.
+     * A new idle strategy for the configured mode; in BLOCK mode it sleeps on the inbox notifier (of the current
+     * connection: it follows reconnects).
      *
      * @return a fresh strategy for one thread.
      */
     public IdleStrategy idleStrategy()
     {
-        if (blocking)
+        if (context.idleMode() == IdleMode.BLOCK)
         {
-            return new NotifierIdleStrategy(inboxNotifier, inboxHasWork, spinBeforeSleepNs, maxSleepNs);
+            return new FollowingIdleStrategy();
         }
-        return idleMode.newIdleStrategy();
+        return context.idleMode().newIdleStrategy();
     }
 
     /**
@@ -426,37 +255,48 @@ public final class ShmClient implements AutoCloseable
      */
     public boolean isConnected()
     {
-        return connection.state == ClientState.CONNECTED;
+        return current.isConnected();
     }
 
     /**
-     * Session id assigned by the server.
+     * How many times this client connected again after losing its service.
+     *
+     * @return the count, 0 for a client that never lost its service.
+     */
+    public long reconnects()
+    {
+        return reconnects;
+    }
+
+    /**
+     * Session id assigned by the server (a new one after each reconnect).
      *
      * @return the id.
      */
     public int sessionId()
     {
-        return connection.sessionId;
+        return current.sessionId();
     }
 
     /**
-     * This client's inbox file.
+     * This client's inbox file (a new one after each reconnect).
      *
      * @return its path.
      */
     public Path inboxFile()
     {
-        return inboxFile.path();
+        return current.inboxFile();
     }
 
     /**
-     * This client's counters (in its inbox file header, readable from other processes).
+     * This client's counters (in its inbox file header, readable from other processes); a reconnect starts new ones
+     * in the new inbox file.
      *
-     * @return the counters.
+     * @return the counters of the current connection.
      */
     public IpcCounters counters()
     {
-        return counters;
+        return current.counters();
     }
 
     /**
@@ -466,104 +306,175 @@ public final class ShmClient implements AutoCloseable
      */
     public NotifierKind notifierKind()
     {
-        return inboxNotifier == null ? null : inboxNotifier.kind();
+        return current.notifierKind();
     }
 
     /**
-     * Disconnects cleanly: tells the server, fails requests in flight, stops the receiver thread and deletes this
-     * client's file (and the service folder when the server is gone too). Idempotent.
+     * Disconnects cleanly: tells the server, fails requests in flight, stops the receiver thread and reconnecting,
+     * and deletes this client's file (and the service folder when the server is gone too). Idempotent.
      */
     @Override
     public void close()
     {
-        int previous;
-        do
+        final ClientConnection connection;
+        synchronized (lifecycleLock)
         {
-            previous = connection.state;
-            if (previous == ClientState.CLOSED)
+            if (closed)
             {
-                return; // Another thread closes (or closed) this client.
+                return;
             }
+            closed = true;
+            connection = current;
         }
-        while (!connection.compareAndSet(previous, ClientState.CLOSED));
-        if (previous == ClientState.CONNECTED)
+        ClientWatchdog.unregister(this);
+        connection.close();
+    }
+
+    /**
+     * How long the watchdog may wait before it calls {@link #watch} again: the reconnect interval while the service
+     * is lost, else a quarter of the liveness timeout (at most a second), which keeps this client's heartbeat fresh
+     * without waking an idle process more often than its own duty cycle does.
+     */
+    long watchIntervalNs()
+    {
+        if (current.isLost())
         {
-            final UnsafeBuffer disconnect = new UnsafeBuffer(new byte[DISCONNECT_LENGTH]);
-            disconnect.putInt(SESSION_ID_OFFSET, connection.sessionId);
-            final long deadlineNs = System.nanoTime() + context.sendTimeoutNs();
-            while (!writer.sendControl(DISCONNECT_KIND, disconnect, 0, DISCONNECT_LENGTH) &&
-                System.nanoTime() - deadlineNs < 0 && !serverFile.isClosedByOwner())
+            return context.reconnectIntervalNs();
+        }
+        return Math.min(context.livenessTimeoutNs() / 4, 1_000_000_000L);
+    }
+
+    /**
+     * The watchdog's pass, on its thread only: heartbeat and server check, then, once the service is lost, one
+     * connect attempt per reconnect interval. A successful attempt replaces the connection; the lost one is retired.
+     *
+     * @param nowNs the monotonic time now.
+     */
+    void watch(final long nowNs)
+    {
+        final ClientConnection connection = current;
+        if (closed)
+        {
+            return;
+        }
+        connection.watch(nowNs);
+        if (!connection.isLost())
+        {
+            return;
+        }
+        if (!lossReported)
+        {
+            lossReported = true;
+            LOGGER.log(System.Logger.Level.WARNING, "lost service=" + context.serviceName() + " ("
+                + connection.describeState() + ", session=" + connection.sessionId() + "): " + (context.reconnect() ?
+                "reconnecting every " + context.reconnectIntervalNs() / 1_000_000L + " ms" :
+                "reconnect is off, connect a new client"));
+        }
+        if (!context.reconnect() || nowNs - nextAttemptNs < 0)
+        {
+            return;
+        }
+        nextAttemptNs = nowNs + context.reconnectIntervalNs();
+        final ClientConnection next;
+        try
+        {
+            // One look for a live server file now (no waiting), then the usual handshake timeout.
+            next = new ClientConnection(context, System.nanoTime());
+        }
+        catch (final RuntimeException ex)
+        {
+            // Not there yet (no file, or the dead server's file), or refused: try again next interval, and log each
+            // new reason once.
+            final String reason = String.valueOf(ex.getMessage());
+            if (!reason.equals(lastAttemptFailure))
             {
-                LockSupport.parkNanos(100_000L);
+                lastAttemptFailure = reason;
+                LOGGER.log(System.Logger.Level.DEBUG, "reconnect attempt failed: " + reason);
             }
+            return;
         }
-        if (inboxNotifier != null)
+        // The lost connection goes first (its inbox file deleted, its waiters woken), so nobody sees two inboxes.
+        connection.retire();
+        synchronized (lifecycleLock)
         {
-            // Wakes the thread sleeping on the inbox (a blocked requester or the receiver thread).
-            inboxNotifier.signal();
+            if (closed)
+            {
+                next.close();
+                return;
+            }
+            if (agentDriven)
+            {
+                next.markDedicatedReceiver();
+            }
+            current = next;
+            reconnects++;
         }
-        if (receiverRunner != null)
-        {
-            receiverRunner.close();
-        }
-        requests.failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
-        // Take the poll guard for good: once held, no thread polls or sleeps on the inbox, so the notifier can close.
-        final long guardDeadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!guard.tryEnterPoll() && System.nanoTime() - guardDeadlineNs < 0)
-        {
-            Thread.yield();
-        }
-        release(false);
+        lossReported = false;
+        lastAttemptFailure = null;
+        LOGGER.log(System.Logger.Level.INFO, "reconnected to service=" + context.serviceName() + " session="
+            + next.sessionId() + " file=" + next.inboxFile().getFileName());
     }
 
-    private void release(final boolean failPending)
+    boolean isClosed()
     {
-        if (failPending)
-        {
-            requests.failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
-        }
-        closeQuietly(serverNotifier);
-        closeQuietly(inboxNotifier);
-        // Not unmapped: other threads may still be inside offer or request; the mapping goes with the last reference.
-        inboxFile.close(false);
-        serverFile.close(false);
-        if (!Files.exists(ServiceDirectory.serverFile(serviceDirectory), LinkOption.NOFOLLOW_LINKS))
-        {
-            ServiceDirectory.deleteIfEmpty(serviceDirectory);
-        }
+        return closed;
     }
 
-    private IpcException notSent(final long code)
-    {
-        if (code == OfferResult.NOT_CONNECTED)
-        {
-            return new PeerDeadException("request not sent: service=" + context.serviceName() + " is not connected");
-        }
-        return new IpcException("request not sent: service=" + context.serviceName() + " code="
-            + OfferResult.describe(code));
-    }
-
-    private static void closeQuietly(final Notifier notifier)
-    {
-        if (notifier != null)
-        {
-            notifier.close();
-        }
-    }
-
-    /** The client's duty cycle for a receiver thread or an application's {@code AgentInvoker}. */
-    private final class ClientAgent implements Agent
+    /** One pass polls the current connection, so an application's invoker keeps working across reconnects. */
+    private final class FacadeAgent implements Agent
     {
         @Override
         public int doWork()
         {
-            return poll();
+            return current.poll();
         }
 
         @Override
         public String roleName()
         {
             return "ipc-client-" + context.serviceName();
+        }
+    }
+
+    /** Sleeps on the inbox notifier of whichever connection is current, switching when the client reconnects. */
+    private final class FollowingIdleStrategy implements IdleStrategy
+    {
+        private ClientConnection owner;
+        private IdleStrategy delegate;
+
+        private IdleStrategy delegate()
+        {
+            final ClientConnection connection = current;
+            if (connection != owner)
+            {
+                owner = connection;
+                delegate = connection.idleStrategy();
+            }
+            return delegate;
+        }
+
+        @Override
+        public void idle(final int workCount)
+        {
+            delegate().idle(workCount);
+        }
+
+        @Override
+        public void idle()
+        {
+            delegate().idle();
+        }
+
+        @Override
+        public void reset()
+        {
+            delegate().reset();
+        }
+
+        @Override
+        public String alias()
+        {
+            return "ipc-notifier";
         }
     }
 }

@@ -114,6 +114,21 @@ public final class ShmConfiguration
     /** Default spin before sleep: 20 us (cuts wake-up syscalls in a fast stream, see the notifier notes). */
     public static final long SPIN_BEFORE_SLEEP_DEFAULT_NS = TimeUnit.MICROSECONDS.toNanos(20);
 
+    /**
+     * Whether a client whose service died or closed connects again by itself when the service is back (a new
+     * session, a new inbox file); {@code false} leaves it disconnected until the application connects a new client.
+     */
+    public static final String RECONNECT_PROP_NAME = "ipc.shm.reconnect";
+
+    /** Default: clients reconnect by themselves. */
+    public static final boolean RECONNECT_DEFAULT = true;
+
+    /** How often a disconnected client tries to connect again, nanoseconds. */
+    public static final String RECONNECT_INTERVAL_PROP_NAME = "ipc.shm.reconnect.interval";
+
+    /** Default reconnect interval: 200 ms. */
+    public static final long RECONNECT_INTERVAL_DEFAULT_NS = TimeUnit.MILLISECONDS.toNanos(200);
+
     /** Requests one client may have in flight at once (all threads together). */
     public static final String MAX_IN_FLIGHT_PROP_NAME = "ipc.shm.max.in.flight";
 
