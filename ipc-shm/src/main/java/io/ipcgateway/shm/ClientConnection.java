@@ -73,7 +73,11 @@ final class ClientConnection implements AutoCloseable
     private final AtomicBoolean released = new AtomicBoolean();
     private final AgentRunner receiverRunner;
 
-    ClientConnection(final ClientContext context, final long openDeadlineNs)
+    /**
+     * Connects: opens the server file (retrying until {@code openDeadlineNs}), creates the inbox file and completes
+     * the handshake (until {@code handshakeDeadlineNs}).
+     */
+    ClientConnection(final ClientContext context, final long openDeadlineNs, final long handshakeDeadlineNs)
     {
         this.context = context;
         this.errorHandler = context.errorHandler();
@@ -83,9 +87,8 @@ final class ClientConnection implements AutoCloseable
         this.spinBeforeSleepNs = context.spinBeforeSleepNs();
         this.maxSleepNs = context.maxSleepNs();
         this.guard = new PollGuard(blocking);
-        final long deadlineNs = System.nanoTime() + context.connectTimeoutNs();
-
-        this.serverFile = ClientHandshake.openServerFile(context, Math.min(openDeadlineNs, deadlineNs));
+        final long deadlineNs = handshakeDeadlineNs;
+        this.serverFile = ClientHandshake.openServerFile(context, openDeadlineNs);
         ChannelFile inboxFile = null;
         Notifier serverNotifier = null;
         Notifier inboxNotifier = null;
@@ -570,9 +573,10 @@ final class ClientConnection implements AutoCloseable
 
     private IpcException notSent(final long code)
     {
-        if (code == OfferResult.NOT_CONNECTED)
+        if (code == OfferResult.NOT_CONNECTED || code == OfferResult.PEER_DEAD)
         {
-            return new PeerDeadException("request not sent: service=" + context.serviceName() + " is not connected");
+            return new PeerDeadException("request not sent: service=" + context.serviceName() + " is not connected ("
+                + OfferResult.describe(code) + ")");
         }
         return new IpcException("request not sent: service=" + context.serviceName() + " code="
             + OfferResult.describe(code));

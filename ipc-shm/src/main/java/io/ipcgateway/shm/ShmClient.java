@@ -74,7 +74,8 @@ public final class ShmClient implements AutoCloseable
     {
         JvmAccess.ensureAgronaAccess();
         final ClientContext concluded = context.conclude();
-        final ShmClient client = new ShmClient(concluded, new ClientConnection(concluded, Long.MAX_VALUE));
+        final long deadlineNs = System.nanoTime() + concluded.connectTimeoutNs();
+        final ShmClient client = new ShmClient(concluded, new ClientConnection(concluded, deadlineNs, deadlineNs));
         ClientWatchdog.register(client);
         return client;
     }
@@ -378,8 +379,11 @@ public final class ShmClient implements AutoCloseable
         final ClientConnection next;
         try
         {
-            // One look for a live server file now (no waiting), then the usual handshake timeout.
-            next = new ClientConnection(context, System.nanoTime());
+            // One look for a live server file now (no waiting), then a handshake bounded by the liveness timeout
+            // too: the watchdog serves every client of this JVM and must not hang on one unresponsive server.
+            final long startNs = System.nanoTime();
+            next = new ClientConnection(context, startNs,
+                startNs + Math.min(context.connectTimeoutNs(), context.livenessTimeoutNs()));
         }
         catch (final RuntimeException ex)
         {
