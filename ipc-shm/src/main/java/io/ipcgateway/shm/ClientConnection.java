@@ -18,7 +18,6 @@ import io.ipcgateway.core.MessageClaim;
 import io.ipcgateway.core.MessageHandler;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.core.PeerDeadException;
-import io.ipcgateway.core.RequestTimeoutException;
 import io.ipcgateway.shm.notify.Notifier;
 import io.ipcgateway.shm.notify.NotifierIdleStrategy;
 import io.ipcgateway.shm.notify.NotifierKind;
@@ -164,17 +163,8 @@ final class ClientConnection implements AutoCloseable
         }
     }
 
-    /**
-     * Sends a one-way message to the server.
-     *
-     * @param typeId application type id (non-negative).
-     * @param src    buffer holding the message.
-     * @param offset offset of the message.
-     * @param length length of the message (up to the max message length; large ones are fragmented).
-     * @return {@link OfferResult#OK}, or {@code BACK_PRESSURED}, {@code NOT_CONNECTED}, {@code CLOSED},
-     *         {@code TOO_LARGE}, {@code INVALID_ARGUMENT}.
-     */
-    public long offer(final int typeId, final DirectBuffer src, final int offset, final int length)
+    /** See {@link ShmClient#offer}. */
+    long offer(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
         final int state = connection.state;
         if (state != ClientState.CONNECTED)
@@ -184,17 +174,8 @@ final class ClientConnection implements AutoCloseable
         return writer.send(MESSAGE_KIND, connection.sessionId, typeId, 0, src, offset, length);
     }
 
-    /**
-     * Claims room for a one-way message written in place; then {@link MessageClaim#commit()} or
-     * {@link MessageClaim#abort()}. Limited to one ring record ({@link #maxClaimLength()}).
-     *
-     * @param typeId application type id (non-negative).
-     * @param length length of the message.
-     * @param claim  claim to wrap (one per thread, reusable).
-     * @return {@link OfferResult#OK} with {@code claim} active, or a negative code ({@code TOO_LARGE} beyond one
-     *         record).
-     */
-    public long tryClaim(final int typeId, final int length, final MessageClaim claim)
+    /** See {@link ShmClient#tryClaim}. */
+    long tryClaim(final int typeId, final int length, final MessageClaim claim)
     {
         final int state = connection.state;
         if (state != ClientState.CONNECTED)
@@ -204,70 +185,26 @@ final class ClientConnection implements AutoCloseable
         return writer.tryClaim(MESSAGE_KIND, connection.sessionId, typeId, 0, length, claim);
     }
 
-    /**
-     * Largest message a zero-copy claim can hold (one ring record of the server's inbox minus the frame header).
-     *
-     * @return bytes.
-     */
-    public int maxClaimLength()
+    /** See {@link ShmClient#maxClaimLength}. */
+    int maxClaimLength()
     {
         return writer.maxClaimLength(MESSAGE_KIND);
     }
 
-    /**
-     * Largest message {@link #offer} and {@link #request} accept (the smaller of this client's and the server's).
-     *
-     * @return bytes.
-     */
-    public int maxMessageLength()
+    /** See {@link ShmClient#maxMessageLength}. */
+    int maxMessageLength()
     {
         return writer.maxMessageLength();
     }
 
-    /**
-     * Requests sent and not yet answered, timed out or abandoned, counted now by scanning the request slots: for
-     * gauges read at scrape time ({@code ipc_inflight_requests}), never on the hot path.
-     *
-     * @return the number of requests in flight.
-     */
-    public int inFlightRequests()
+    /** See {@link ShmClient#inFlightRequests}. */
+    int inFlightRequests()
     {
         return requests.inFlightRequests();
     }
 
-    /**
-     * Sends a request and waits for its response, with the client's default request timeout.
-     *
-     * @param typeId     application type id (non-negative).
-     * @param src        buffer holding the request.
-     * @param offset     offset of the request.
-     * @param length     length of the request.
-     * @param onResponse receives the response (see {@link #request(int, DirectBuffer, int, int, MessageHandler,
-     *                   long)}).
-     * @return {@link OfferResult#OK} once {@code onResponse} ran, or a negative code.
-     */
-    public long request(
-        final int typeId, final DirectBuffer src, final int offset, final int length, final MessageHandler onResponse)
-    {
-        return request(typeId, src, offset, length, onResponse, context.requestTimeoutNs());
-    }
-
-    /**
-     * Sends a request and waits for its response. Allocates nothing: the response is handed to {@code onResponse}
-     * as a view into the inbox ring, exactly once, before this method returns {@code OK} — possibly on another
-     * thread that is polling this client for everyone (its effects are visible to the caller on return).
-     *
-     * @param typeId     application type id (non-negative).
-     * @param src        buffer holding the request.
-     * @param offset     offset of the request.
-     * @param length     length of the request.
-     * @param onResponse receives the response.
-     * @param timeoutNs  how long to wait, nanoseconds.
-     * @return {@link OfferResult#OK}; {@code TIMED_OUT} (a late response is dropped); {@code BACK_PRESSURED} (ring
-     *         full or too many requests in flight, nothing sent); {@code NOT_CONNECTED} or {@code CLOSED};
-     *         {@code TOO_LARGE}; {@code INVALID_ARGUMENT}.
-     */
-    public long request(
+    /** See {@link ShmClient#request}. */
+    long request(
         final int typeId,
         final DirectBuffer src,
         final int offset,
@@ -301,21 +238,8 @@ final class ClientConnection implements AutoCloseable
         return awaiter.awaitResponse(slot, deadlineNs);
     }
 
-    /**
-     * Sends a request and returns at once; the future completes with a copy of the response, or exceptionally with
-     * {@link RequestTimeoutException}, {@link PeerDeadException} or {@link IpcException} (not sent, with the code).
-     * Responses are delivered by whichever thread polls this client: its receiver thread
-     * ({@link ClientContext#receiverThread}), threads blocked in {@link #request}, or {@link #poll()} /
-     * {@link #agent()} driven by the application. Futures complete on that thread.
-     *
-     * @param typeId    application type id (non-negative).
-     * @param src       buffer holding the request.
-     * @param offset    offset of the request.
-     * @param length    length of the request.
-     * @param timeoutNs how long to wait, nanoseconds.
-     * @return the future response.
-     */
-    public CompletableFuture<ShmResponse> requestAsync(
+    /** See {@link ShmClient#requestAsync}. */
+    CompletableFuture<ShmResponse> requestAsync(
         final int typeId, final DirectBuffer src, final int offset, final int length, final long timeoutNs)
     {
         final CompletableFuture<ShmResponse> future = new CompletableFuture<>();
@@ -349,14 +273,8 @@ final class ClientConnection implements AutoCloseable
         return future;
     }
 
-    /**
-     * Polls the inbox once if no other thread is polling it: delivers responses and pushes, writes the heartbeat
-     * and expires async requests. Call it from a loop (or drive {@link #agent()}) when this client has no receiver
-     * thread and no thread is blocked in {@link #request}.
-     *
-     * @return the number of frames read.
-     */
-    public int poll()
+    /** See {@link ShmClient#poll}. */
+    int poll()
     {
         if (!guard.tryEnterPoll())
         {
@@ -383,12 +301,8 @@ final class ClientConnection implements AutoCloseable
         guard.dedicatedReceiver = true;
     }
 
-    /**
-     * A new idle strategy for the configured mode; in BLOCK mode it sleeps on the inbox notifier.
-     *
-     * @return a fresh strategy for one thread.
-     */
-    public IdleStrategy idleStrategy()
+    /** See {@link ShmClient#idleStrategy}. */
+    IdleStrategy idleStrategy()
     {
         if (blocking)
         {
@@ -397,52 +311,32 @@ final class ClientConnection implements AutoCloseable
         return idleMode.newIdleStrategy();
     }
 
-    /**
-     * Whether the client can send.
-     *
-     * @return true while connected.
-     */
-    public boolean isConnected()
+    /** See {@link ShmClient#isConnected}. */
+    boolean isConnected()
     {
         return connection.state == ClientState.CONNECTED;
     }
 
-    /**
-     * Session id assigned by the server.
-     *
-     * @return the id.
-     */
-    public int sessionId()
+    /** See {@link ShmClient#sessionId}. */
+    int sessionId()
     {
         return connection.sessionId;
     }
 
-    /**
-     * This client's inbox file.
-     *
-     * @return its path.
-     */
-    public Path inboxFile()
+    /** See {@link ShmClient#inboxFile}. */
+    Path inboxFile()
     {
         return inboxFile.path();
     }
 
-    /**
-     * This client's counters (in its inbox file header, readable from other processes).
-     *
-     * @return the counters.
-     */
-    public IpcCounters counters()
+    /** See {@link ShmClient#counters}. */
+    IpcCounters counters()
     {
         return counters;
     }
 
-    /**
-     * The notifier primitive of this client's inbox in BLOCK mode.
-     *
-     * @return the kind, or null when the client does not block.
-     */
-    public NotifierKind notifierKind()
+    /** See {@link ShmClient#notifierKind}. */
+    NotifierKind notifierKind()
     {
         return inboxNotifier == null ? null : inboxNotifier.kind();
     }
