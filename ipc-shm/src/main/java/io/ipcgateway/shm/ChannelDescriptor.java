@@ -43,7 +43,11 @@ import io.ipcgateway.shm.notify.Notifiers;
  *  +---------------------------------------------------------------+
  *  |                 Closed flag (1 once the owner closed cleanly) | 60
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 128                            | 64
+ *  |                 Reserved up to 120                            | 64
+ *  +---------------------------------------------------------------+
+ *  |                 Owner PID Namespace (inode of /proc/self/ns/pid,| 120
+ *  |                 0 when unknown; pids of other namespaces are  |
+ *  |                 not checked, only the heartbeat speaks)       |
  *  +---------------------------------------------------------------+
  *  |                 Notifier area (64 bytes, see Notifiers)       | 128
  *  +---------------------------------------------------------------+
@@ -116,6 +120,12 @@ public final class ChannelDescriptor
 
     /** Offset of the closed flag, 1 once the owner closed the channel (int). */
     public static final int CLOSED_OFFSET = 60;
+
+    /**
+     * Offset of the owner's pid namespace, the inode number of {@code /proc/self/ns/pid}, 0 when unknown (long): a pid
+     * means something only to a process of the same namespace (containers have their own).
+     */
+    public static final int OWNER_PID_NAMESPACE_OFFSET = 120;
 
     /** Offset of the notifier area ({@link Notifiers#AREA_LENGTH} bytes, 64-byte aligned). */
     public static final int NOTIFIER_OFFSET = 128;

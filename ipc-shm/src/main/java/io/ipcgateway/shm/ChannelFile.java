@@ -34,6 +34,7 @@ import static io.ipcgateway.shm.ChannelDescriptor.HEARTBEAT_OFFSET;
 import static io.ipcgateway.shm.ChannelDescriptor.MAGIC;
 import static io.ipcgateway.shm.ChannelDescriptor.MAGIC_OFFSET;
 import static io.ipcgateway.shm.ChannelDescriptor.MAX_MESSAGE_LENGTH_OFFSET;
+import static io.ipcgateway.shm.ChannelDescriptor.OWNER_PID_NAMESPACE_OFFSET;
 import static io.ipcgateway.shm.ChannelDescriptor.OWNER_PID_OFFSET;
 import static io.ipcgateway.shm.ChannelDescriptor.OWNER_START_TIME_OFFSET;
 import static io.ipcgateway.shm.ChannelDescriptor.OWNER_UID_OFFSET;
@@ -130,6 +131,7 @@ final class ChannelFile implements AutoCloseable
         header.putInt(FILE_TYPE_OFFSET, fileType);
         header.putLong(OWNER_PID_OFFSET, ProcessInfo.pid());
         header.putLong(OWNER_START_TIME_OFFSET, ProcessInfo.startTime());
+        header.putLong(OWNER_PID_NAMESPACE_OFFSET, ProcessInfo.pidNamespace());
         header.putLong(HEARTBEAT_OFFSET, System.nanoTime());
         header.putInt(RING_CAPACITY_OFFSET, ringCapacity);
         header.putInt(RING_TRAILER_LENGTH_OFFSET, trailerLength);
@@ -375,6 +377,14 @@ final class ChannelFile implements AutoCloseable
     void heartbeat(final long nowNs)
     {
         header.putLongRelease(HEARTBEAT_OFFSET, nowNs);
+    }
+
+    /**
+     * @return the owner's pid namespace (inode of its {@code /proc/self/ns/pid}), 0 when unknown.
+     */
+    long ownerPidNamespace()
+    {
+        return header.getLong(OWNER_PID_NAMESPACE_OFFSET);
     }
 
     long heartbeatNs()

@@ -45,7 +45,8 @@ final class ClientHandshake
                     file.close();
                     throw ex;
                 }
-                if (!file.isClosedByOwner() && ProcessInfo.isAlive(file.ownerPid(), file.ownerStartTime()))
+                if (!file.isClosedByOwner() &&
+                    ProcessInfo.isOwnerAlive(file, System.nanoTime(), context.livenessTimeoutNs()))
                 {
                     return file;
                 }

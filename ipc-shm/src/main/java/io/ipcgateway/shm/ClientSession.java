@@ -179,12 +179,13 @@ public final class ClientSession
     }
 
     /**
-     * Whether the client looks dead: its heartbeat is older than the timeout and its process is gone.
+     * Whether the client looks dead: its heartbeat is older than the timeout and its process is gone (for a client
+     * in another pid namespace, the stale heartbeat alone).
      */
     boolean isDead(final long nowNs, final long livenessTimeoutNs)
     {
         return nowNs - file.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isAlive(file.ownerPid(), file.ownerStartTime());
+            !ProcessInfo.isOwnerAlive(file, nowNs, livenessTimeoutNs);
     }
 
     /**

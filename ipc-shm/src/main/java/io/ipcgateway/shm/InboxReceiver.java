@@ -135,9 +135,9 @@ final class InboxReceiver
     /**
      * Declares the server dead when it closed without telling us, when another file replaced its file (it was
      * restarted), when its file was truncated (touching the mapping would raise SIGBUS), or when its heartbeat is
-     * stale and its process (pid and start time) is gone: requests in flight fail at once instead of waiting for their
-     * timeout. Called by the polling thread at heartbeat time and by the client watchdog; every verdict is a
-     * compare-and-set, so it is given once.
+     * stale and its process (pid and start time, when it runs in our pid namespace) is gone: requests in flight
+     * fail at once instead of waiting for their timeout. Called by the polling thread at heartbeat time and by the
+     * client watchdog; every verdict is a compare-and-set, so it is given once.
      */
     void checkServer(final long nowNs)
     {
@@ -160,7 +160,7 @@ final class InboxReceiver
             }
         }
         else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isAlive(serverFile.ownerPid(), serverFile.ownerStartTime()))
+            !ProcessInfo.isOwnerAlive(serverFile, nowNs, livenessTimeoutNs))
         {
             serverLost(new PeerDeadException("service died: service=" + serviceName + " serverPid="
                 + serverFile.ownerPid() + ": reconnect when it is back"));

@@ -18,6 +18,7 @@ final class ProcessInfo
     private static final long PID = ProcessHandle.current().pid();
     private static final long START_TIME = startTime(PID);
     private static final int UID = uid();
+    private static final long PID_NAMESPACE = readPidNamespace();
 
     private ProcessInfo()
     {
@@ -36,6 +37,36 @@ final class ProcessInfo
     static int currentUid()
     {
         return UID;
+    }
+
+    /**
+     * This process's pid namespace: the inode number of {@code /proc/self/ns/pid} ({@code pid:[4026531836]}).
+     *
+     * @return the namespace id, or 0 when it cannot be read.
+     */
+    static long pidNamespace()
+    {
+        return PID_NAMESPACE;
+    }
+
+    /**
+     * Whether the process that owns a channel file is alive. In our pid namespace (or when either side does not know
+     * its namespace) its pid and start time tell. In another one (a container) its pid names another process here,
+     * or none, so only its heartbeat tells: alive while younger than the liveness timeout.
+     *
+     * @param file              the channel file.
+     * @param nowNs             the monotonic time now.
+     * @param livenessTimeoutNs how old a heartbeat may be.
+     * @return true when the owner looks alive.
+     */
+    static boolean isOwnerAlive(final ChannelFile file, final long nowNs, final long livenessTimeoutNs)
+    {
+        final long namespace = file.ownerPidNamespace();
+        if (namespace != 0 && PID_NAMESPACE != 0 && namespace != PID_NAMESPACE)
+        {
+            return nowNs - file.heartbeatNs() <= livenessTimeoutNs;
+        }
+        return isAlive(file.ownerPid(), file.ownerStartTime());
     }
 
     /**
@@ -91,6 +122,21 @@ final class ProcessInfo
         catch (final IOException | RuntimeException ex)
         {
             return -1;
+        }
+    }
+
+    private static long readPidNamespace()
+    {
+        try
+        {
+            final String link = Files.readSymbolicLink(Paths.get("/proc/self/ns/pid")).toString();
+            final int open = link.indexOf('[');
+            final int close = link.indexOf(']', open + 1);
+            return open < 0 || close < 0 ? 0 : Long.parseLong(link.substring(open + 1, close));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return 0;
         }
     }
 

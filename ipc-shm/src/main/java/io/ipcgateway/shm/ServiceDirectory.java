@@ -125,7 +125,9 @@ final class ServiceDirectory
         String staleInfo;
         try (ChannelFile existing = ChannelFile.open(serverFile, ChannelDescriptor.TYPE_SERVER))
         {
-            if (ProcessInfo.isAlive(existing.ownerPid(), existing.ownerStartTime()) && !existing.isClosedByOwner())
+            // An owner in another pid namespace is judged by its heartbeat, against the default liveness timeout.
+            if (ProcessInfo.isOwnerAlive(existing, System.nanoTime(), ShmConfiguration.LIVENESS_TIMEOUT_DEFAULT_NS) &&
+                !existing.isClosedByOwner())
             {
                 throw new ChannelFileException(serverFile, "service already running: ownerPid=" + existing.ownerPid()
                     + " ownerUid=" + existing.ownerUid() + ": stop it first, or use another service name");

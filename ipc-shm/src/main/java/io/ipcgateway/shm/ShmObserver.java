@@ -186,7 +186,7 @@ public final class ShmObserver
             ChannelDescriptor.typeName(header.getInt(ChannelDescriptor.FILE_TYPE_OFFSET)),
             channel.ownerPid(),
             channel.ownerUid(),
-            ProcessInfo.isAlive(channel.ownerPid(), channel.ownerStartTime()),
+            ProcessInfo.isOwnerAlive(channel, System.nanoTime(), ShmConfiguration.LIVENESS_TIMEOUT_DEFAULT_NS),
             channel.isClosedByOwner(),
             Math.max(0L, System.nanoTime() - channel.heartbeatNs()),
             capacity,

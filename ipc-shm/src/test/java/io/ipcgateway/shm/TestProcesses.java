@@ -31,7 +31,17 @@ final class TestProcesses
     static Process start(final Class<?> mainClass, final List<String> jvmProperties, final String... args)
         throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return startWrapped(List.of(), mainClass, jvmProperties, args);
+    }
+
+    /**
+     * Starts a JVM like {@link #start} under a wrapper command (e.g. {@code unshare --pid --fork}).
+     */
+    static Process startWrapped(
+        final List<String> wrapper, final Class<?> mainClass, final List<String> jvmProperties, final String... args)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(wrapper);
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
