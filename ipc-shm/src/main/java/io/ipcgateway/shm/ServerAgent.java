@@ -481,10 +481,12 @@ final class ServerAgent implements Agent, MessageHandler
             invalid("connect refused, cannot open client file: " + ex.getMessage());
             return;
         }
-        if (clientFile.ownerPid() != pid)
+        final long ownerPid = clientFile.ownerPid();
+        if (ownerPid != pid)
         {
+            // Read before the close: the header is unmapped then, and reading it would crash the JVM (SIGSEGV).
             clientFile.close();
-            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + clientFile.ownerPid());
+            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + ownerPid);
             return;
         }
         Notifier clientNotifier = null;
