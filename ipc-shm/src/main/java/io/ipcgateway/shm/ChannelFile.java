@@ -162,6 +162,11 @@ final class ChannelFile implements AutoCloseable
             {
                 throw new NotReadyException(path, "file too short: length=" + size + " header=" + HEADER_LENGTH);
             }
+            if (size > Integer.MAX_VALUE)
+            {
+                // Longer than any valid channel file, and than one mapping can be.
+                throw new ChannelFileException(path, "file too long: length=" + size + " max=" + Integer.MAX_VALUE);
+            }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
             try
@@ -218,11 +223,15 @@ final class ChannelFile implements AutoCloseable
         }
         final int capacity = header.getInt(RING_CAPACITY_OFFSET);
         final int trailer = header.getInt(RING_TRAILER_LENGTH_OFFSET);
-        if (capacity < ShmConfiguration.MIN_RING_CAPACITY || !BitUtil.isPowerOfTwo(capacity) || trailer < 0 ||
-            trailer > HEADER_LENGTH)
+        // The trailer must be the one of the buffer the type maps: Agrona's constructors refuse any other with an
+        // IllegalStateException that would not name the file.
+        final int expectedTrailer = ChannelDescriptor.trailerLength(type);
+        if (capacity < ShmConfiguration.MIN_RING_CAPACITY || !BitUtil.isPowerOfTwo(capacity) ||
+            trailer != expectedTrailer)
         {
             throw new ChannelFileException(path, "invalid ring size in header: capacity=" + capacity
-                + " trailerLength=" + trailer);
+                + " trailerLength=" + trailer + " expected a power of two >= " + ShmConfiguration.MIN_RING_CAPACITY
+                + " and trailerLength=" + expectedTrailer);
         }
         final long expectedSize = ChannelDescriptor.fileLength(capacity, trailer);
         if (size != expectedSize)
