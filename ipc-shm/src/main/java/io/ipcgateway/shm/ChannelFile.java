@@ -357,14 +357,35 @@ final class ChannelFile implements AutoCloseable
      */
     boolean isTruncated()
     {
+        final long length = currentLength();
+        return length >= 0 && length < mapped.capacity();
+    }
+
+    /**
+     * Whether every byte this process mapped is still backed by the file: call it before touching a mapping that
+     * another process may have shortened (a client checks its view of the server file this way, at liveness time).
+     *
+     * @return false once the file is shorter than {@link #mappedLength()}.
+     */
+    boolean isIntact()
+    {
+        return !isTruncated();
+    }
+
+    /**
+     * @return the file's length now, read from its path; -1 when it cannot be read (deleted: the mapping then keeps
+     *         its memory).
+     */
+    long currentLength()
+    {
         try
         {
             return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).size() < mapped.capacity();
+                LinkOption.NOFOLLOW_LINKS).size();
         }
         catch (final IOException ex)
         {
-            return false;
+            return -1;
         }
     }
 
@@ -430,6 +451,24 @@ final class ChannelFile implements AutoCloseable
         if (unmap)
         {
             IoUtil.unmap(mapped);
+        }
+    }
+
+    /**
+     * Gives up a file whose mapping can no longer be touched (another process truncated it): the owner deletes it,
+     * without writing the closed flag into the header (that write could fault), and the mapping is left to the
+     * garbage collector. Idempotent, and {@link #close} does nothing after it.
+     */
+    void abandon()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (owner)
+        {
+            deleteQuietly(path);
         }
     }
 
