@@ -6,8 +6,8 @@ import io.ipcgateway.core.Configuration;
 
 /**
  * Settings of a broadcast channel ({@link ShmBroadcastPublisher}, {@link ShmBroadcastSubscriber}): its name (a safe
- * file name, validated like a service name), base directory and buffer capacity. The file is
- * {@code baseDirectory/name/broadcast.ipc}.
+ * file name, validated like a service name), base directory, buffer capacity and file access (owner only, or group
+ * mode like {@link ShmContext#fileGroup(String)}). The file is {@code baseDirectory/name/broadcast.ipc}.
  */
 public final class BroadcastContext
 {
@@ -20,6 +20,8 @@ public final class BroadcastContext
     private String name;
     private Path baseDirectory;
     private long capacity = Configuration.sizeProperty(CAPACITY_PROP_NAME, CAPACITY_DEFAULT);
+    private String fileGroup = System.getProperty(ShmConfiguration.GROUP_PROP_NAME);
+    private FileAccess fileAccess;
     private boolean concluded;
 
     /**
@@ -40,6 +42,8 @@ public final class BroadcastContext
             baseDirectory = ShmConfiguration.defaultBaseDirectory();
         }
         ShmConfiguration.validateRingCapacity(CAPACITY_PROP_NAME, capacity);
+        fileAccess = fileGroup == null || fileGroup.trim().isEmpty() ?
+            FileAccess.OWNER_ONLY : FileAccess.group(ShmConfiguration.GROUP_PROP_NAME, fileGroup.trim());
         concluded = true;
         return this;
     }
@@ -103,6 +107,34 @@ public final class BroadcastContext
     public int capacity()
     {
         return (int)capacity;
+    }
+
+    /**
+     * Opt-in group mode: members of this group may read the channel too (folder 0770, file 0660, group set on
+     * each); the publisher and its subscribers must name the same group. Default: the
+     * {@value ShmConfiguration#GROUP_PROP_NAME} property, else none (owner only: folder 0700, file 0600).
+     * Checked on {@link #conclude()}: an unknown group is refused.
+     *
+     * @param fileGroup the group name, or null for owner only.
+     * @return this context.
+     */
+    public BroadcastContext fileGroup(final String fileGroup)
+    {
+        this.fileGroup = fileGroup;
+        return this;
+    }
+
+    /**
+     * @return the group of group mode, or null when the file is owner only.
+     */
+    public String fileGroup()
+    {
+        return fileGroup;
+    }
+
+    FileAccess fileAccess()
+    {
+        return fileAccess == null ? FileAccess.OWNER_ONLY : fileAccess;
     }
 
     Path file()

@@ -3,6 +3,8 @@ package io.ipcgateway.shm;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.shm.notify.Notifiers;
+import org.agrona.concurrent.broadcast.BroadcastBufferDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
  * Layout of every channel file of the shared-memory transport: a header of {@link #HEADER_LENGTH} bytes followed by
@@ -66,7 +68,8 @@ import io.ipcgateway.shm.notify.Notifiers;
  * {@code [COUNTERS_VALUES_OFFSET, +COUNTERS_VALUES_LENGTH)}.
  * <p>
  * Opening a file checks, before anything else is read: file length at least the header, magic, layout version,
- * file type, a power-of-two capacity and file length equal to header + capacity + trailer.
+ * file type, a power-of-two capacity, the trailer length of the type ({@link #trailerLength(int)}) and file length
+ * equal to header + capacity + trailer.
  */
 public final class ChannelDescriptor
 {
@@ -170,6 +173,27 @@ public final class ChannelDescriptor
     public static long fileLength(final int ringCapacity, final int trailerLength)
     {
         return (long)HEADER_LENGTH + ringCapacity + trailerLength;
+    }
+
+    /**
+     * Length of the ring trailer of a file type: Agrona's ring buffer trailer for the server and client inboxes, its
+     * broadcast buffer trailer for broadcast channels.
+     *
+     * @param fileType a file type code.
+     * @return bytes, or -1 for an unknown type.
+     */
+    public static int trailerLength(final int fileType)
+    {
+        switch (fileType)
+        {
+            case TYPE_SERVER:
+            case TYPE_CLIENT:
+                return RingBufferDescriptor.TRAILER_LENGTH;
+            case TYPE_BROADCAST:
+                return BroadcastBufferDescriptor.TRAILER_LENGTH;
+            default:
+                return -1;
+        }
     }
 
     /**

@@ -164,6 +164,11 @@ final class ChannelFile implements AutoCloseable
             {
                 throw new NotReadyException(path, "file too short: length=" + size + " header=" + HEADER_LENGTH);
             }
+            if (size > Integer.MAX_VALUE)
+            {
+                // Longer than any valid channel file, and than one mapping can be.
+                throw new ChannelFileException(path, "file too long: length=" + size + " max=" + Integer.MAX_VALUE);
+            }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             final UnsafeBuffer header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
             try
@@ -220,11 +225,15 @@ final class ChannelFile implements AutoCloseable
         }
         final int capacity = header.getInt(RING_CAPACITY_OFFSET);
         final int trailer = header.getInt(RING_TRAILER_LENGTH_OFFSET);
-        if (capacity < ShmConfiguration.MIN_RING_CAPACITY || !BitUtil.isPowerOfTwo(capacity) || trailer < 0 ||
-            trailer > HEADER_LENGTH)
+        // The trailer must be the one of the buffer the type maps: Agrona's constructors refuse any other with an
+        // IllegalStateException that would not name the file.
+        final int expectedTrailer = ChannelDescriptor.trailerLength(type);
+        if (capacity < ShmConfiguration.MIN_RING_CAPACITY || !BitUtil.isPowerOfTwo(capacity) ||
+            trailer != expectedTrailer)
         {
             throw new ChannelFileException(path, "invalid ring size in header: capacity=" + capacity
-                + " trailerLength=" + trailer);
+                + " trailerLength=" + trailer + " expected a power of two >= " + ShmConfiguration.MIN_RING_CAPACITY
+                + " and trailerLength=" + expectedTrailer);
         }
         final long expectedSize = ChannelDescriptor.fileLength(capacity, trailer);
         if (size != expectedSize)
@@ -350,14 +359,35 @@ final class ChannelFile implements AutoCloseable
      */
     boolean isTruncated()
     {
+        final long length = currentLength();
+        return length >= 0 && length < mapped.capacity();
+    }
+
+    /**
+     * Whether every byte this process mapped is still backed by the file: call it before touching a mapping that
+     * another process may have shortened (a client checks its view of the server file this way, at liveness time).
+     *
+     * @return false once the file is shorter than {@link #mappedLength()}.
+     */
+    boolean isIntact()
+    {
+        return !isTruncated();
+    }
+
+    /**
+     * @return the file's length now, read from its path; -1 when it cannot be read (deleted: the mapping then keeps
+     *         its memory).
+     */
+    long currentLength()
+    {
         try
         {
             return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).size() < mapped.capacity();
+                LinkOption.NOFOLLOW_LINKS).size();
         }
         catch (final IOException ex)
         {
-            return false;
+            return -1;
         }
     }
 
@@ -431,6 +461,24 @@ final class ChannelFile implements AutoCloseable
         if (unmap)
         {
             IoUtil.unmap(mapped);
+        }
+    }
+
+    /**
+     * Gives up a file whose mapping can no longer be touched (another process truncated it): the owner deletes it,
+     * without writing the closed flag into the header (that write could fault), and the mapping is left to the
+     * garbage collector. Idempotent, and {@link #close} does nothing after it.
+     */
+    void abandon()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        if (owner)
+        {
+            deleteQuietly(path);
         }
     }
 

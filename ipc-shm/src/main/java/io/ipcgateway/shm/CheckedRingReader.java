@@ -94,7 +94,9 @@ final class CheckedRingReader
                     // Empty, or claimed and not committed yet (negative): a stuck claim is the caller's business.
                     break;
                 }
-                final int alignedLength = BitUtil.align(recordLength, ALIGNMENT);
+                // Aligned as a long: a hostile length near Integer.MAX_VALUE would wrap to a negative int here and
+                // pass the bounds checks below.
+                final long alignedLength = BitUtil.align((long)recordLength, ALIGNMENT);
                 final long recordEnd = head + bytesRead + alignedLength;
                 if (recordEnd > tail)
                 {
@@ -109,7 +111,7 @@ final class CheckedRingReader
                         + " (ring head=" + (head + bytesRead) + " tail=" + tail + " capacity=" + capacity + ")");
                     break;
                 }
-                bytesRead += alignedLength;
+                bytesRead += (int)alignedLength;
                 final int typeId = buffer.getInt(typeOffset(recordIndex));
                 if (typeId == RingBuffer.PADDING_MSG_TYPE_ID)
                 {
@@ -138,7 +140,7 @@ final class CheckedRingReader
 
     private static String invalidRecord(
         final int recordLength,
-        final int alignedLength,
+        final long alignedLength,
         final int roomToEnd,
         final long recordEnd,
         final long tail,

@@ -171,7 +171,14 @@ final class ClientConnection implements AutoCloseable
         {
             return ClientState.notConnectedCode(state);
         }
-        return writer.send(MESSAGE_KIND, connection.sessionId, typeId, 0, src, offset, length);
+        try
+        {
+            return writer.send(MESSAGE_KIND, connection.sessionId, typeId, 0, src, offset, length);
+        }
+        catch (final InternalError ex)
+        {
+            return onSendFault(ex);
+        }
     }
 
     /** See {@link ShmClient#tryClaim}. */
@@ -182,7 +189,14 @@ final class ClientConnection implements AutoCloseable
         {
             return ClientState.notConnectedCode(state);
         }
-        return writer.tryClaim(MESSAGE_KIND, connection.sessionId, typeId, 0, length, claim);
+        try
+        {
+            return writer.tryClaim(MESSAGE_KIND, connection.sessionId, typeId, 0, length, claim);
+        }
+        catch (final InternalError ex)
+        {
+            return onSendFault(ex);
+        }
     }
 
     /** See {@link ShmClient#maxClaimLength}. */
@@ -229,7 +243,7 @@ final class ClientConnection implements AutoCloseable
         final long deadlineNs = System.nanoTime() + timeoutNs;
         slot.prepare(onResponse, null, deadlineNs);
         final long sent =
-            writer.send(REQUEST_KIND, connection.sessionId, typeId, slot.correlationId, src, offset, length);
+            sendRequest(typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
         {
             slot.release();
@@ -258,7 +272,7 @@ final class ClientConnection implements AutoCloseable
         requests.asyncStarted();
         slot.prepare(null, future, System.nanoTime() + timeoutNs);
         final long sent =
-            writer.send(REQUEST_KIND, connection.sessionId, typeId, slot.correlationId, src, offset, length);
+            sendRequest(typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
         {
             requests.asyncEnded();
@@ -463,6 +477,34 @@ final class ClientConnection implements AutoCloseable
         {
             ServiceDirectory.deleteIfEmpty(serviceDirectory);
         }
+    }
+
+    private long sendRequest(
+        final int typeId, final long correlationId, final DirectBuffer src, final int offset, final int length)
+    {
+        try
+        {
+            return writer.send(REQUEST_KIND, connection.sessionId, typeId, correlationId, src, offset, length);
+        }
+        catch (final InternalError ex)
+        {
+            return onSendFault(ex);
+        }
+    }
+
+    /**
+     * A fault in an Unsafe access while writing the server's ring: the JVM's way of reporting the SIGBUS of a mapping
+     * whose file another process truncated. The server is dropped (reported as corruption naming the file) and the
+     * send refused; any other fault is not ours to hide.
+     */
+    private long onSendFault(final InternalError fault)
+    {
+        if (serverFile.isIntact())
+        {
+            throw fault;
+        }
+        receiver.checkServer(System.nanoTime());
+        return OfferResult.PEER_DEAD;
     }
 
     private IpcException notSent(final long code)

@@ -19,6 +19,7 @@ import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -89,6 +90,8 @@ final class ServerAgent implements Agent, MessageHandler
     private final long heartbeatIntervalNs;
     private volatile int sessionCount;
     private volatile boolean closing;
+    // Set once another process truncated the server file: nothing may touch its mapping after that.
+    private volatile boolean fileLost;
     // Session ids are drawn at random: every client writes into the same inbox, so an id is what a frame claims
     // to come from, and a sequential id would let a buggy or hostile client hit another's session by accident.
     private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
@@ -156,6 +159,24 @@ final class ServerAgent implements Agent, MessageHandler
     @Override
     public int doWork()
     {
+        try
+        {
+            return duty();
+        }
+        catch (final InternalError ex)
+        {
+            // How the JVM reports a SIGBUS in an Unsafe access: polling a ring another process truncated faults
+            // before the heartbeat check below sees it. Ours to handle only when our own file shrank.
+            if (file.isTruncated())
+            {
+                throw stopOnTruncatedFile(ex);
+            }
+            throw ex;
+        }
+    }
+
+    private int duty()
+    {
         int work;
         try
         {
@@ -177,6 +198,10 @@ final class ServerAgent implements Agent, MessageHandler
         if (nowNs - nextHeartbeatNs >= 0)
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+            if (file.isTruncated())
+            {
+                throw stopOnTruncatedFile(null);
+            }
             file.heartbeat(nowNs);
             verifyInboxPositions();
             occupancy.setRelease(inbox.size());
@@ -192,6 +217,55 @@ final class ServerAgent implements Agent, MessageHandler
             }
         }
         return work;
+    }
+
+    /**
+     * Another process truncated the server file: every later touch of its mapping (inbox, heartbeat, counters,
+     * notifier) could fault, so the service stops. Reports a {@link CorruptionException} naming the file, counts it
+     * when the counters' page is still in the file, and ends the duty cycle; {@link #onClose} then tells the clients
+     * and frees their sessions without touching the server file again.
+     *
+     * @param fault the JVM's report of a fault in the mapping, or null when the heartbeat check found it first.
+     * @return the exception that stops the agent's runner (or invoker), to throw.
+     */
+    private AgentTerminationException stopOnTruncatedFile(final Throwable fault)
+    {
+        fileLost = true;
+        final long length = file.currentLength();
+        final CorruptionException corruption = new CorruptionException(file.path(), Math.max(length, 0),
+            "server file truncated by another process (mapped length " + file.mappedLength() + ", length now "
+            + length + "): service=" + context.serviceName() + " stops and closes its " + sessions.size()
+            + " sessions");
+        if (fault != null)
+        {
+            corruption.addSuppressed(fault);
+        }
+        if (length >= ChannelDescriptor.COUNTERS_VALUES_OFFSET + ChannelDescriptor.COUNTERS_VALUES_LENGTH)
+        {
+            errors.incrementRelease();
+        }
+        errorHandler.onError(corruption);
+        return new AgentTerminationException(corruption);
+    }
+
+    /**
+     * Last resort for an error that escaped the runner and ends the duty cycle's thread. The JVM raises a fault in
+     * a mapping asynchronously in compiled code, so the {@link InternalError} of a truncated server file can surface
+     * in the runner's own loop, outside {@link #doWork}: then the service stops here as it would there.
+     *
+     * @param error what ended the thread.
+     */
+    void onThreadEnded(final Throwable error)
+    {
+        if (error instanceof InternalError && !fileLost && file.isTruncated())
+        {
+            stopOnTruncatedFile(error);
+            onClose();
+        }
+        else
+        {
+            errorHandler.onError(error);
+        }
     }
 
     private void verifyInboxPositions()
@@ -314,7 +388,15 @@ final class ServerAgent implements Agent, MessageHandler
     boolean hasWork()
     {
         // A closing server counts as work, so its duty cycle does not go back to sleep while being stopped.
-        return inbox.producerPosition() != inbox.consumerPosition() || closing;
+        return fileLost || closing || inbox.producerPosition() != inbox.consumerPosition();
+    }
+
+    /**
+     * @return whether the service stopped because another process truncated its file.
+     */
+    boolean isFileLost()
+    {
+        return fileLost;
     }
 
     /**
@@ -323,7 +405,7 @@ final class ServerAgent implements Agent, MessageHandler
     void beginClose()
     {
         closing = true;
-        if (notifier != null)
+        if (notifier != null && !fileLost)
         {
             notifier.signal();
         }
@@ -481,10 +563,12 @@ final class ServerAgent implements Agent, MessageHandler
             invalid("connect refused, cannot open client file: " + ex.getMessage());
             return;
         }
-        if (clientFile.ownerPid() != pid)
+        final long ownerPid = clientFile.ownerPid();
+        if (ownerPid != pid)
         {
+            // Read before the close: the header is unmapped then, and reading it would crash the JVM (SIGSEGV).
             clientFile.close();
-            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + clientFile.ownerPid());
+            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + ownerPid);
             return;
         }
         Notifier clientNotifier = null;
@@ -647,8 +731,15 @@ final class ServerAgent implements Agent, MessageHandler
         {
             notifier.close();
         }
-        // Not unmapped here: other threads may still read the counters; the mapping goes with the last reference.
-        file.close(false);
+        if (fileLost)
+        {
+            file.abandon();
+        }
+        else
+        {
+            // Not unmapped here: other threads may still read the counters; the mapping goes with the last reference.
+            file.close(false);
+        }
         ServiceDirectory.deleteIfEmpty(serviceDirectory);
     }
 

@@ -39,9 +39,9 @@ public final class ShmBroadcastPublisher implements AutoCloseable
     private ShmBroadcastPublisher(final BroadcastContext context)
     {
         this.context = context;
-        ServiceDirectory.ensureDirectory(context.file().getParent());
+        ServiceDirectory.ensureDirectory(context.file().getParent(), context.fileAccess());
         this.file = ChannelFile.create(context.file(), ChannelDescriptor.TYPE_BROADCAST, context.capacity(),
-            BroadcastBufferDescriptor.TRAILER_LENGTH, context.capacity(), IdleMode.SPIN);
+            BroadcastBufferDescriptor.TRAILER_LENGTH, context.capacity(), IdleMode.SPIN, context.fileAccess());
         this.transmitter = new BroadcastTransmitter(file.ring());
         this.maxPayloadLength = transmitter.maxMsgLength() - HEADER_LENGTH;
         this.scratch = new UnsafeBuffer(new byte[transmitter.maxMsgLength()]);

@@ -22,6 +22,16 @@ public final class ShmBroadcastSubscriber implements AutoCloseable
     private ShmBroadcastSubscriber(final BroadcastContext context)
     {
         this.file = ChannelFile.open(context.file(), ChannelDescriptor.TYPE_BROADCAST);
+        try
+        {
+            // A file of a user we do not trust (owner-only mode) or of another group is refused.
+            context.fileAccess().checkExisting(context.file(), "broadcast file");
+        }
+        catch (final RuntimeException ex)
+        {
+            file.close();
+            throw ex;
+        }
         this.receiver = new BroadcastReceiver(file.ring());
         this.scratch = new UnsafeBuffer(new byte[receiver.capacity() / 8]);
     }

@@ -59,6 +59,7 @@ public final class ShmServer implements AutoCloseable
             {
                 final Thread thread = new Thread(r, context.threadName());
                 thread.setDaemon(true);
+                thread.setUncaughtExceptionHandler((t, error) -> agent.onThreadEnded(error));
                 return thread;
             });
         }

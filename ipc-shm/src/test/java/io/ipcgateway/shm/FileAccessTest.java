@@ -15,6 +15,8 @@ import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.ConfigurationException;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcException;
+import io.ipcgateway.core.OfferResult;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,8 +28,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Security of the files in one process: links planted at our paths and paths owned by other users are refused
- * with an error saying what was found, group mode is validated and applied, and a server admits only the uids on
- * its allow-list. (Another user's process is in {@link SecondUserIT}; the umask in {@link UmaskIT}.)
+ * with an error saying what was found, group mode is validated and applied (services and broadcast channels), and
+ * a server admits only the uids on its allow-list. (Another user's process is in {@link SecondUserIT}; the umask in
+ * {@link UmaskIT}.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FileAccessTest
@@ -234,6 +237,77 @@ class FileAccessTest
             assertThat(handler.lastSession.uid()).isEqualTo(self);
             assertThat(handler.lastSession.pid()).isEqualTo(ProcessHandle.current().pid());
         }
+    }
+
+    @Test
+    void shouldCreateOwnerOnlyBroadcastFileByDefaultAndGroupModeFileWithTheGroup() throws IOException
+    {
+        final String group = primaryGroup();
+        try (ShmBroadcastPublisher publisher = ShmBroadcastPublisher.create(new BroadcastContext().name("private")
+            .baseDirectory(dir).capacity(4096).fileGroup(null)))
+        {
+            assertThat(publisher.published()).isZero();
+            assertMode(dir.resolve("private"), "rwx------");
+            assertMode(dir.resolve("private").resolve("broadcast.ipc"), "rw-------");
+        }
+        try (ShmBroadcastPublisher publisher = ShmBroadcastPublisher.create(new BroadcastContext().name("shared")
+            .baseDirectory(dir).capacity(4096).fileGroup(group));
+            ShmBroadcastSubscriber subscriber = ShmBroadcastSubscriber.open(new BroadcastContext().name("shared")
+                .baseDirectory(dir).fileGroup(group)))
+        {
+            assertModeAndGroup(dir.resolve("shared"), "rwxrwx---", group);
+            assertModeAndGroup(dir.resolve("shared").resolve("broadcast.ipc"), "rw-rw----", group);
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+            message.putLong(0, 42);
+            assertThat(publisher.offer(1, message, 0, 8)).isEqualTo(OfferResult.OK);
+            final long[] seen = {0};
+            assertThat(subscriber.poll((typeId, buffer, offset, length) -> seen[0] = buffer.getLong(offset), 10))
+                .isEqualTo(1);
+            assertThat(seen[0]).isEqualTo(42);
+        }
+        assertThat(dir.resolve("private")).doesNotExist();
+        assertThat(dir.resolve("shared")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseUnknownBroadcastGroupNamingIt()
+    {
+        assertThatThrownBy(() -> ShmBroadcastPublisher.create(new BroadcastContext().name("shared").baseDirectory(dir)
+            .fileGroup("no-such-group-ipcgw")))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("no-such-group-ipcgw")
+            .hasMessageContaining(ShmConfiguration.GROUP_PROP_NAME);
+        assertThat(dir.resolve("shared")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseBroadcastFileOfAnotherUserUnlessGroupModeAdmitsIt() throws IOException
+    {
+        assumeTrue(isRoot(), "chown needs root; skipped");
+        final String group = primaryGroup();
+        try (ShmBroadcastPublisher publisher = ShmBroadcastPublisher.create(new BroadcastContext().name("shared")
+            .baseDirectory(dir).capacity(4096).fileGroup(group)))
+        {
+            assertThat(publisher.published()).isZero();
+            final Path file = dir.resolve("shared").resolve("broadcast.ipc");
+            Files.setOwner(file, nobody());
+            assertThatThrownBy(() -> ShmBroadcastSubscriber.open(new BroadcastContext().name("shared")
+                .baseDirectory(dir).fileGroup(null)))
+                .isInstanceOf(ChannelFileException.class)
+                .hasMessageContaining("refusing a broadcast file owned by another user")
+                .hasMessageContaining(ShmConfiguration.GROUP_PROP_NAME);
+            try (ShmBroadcastSubscriber subscriber = ShmBroadcastSubscriber.open(new BroadcastContext().name("shared")
+                .baseDirectory(dir).fileGroup(group)))
+            {
+                assertThat(subscriber.received()).isZero();
+            }
+        }
+    }
+
+    private static void assertMode(final Path path, final String mode) throws IOException
+    {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)))
+            .as(path.toString()).isEqualTo(mode);
     }
 
     private static void assertModeAndGroup(final Path path, final String mode, final String group) throws IOException
