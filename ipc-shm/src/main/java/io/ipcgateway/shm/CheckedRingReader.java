@@ -23,11 +23,13 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.typeOffset;
  * writes outside the mapping and crashes the JVM. Here each record's length, alignment, type and bounds are checked
  * against the ring's capacity and the producers' tail position first, and the head position is kept in this object
  * (the consumer is its only writer), so garbage written into the ring or its trailer is reported as a
- * {@link CorruptionException} naming the file and offset, never followed.
+ * {@link CorruptionException} naming the file and offset, never followed. Each record's type is a tag (see
+ * {@link FrameDescriptor}): its lap must be the lap of the position it is read at, and the handler gets the plain
+ * frame kind.
  * <p>
  * On corruption the reader drops what the producers had written so far ({@code head..tail}) and resumes behind it:
  * nothing in that window can be trusted to be framed. Producers that still hold a claim in the dropped window fail
- * on commit with Agrona's {@code IllegalStateException}.
+ * on commit ({@link FrameRing}).
  * <p>
  * Single-threaded, like every ring consumer: only the consumer's duty cycle calls {@link #read}.
  */
@@ -38,6 +40,7 @@ final class CheckedRingReader
     private final long fileOffset;
     private final int capacity;
     private final int mask;
+    private final int capacityShift;
     private final int headPositionIndex;
     private final int tailPositionIndex;
     private long head;
@@ -58,6 +61,7 @@ final class CheckedRingReader
             throw new IllegalArgumentException("ring capacity must be a power of two: " + capacity + " in " + file);
         }
         this.mask = capacity - 1;
+        this.capacityShift = Integer.numberOfTrailingZeros(capacity);
         this.headPositionIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
         this.tailPositionIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
         this.head = buffer.getLongVolatile(headPositionIndex);
@@ -102,7 +106,7 @@ final class CheckedRingReader
                     tail = buffer.getLongVolatile(tailPositionIndex);
                 }
                 final String invalid = invalidRecord(recordLength, alignedLength, maxBlockLength - bytesRead,
-                    recordEnd, tail, buffer.getInt(typeOffset(recordIndex)));
+                    recordEnd, tail, buffer.getInt(typeOffset(recordIndex)), head + bytesRead, capacityShift);
                 if (invalid != null)
                 {
                     corruption = new CorruptionException(file, fileOffset + recordIndex, invalid
@@ -116,7 +120,8 @@ final class CheckedRingReader
                     continue;
                 }
                 ++messagesRead;
-                handler.onMessage(typeId, buffer, recordIndex + HEADER_LENGTH, recordLength - HEADER_LENGTH);
+                handler.onMessage(typeId & FrameDescriptor.TAG_KIND_MASK, buffer, recordIndex + HEADER_LENGTH,
+                    recordLength - HEADER_LENGTH);
             }
         }
         finally
@@ -142,7 +147,9 @@ final class CheckedRingReader
         final int roomToEnd,
         final long recordEnd,
         final long tail,
-        final int typeId)
+        final int typeId,
+        final long position,
+        final int capacityShift)
     {
         if (recordLength < HEADER_LENGTH)
         {
@@ -156,9 +163,15 @@ final class CheckedRingReader
         {
             return "record length " + recordLength + " beyond the producers' tail";
         }
-        if (typeId < 1 && typeId != RingBuffer.PADDING_MSG_TYPE_ID)
+        if ((typeId < 1 || (typeId & FrameDescriptor.TAG_KIND_MASK) == 0) && typeId != RingBuffer.PADDING_MSG_TYPE_ID)
         {
             return "invalid record type " + typeId;
+        }
+        if (typeId != RingBuffer.PADDING_MSG_TYPE_ID &&
+            typeId >>> FrameDescriptor.TAG_KIND_BITS != FrameDescriptor.lap(position, capacityShift))
+        {
+            return "record tag lap=" + (typeId >>> FrameDescriptor.TAG_KIND_BITS) + " does not match its position "
+                + "lap=" + FrameDescriptor.lap(position, capacityShift) + " (a stale or foreign write)";
         }
         return null;
     }
@@ -241,11 +254,72 @@ final class CheckedRingReader
     }
 
     /**
-     * Writes this reader's head back into the trailer, before Agrona's {@code unblock()} reads it there: another
-     * process may have changed the shared copy.
+     * Skips the record at the head that a producer claimed and never committed (it died or stopped): turns it into
+     * padding so the next {@link #read} passes it. A claimed header is replaced by one compare-and-set, the same
+     * word its producer's commit compares and sets, so exactly one of the two wins: a producer that commits at this
+     * very moment either is published or fails, never told OK while skipped. A claim whose header was never written
+     * (the producer died between moving the tail and writing it) is skipped up to the next record header found
+     * behind it, after checking that the gap is still all zeros.
+     *
+     * @return true when a record was skipped; false when there is nothing to skip, the producer committed first, or
+     * no record behind a header-less claim shows where it ends (tried again later).
+     * @throws CorruptionException when the claimed header at the head carries another lap than its position (a
+     *                             stale or foreign write); the ring is resynchronised first.
      */
-    void restoreSharedHead()
+    boolean unblock()
     {
-        buffer.putLongRelease(headPositionIndex, head);
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        final long tail = buffer.getLongVolatile(tailPositionIndex);
+        if (head == tail)
+        {
+            return false;
+        }
+        final int headIndex = (int)head & mask;
+        final long header = buffer.getLongVolatile(headIndex);
+        final int length = (int)header;
+        if (length < 0)
+        {
+            final int lap = (int)(header >>> 32) >>> FrameDescriptor.TAG_KIND_BITS;
+            if (lap != FrameDescriptor.lap(head, capacityShift))
+            {
+                resynchronise();
+                throw new CorruptionException(file, fileOffset + headIndex, "claimed record tag lap=" + lap
+                    + " does not match its position lap=" + FrameDescriptor.lap(head, capacityShift) + " (ring head="
+                    + head + " tail=" + tail + ")");
+            }
+            return buffer.compareAndSetLong(headIndex, header, paddingHeader(-length));
+        }
+        if (length == 0)
+        {
+            final int tailIndex = (int)tail & mask;
+            final int limit = tailIndex > headIndex ? tailIndex : capacity;
+            for (int i = headIndex + ALIGNMENT; i < limit; i += ALIGNMENT)
+            {
+                if (buffer.getIntVolatile(i) != 0)
+                {
+                    return isZero(headIndex, i) &&
+                        buffer.compareAndSetLong(headIndex, 0L, paddingHeader(i - headIndex));
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean isZero(final int from, final int to)
+    {
+        for (int i = to - ALIGNMENT; i >= from; i -= ALIGNMENT)
+        {
+            if (buffer.getLongVolatile(i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long paddingHeader(final int length)
+    {
+        return ((long)RingBuffer.PADDING_MSG_TYPE_ID << 32) | (length & 0xFFFF_FFFFL);
     }
 }

@@ -130,7 +130,7 @@ public final class ShmClient implements AutoCloseable
             inbox.producerPosition() != inbox.consumerPosition() || connection.state == ClientState.CLOSED;
         this.counters = inboxFile.createCounters(
             "service=" + context.serviceName() + " client=" + inboxFile.path().getFileName());
-        this.writer = new FrameWriter(ShmServer.inbox(serverFile), serverNotifier, true,
+        this.writer = new FrameWriter(FrameRing.of(serverFile, true), serverNotifier, true,
             Math.min(context.maxMessageLength(), serverFile.maxMessageLength()), context.sendTimeoutNs(), counters);
         this.requests =
             new RequestTable(context.maxInFlight(), context.serviceName(), errorHandler, blocking, counters);
