@@ -16,12 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.MessageClaim;
 import io.ipcgateway.core.OfferResult;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
@@ -35,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A producer (a client JVM) that claimed a record in the service's inbox and never committed it: killed with
  * SIGKILL while holding the claim, also when the claim wraps around the end of the ring, or stopped with SIGSTOP and
- * resumed after its slot was unblocked. The server skips the slot after the timeout, counts it, and every message
- * committed before and after arrives in order exactly once.
+ * resumed after its slot was unblocked, also after another producer claimed the same slot one lap later. The server
+ * skips the slot after the timeout, counts it, and every message committed before and after arrives in order
+ * exactly once; a stale commit fails and writes nothing.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ProducerCrashIT
@@ -53,6 +56,7 @@ class ProducerCrashIT
 
     private final Map<Integer, List<Long>> received = new ConcurrentHashMap<>();
     private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> damaged = Collections.synchronizedList(new ArrayList<>());
     private Process producer;
 
     @AfterEach
@@ -110,6 +114,77 @@ class ProducerCrashIT
         }
     }
 
+    @Test
+    void shouldFailStaleCommitOverSlotThatAnotherProducerClaimedAfterTheRingWrapped() throws Exception
+    {
+        try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler());
+            ChannelFile serverFile = ChannelFile.open(
+                ServiceDirectory.serverFile(dir.resolve("claims")), ChannelDescriptor.TYPE_SERVER))
+        {
+            final ManyToOneRingBuffer inbox = new ManyToOneRingBuffer(serverFile.ring());
+            final LineReader lines = startProducer(false);
+            final String claimed = lines.await("CLAIMED", 60_000);
+            assertThat(claimed).as(lines.log()).isNotNull();
+            final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
+            final long stalePosition = Long.parseLong(field(claimed, "position"));
+            final int staleIndex = Integer.parseInt(field(claimed, "index"));
+            assertThat(staleIndex).isEqualTo((int)stalePosition & (RING_CAPACITY - 1));
+
+            // Stopped between writing part of its payload and committing.
+            signal(producer, "STOP");
+            try (ShmClient client = connectClient())
+            {
+                awaitUnblocked(server, 1);
+
+                // Lap the ring so that this client's next claim lands on the stopped producer's slot, one lap on.
+                final long target = stalePosition + RING_CAPACITY;
+                long next = 0;
+                while (target - inbox.producerPosition() > 1024)
+                {
+                    sendNumbered(client, next++, 8);
+                }
+                final int gap = (int)(target - inbox.producerPosition());
+                sendNumbered(client, next++, gap - RecordDescriptor.HEADER_LENGTH - FrameDescriptor.MESSAGE_HEADER_LENGTH);
+                assertThat(inbox.producerPosition()).isEqualTo(target);
+                final MessageClaim claim = new MessageClaim();
+                assertThat(client.tryClaim(SEQUENCED, CLAIM_LENGTH, claim)).isEqualTo(OfferResult.OK);
+                final int recordIndex = claim.offset() - FrameDescriptor.MESSAGE_HEADER_LENGTH
+                    - RecordDescriptor.HEADER_LENGTH;
+                assertThat(recordIndex).as("the same slot, one lap later").isEqualTo(staleIndex);
+                final long claimedHeader = serverFile.ring().getLongVolatile(recordIndex);
+                assertThat((int)claimedHeader).as("claimed, same length as the stale claim")
+                    .isEqualTo(-(RecordDescriptor.HEADER_LENGTH + FrameDescriptor.MESSAGE_HEADER_LENGTH + CLAIM_LENGTH));
+                // Half-written, as the stopped producer's claim was.
+                claim.buffer().putLong(claim.offset(), next);
+
+                signal(producer, "CONT");
+                resume(producer);
+                final String outcome = lines.await("COMMIT", 60_000);
+                assertThat(outcome).as(lines.log()).startsWith("COMMIT_FAILED")
+                    .contains("StaleClaimException").contains("claim skipped")
+                    .contains(ServiceDirectory.serverFile(dir.resolve("claims")).toString())
+                    .contains("offset=" + (ChannelDescriptor.HEADER_LENGTH + staleIndex));
+                assertThat(producer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                assertThat(serverFile.ring().getLongVolatile(recordIndex))
+                    .as("the stale commit wrote nothing into the claim that reuses its slot").isEqualTo(claimedHeader);
+
+                fillPattern(claim.buffer(), claim.offset() + 8, CLAIM_LENGTH - 8);
+                claim.commit();
+                next++;
+                for (int i = 0; i < AFTER; i++)
+                {
+                    sendNumbered(client, next++, 8);
+                }
+                awaitReceived(client.sessionId(), (int)next);
+                assertThat(received.get(client.sessionId())).isEqualTo(sequence(0, next));
+                assertThat(received.get(producerSession(client.sessionId()))).isEqualTo(sequence(0, sentBefore));
+                assertThat(damaged).isEmpty();
+                assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
+                assertThat(reported).noneMatch(ex -> ex instanceof CorruptionException);
+            }
+        }
+    }
+
     private void killProducerHoldingClaim(final boolean wrap) throws Exception
     {
         try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler()))
@@ -156,6 +231,14 @@ class ProducerCrashIT
                 {
                     received.computeIfAbsent(session.sessionId(), id -> Collections.synchronizedList(
                         new ArrayList<>())).add(buffer.getLong(offset));
+                    for (int i = 8; i < length; i++)
+                    {
+                        if (buffer.getByte(offset + i) != (byte)i)
+                        {
+                            damaged.add("message " + buffer.getLong(offset) + " byte " + i);
+                            break;
+                        }
+                    }
                 }
             }
         };
@@ -187,6 +270,53 @@ class ProducerCrashIT
             Thread.sleep(5);
         }
         assertThat(received.getOrDefault(sessionId, List.of())).as("reported: " + reported).hasSize(count);
+    }
+
+    private void awaitUnblocked(final ShmServer server, final long count) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (server.counters().get(CounterKind.UNBLOCKED_SLOTS) < count && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).as("reported: " + reported).isEqualTo(count);
+    }
+
+    /**
+     * Sends one message: its number in the first 8 bytes, then the byte pattern the handler checks.
+     */
+    private static void sendNumbered(final ShmClient client, final long number, final int length)
+    {
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[length]);
+        message.putLong(0, number);
+        fillPattern(message, 8, length - 8);
+        long result;
+        do
+        {
+            result = client.offer(SEQUENCED, message, 0, length);
+        }
+        while (result == OfferResult.BACK_PRESSURED);
+        assertThat(OfferResult.describe(result)).isEqualTo("OK");
+    }
+
+    private static void fillPattern(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            buffer.putByte(offset + i, (byte)(8 + i));
+        }
+    }
+
+    private static String field(final String line, final String name)
+    {
+        for (final String token : line.split(" "))
+        {
+            if (token.startsWith(name + "="))
+            {
+                return token.substring(name.length() + 1);
+            }
+        }
+        throw new AssertionError(name + " missing in: " + line);
     }
 
     private static void sendSequenced(final ShmClient client, final long first, final int count)
@@ -300,9 +430,10 @@ class ProducerCrashIT
 
     /**
      * The producer: {@code dir service before wrap}. Sends {@code before} numbered messages (and, to wrap, more
-     * until the claim cannot fit before the end of the ring), claims one more, writes it, prints
-     * {@code CLAIMED <sent> wrapped=<bool>} and waits for a line on stdin (the test kills it there, or stops and
-     * resumes it); then commits and prints {@code COMMITTED} or {@code COMMIT_FAILED <error>}.
+     * until the claim cannot fit before the end of the ring), claims one more, writes its number (the start of its
+     * payload), prints {@code CLAIMED <sent> wrapped=<bool> position=<ring position> index=<record index>} and waits
+     * for a line on stdin (the test kills it there, or stops and resumes it); then writes the rest of its payload,
+     * commits and prints {@code COMMITTED} or {@code COMMIT_FAILED <error>}.
      */
     static final class ClaimingProducerMain
     {
@@ -344,6 +475,9 @@ class ProducerCrashIT
                     Thread.yield();
                 }
                 final boolean wrapped = claimWraps(inbox, capacity, claimRecord);
+                // Nothing else writes the inbox now, so the claim lands at the tail (after padding when it wraps).
+                final long tail = inbox.producerPosition();
+                final long position = wrapped ? tail + capacity - (int)(tail & (capacity - 1)) : tail;
                 final MessageClaim claim = new MessageClaim();
                 final long result = client.tryClaim(SEQUENCED, CLAIM_LENGTH, claim);
                 if (result != OfferResult.OK)
@@ -351,11 +485,13 @@ class ProducerCrashIT
                     throw new IllegalStateException("claim failed: " + OfferResult.describe(result));
                 }
                 claim.buffer().putLong(claim.offset(), sent);
-                System.out.println("CLAIMED " + sent + " wrapped=" + wrapped);
+                System.out.println("CLAIMED " + sent + " wrapped=" + wrapped + " position=" + position + " index="
+                    + (claim.offset() - FrameDescriptor.MESSAGE_HEADER_LENGTH - RecordDescriptor.HEADER_LENGTH));
                 System.out.flush();
                 new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
                 try
                 {
+                    fillPattern(claim.buffer(), claim.offset() + 8, CLAIM_LENGTH - 8);
                     claim.commit();
                     System.out.println("COMMITTED");
                 }
