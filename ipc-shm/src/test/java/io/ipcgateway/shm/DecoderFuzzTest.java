@@ -61,7 +61,8 @@ class DecoderFuzzTest
                     break;
                 }
                 ring.putInt(start + framed, length);
-                ring.putInt(start + framed + 4, FrameDescriptor.tag(random.nextInt(1, 9), head + framed, CAPACITY_SHIFT));
+                ring.putInt(start + framed + 4,
+                    FrameDescriptor.tag(random.nextInt(1, 9), head + framed, CAPACITY_SHIFT));
                 framed += aligned;
             }
             ring.putLong(tailIndex, random.nextInt(4) == 0 ? random.nextLong() : head + framed +

@@ -144,7 +144,8 @@ class ProducerCrashIT
                     sendNumbered(client, next++, 8);
                 }
                 final int gap = (int)(target - inbox.producerPosition());
-                sendNumbered(client, next++, gap - RecordDescriptor.HEADER_LENGTH - FrameDescriptor.MESSAGE_HEADER_LENGTH);
+                sendNumbered(client, next++,
+                    gap - RecordDescriptor.HEADER_LENGTH - FrameDescriptor.MESSAGE_HEADER_LENGTH);
                 assertThat(inbox.producerPosition()).isEqualTo(target);
                 final MessageClaim claim = new MessageClaim();
                 assertThat(client.tryClaim(SEQUENCED, CLAIM_LENGTH, claim)).isEqualTo(OfferResult.OK);
@@ -153,7 +154,8 @@ class ProducerCrashIT
                 assertThat(recordIndex).as("the same slot, one lap later").isEqualTo(staleIndex);
                 final long claimedHeader = serverFile.ring().getLongVolatile(recordIndex);
                 assertThat((int)claimedHeader).as("claimed, same length as the stale claim")
-                    .isEqualTo(-(RecordDescriptor.HEADER_LENGTH + FrameDescriptor.MESSAGE_HEADER_LENGTH + CLAIM_LENGTH));
+                    .isEqualTo(-(RecordDescriptor.HEADER_LENGTH + FrameDescriptor.MESSAGE_HEADER_LENGTH
+                        + CLAIM_LENGTH));
                 // Half-written, as the stopped producer's claim was.
                 claim.buffer().putLong(claim.offset(), next);
 
