@@ -43,7 +43,9 @@ import io.ipcgateway.shm.notify.Notifiers;
  *  +---------------------------------------------------------------+
  *  |                 Closed flag (1 once the owner closed cleanly) | 60
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 128                            | 64
+ *  |                 Ring Flags (bit 0: records carry a checksum)  | 64
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 128                            | 68
  *  +---------------------------------------------------------------+
  *  |                 Notifier area (64 bytes, see Notifiers)       | 128
  *  +---------------------------------------------------------------+
@@ -116,6 +118,15 @@ public final class ChannelDescriptor
 
     /** Offset of the closed flag, 1 once the owner closed the channel (int). */
     public static final int CLOSED_OFFSET = 60;
+
+    /** Offset of the ring flags (int): {@link #RING_FLAG_RECORD_CHECKSUMS}; other bits are refused on open. */
+    public static final int RING_FLAGS_OFFSET = 64;
+
+    /** Ring flag: every record carries a checksum after its frame ({@link RecordChecksum}). */
+    public static final int RING_FLAG_RECORD_CHECKSUMS = 1;
+
+    /** Every ring flag this version knows. */
+    public static final int RING_FLAGS_KNOWN = RING_FLAG_RECORD_CHECKSUMS;
 
     /** Offset of the notifier area ({@link Notifiers#AREA_LENGTH} bytes, 64-byte aligned). */
     public static final int NOTIFIER_OFFSET = 128;

@@ -41,6 +41,7 @@ final class CheckedRingReader
     private final int capacity;
     private final int mask;
     private final int capacityShift;
+    private final int checksumLength;
     private final int headPositionIndex;
     private final int tailPositionIndex;
     private long head;
@@ -52,7 +53,19 @@ final class CheckedRingReader
      */
     CheckedRingReader(final AtomicBuffer buffer, final Path file, final long fileOffset)
     {
+        this(buffer, file, fileOffset, false);
+    }
+
+    /**
+     * @param buffer     the ring: data area followed by Agrona's trailer.
+     * @param file       the mapped file, for error messages.
+     * @param fileOffset where the ring starts in the file, so reported offsets are file offsets.
+     * @param checksums  whether every record ends with a {@link RecordChecksum} of its frame, to verify.
+     */
+    CheckedRingReader(final AtomicBuffer buffer, final Path file, final long fileOffset, final boolean checksums)
+    {
         this.buffer = buffer;
+        this.checksumLength = checksums ? RecordChecksum.LENGTH : 0;
         this.file = file;
         this.fileOffset = fileOffset;
         this.capacity = buffer.capacity() - RingBufferDescriptor.TRAILER_LENGTH;
@@ -74,7 +87,9 @@ final class CheckedRingReader
      * @param limit   most records to read in this call.
      * @return the number of records handed to the handler.
      * @throws CorruptionException when a record or the trailer is invalid; the ring is resynchronised first, so the
-     *                             next call reads what producers write after the report.
+     *                             next call reads what producers write after the report. Also when a record's
+     *                             checksum does not match its frame: that record alone is dropped (it is well
+     *                             framed), and the next call reads the records behind it.
      */
     int read(final MessageHandler handler, final int limit)
     {
@@ -87,6 +102,7 @@ final class CheckedRingReader
         int bytesRead = 0;
         int messagesRead = 0;
         CorruptionException corruption = null;
+        CorruptionException damaged = null;
         try
         {
             while (bytesRead < maxBlockLength && messagesRead < limit)
@@ -119,9 +135,27 @@ final class CheckedRingReader
                 {
                     continue;
                 }
+                final int frameLength = recordLength - HEADER_LENGTH - checksumLength;
+                if (checksumLength != 0)
+                {
+                    if (frameLength < 0)
+                    {
+                        corruption = new CorruptionException(file, fileOffset + recordIndex, "record length "
+                            + recordLength + " shorter than its header and checksum (ring head=" + (head + bytesRead)
+                            + " capacity=" + capacity + ")");
+                        bytesRead -= alignedLength;
+                        break;
+                    }
+                    if (RecordChecksum.of(buffer, recordIndex + HEADER_LENGTH, frameLength) !=
+                        buffer.getInt(recordIndex + HEADER_LENGTH + frameLength))
+                    {
+                        damaged = checksumMismatch(recordIndex, typeId, frameLength);
+                        break;
+                    }
+                }
                 ++messagesRead;
                 handler.onMessage(typeId & FrameDescriptor.TAG_KIND_MASK, buffer, recordIndex + HEADER_LENGTH,
-                    recordLength - HEADER_LENGTH);
+                    frameLength);
             }
         }
         finally
@@ -138,7 +172,21 @@ final class CheckedRingReader
             resynchronise();
             throw corruption;
         }
+        if (damaged != null)
+        {
+            throw damaged;
+        }
         return messagesRead;
+    }
+
+    private CorruptionException checksumMismatch(final int recordIndex, final int typeId, final int frameLength)
+    {
+        final int kind = typeId & FrameDescriptor.TAG_KIND_MASK;
+        final String session = kind != FrameDescriptor.CONNECT_KIND && frameLength >= Integer.BYTES ?
+            " sessionId=" + buffer.getInt(recordIndex + HEADER_LENGTH + FrameDescriptor.SESSION_ID_OFFSET) : "";
+        return new CorruptionException(file, fileOffset + recordIndex, "record checksum mismatch: kind=" + kind
+            + session + " length=" + frameLength + ": record dropped (written into after its producer committed it, "
+            + "e.g. by a producer stopped mid-write whose slot was skipped and reused)");
     }
 
     private static String invalidRecord(

@@ -23,7 +23,8 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH;
  * header: a claim that was unblocked, or whose slot was reused since, fails to commit and writes nothing.
  * <p>
  * {@code concurrent} rings (the service's inbox, many producers) move the tail by compare-and-set; the others (a
- * client's inbox, written only by the server's duty cycle) by a release store. Allocation-free and lock-free.
+ * client's inbox, written only by the server's duty cycle) by a release store. With {@code checksums} every record
+ * ends with a {@link RecordChecksum} of its frame, written just before the commit. Allocation-free and lock-free.
  */
 final class FrameRing
 {
@@ -37,6 +38,7 @@ final class FrameRing
     private final Path file;
     private final long fileOffset;
     private final boolean concurrent;
+    private final int checksumLength;
     private final int capacity;
     private final int mask;
     private final int capacityShift;
@@ -50,18 +52,25 @@ final class FrameRing
      * @param file       the mapped file, for error messages.
      * @param fileOffset where the ring starts in the file.
      * @param concurrent whether several producers (threads or processes) write this ring.
+     * @param checksums  whether each record ends with a checksum of its frame.
      */
-    FrameRing(final AtomicBuffer buffer, final Path file, final long fileOffset, final boolean concurrent)
+    FrameRing(
+        final AtomicBuffer buffer,
+        final Path file,
+        final long fileOffset,
+        final boolean concurrent,
+        final boolean checksums)
     {
         this.buffer = buffer;
         this.file = file;
         this.fileOffset = fileOffset;
         this.concurrent = concurrent;
+        this.checksumLength = checksums ? RecordChecksum.LENGTH : 0;
         this.capacity = RingBufferDescriptor.checkCapacity(buffer.capacity(), ManyToOneRingBuffer.MIN_CAPACITY);
         this.mask = capacity - 1;
         this.capacityShift = Integer.numberOfTrailingZeros(capacity);
         // The same limit as Agrona's rings, so frames are fragmented at the same size.
-        this.maxMsgLength = capacity >> 3;
+        this.maxMsgLength = (capacity >> 3) - checksumLength;
         this.tailPositionIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
         this.headCachePositionIndex = capacity + RingBufferDescriptor.HEAD_CACHE_POSITION_OFFSET;
         this.headPositionIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
@@ -73,11 +82,20 @@ final class FrameRing
      *
      * @param file       the channel file.
      * @param concurrent whether several producers write it (the service's inbox).
-     * @return a producer over the file's ring.
+     * @return a producer over the file's ring, with checksums when the file's owner declared them.
      */
     static FrameRing of(final ChannelFile file, final boolean concurrent)
     {
-        return new FrameRing(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH, concurrent);
+        return new FrameRing(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH, concurrent,
+            file.recordChecksums());
+    }
+
+    /**
+     * @return whether records end with a checksum of their frame.
+     */
+    boolean checksums()
+    {
+        return checksumLength != 0;
     }
 
     AtomicBuffer buffer()
@@ -108,7 +126,7 @@ final class FrameRing
             throw new IllegalArgumentException("frame length=" + length + " exceeds maxMsgLength=" + maxMsgLength
                 + " of file=" + file);
         }
-        final int recordLength = length + HEADER_LENGTH;
+        final int recordLength = length + HEADER_LENGTH + checksumLength;
         final long position = reserve(BitUtil.align(recordLength, ALIGNMENT));
         if (position >= 0)
         {
@@ -139,17 +157,60 @@ final class FrameRing
     long claimedHeader(final int kind, final long position, final int length)
     {
         return ((long)FrameDescriptor.tag(kind, position, capacityShift) << 32)
-            | (-(length + HEADER_LENGTH) & LENGTH_MASK);
+            | (-(length + HEADER_LENGTH + checksumLength) & LENGTH_MASK);
     }
 
     /**
-     * Publishes a claimed record, unless the consumer has unblocked it in the meantime.
+     * Publishes a claimed record, unless the consumer has unblocked it in the meantime. With checksums, the checksum
+     * is computed over the frame as it is in the ring now (zero-copy claims and control frames).
      *
      * @param frameIndex    from {@link #frameIndex}.
      * @param claimedHeader from {@link #claimedHeader}.
-     * @throws StaleClaimException when the record no longer holds the claim: nothing was written.
+     * @throws StaleClaimException when the record no longer holds the claim: nothing was published.
      */
     void commit(final int frameIndex, final long claimedHeader)
+    {
+        if (checksumLength != 0)
+        {
+            final int frameLength = frameLength(claimedHeader);
+            commit(frameIndex, claimedHeader, RecordChecksum.of(buffer, frameIndex, frameLength));
+        }
+        else
+        {
+            publish(frameIndex, claimedHeader);
+        }
+    }
+
+    /**
+     * Publishes a claimed record with a checksum its producer computed from its own copy of the frame, so bytes
+     * written into the record by anyone else since are caught by the consumer. Ignored without checksums.
+     *
+     * @param frameIndex    from {@link #frameIndex}.
+     * @param claimedHeader from {@link #claimedHeader}.
+     * @param checksum      {@link RecordChecksum} of the frame.
+     * @throws StaleClaimException when the record no longer holds the claim: nothing was published.
+     */
+    void commit(final int frameIndex, final long claimedHeader, final int checksum)
+    {
+        if (checksumLength != 0)
+        {
+            final int recordIndex = frameIndex - HEADER_LENGTH;
+            // Not even the checksum goes into a slot that is no longer ours (a narrow window stays until the CAS).
+            if (concurrent && buffer.getLongVolatile(recordIndex) != claimedHeader)
+            {
+                throw stale(recordIndex, claimedHeader, "commit");
+            }
+            buffer.putInt(frameIndex + frameLength(claimedHeader), checksum);
+        }
+        publish(frameIndex, claimedHeader);
+    }
+
+    private int frameLength(final long claimedHeader)
+    {
+        return -(int)claimedHeader - HEADER_LENGTH - checksumLength;
+    }
+
+    private void publish(final int frameIndex, final long claimedHeader)
     {
         final int recordIndex = frameIndex - HEADER_LENGTH;
         final long committed = (claimedHeader & ~LENGTH_MASK) | (-(int)claimedHeader & LENGTH_MASK);
@@ -198,7 +259,14 @@ final class FrameRing
         }
         final int frameIndex = frameIndex(position);
         buffer.putBytes(frameIndex, src, offset, length);
-        commit(frameIndex, claimedHeader(kind, position, length));
+        if (checksumLength != 0)
+        {
+            commit(frameIndex, claimedHeader(kind, position, length), RecordChecksum.of(src, offset, length));
+        }
+        else
+        {
+            publish(frameIndex, claimedHeader(kind, position, length));
+        }
         return true;
     }
 
@@ -265,9 +333,10 @@ final class FrameRing
 
     private StaleClaimException stale(final int recordIndex, final long claimedHeader, final String operation)
     {
-        return new StaleClaimException(file, "claim skipped by the consumer: the producer held it longer than the "
-            + "unblock timeout (stopped or paused between claim and " + operation + "), so the slot was unblocked and "
-            + "may have been reused; nothing was published: offset=" + (fileOffset + recordIndex) + " lap="
+        return new StaleClaimException(file, "claim skipped by the consumer before its " + operation + ": unblocked "
+            + "because this producer held it longer than the unblock timeout (stopped or paused between claim and "
+            + operation + "), or dropped with a corrupt part of the ring; the slot may have been reused and nothing "
+            + "was published: offset=" + (fileOffset + recordIndex) + " lap="
             + ((int)(claimedHeader >>> 32) >>> FrameDescriptor.TAG_KIND_BITS) + " recordLength="
             + -(int)claimedHeader);
     }

@@ -139,7 +139,7 @@ final class FrameWriter
         }
         final int index = ring.frameIndex(position);
         buffer.putBytes(index + headerLength, src, offset, length);
-        ring.commit(index, ring.claimedHeader(kind, position, headerLength + length));
+        commit(index, ring.claimedHeader(kind, position, headerLength + length), headerLength, src, offset, length);
         signal();
         count(messagesSent, 1);
         count(bytesSent, length);
@@ -274,7 +274,8 @@ final class FrameWriter
                 buffer.putInt(index + FRAGMENT_OFFSET_OFFSET, sent);
                 buffer.putInt(index + FRAGMENT_OFFSET_OFFSET + 4, 0);
                 buffer.putBytes(index + FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
-                ring.commit(index, ring.claimedHeader(FRAGMENT_KIND, position, FRAGMENT_HEADER_LENGTH + fragmentLength));
+                commit(index, ring.claimedHeader(FRAGMENT_KIND, position, FRAGMENT_HEADER_LENGTH + fragmentLength),
+                    FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
                 signal();
                 sent += fragmentLength;
                 fragments++;
@@ -287,6 +288,31 @@ final class FrameWriter
         finally
         {
             fragmentLock.unlock();
+        }
+    }
+
+    /**
+     * Commits a frame whose payload was copied from {@code src}. With record checksums, the payload's part of the
+     * checksum is computed from {@code src}, not from the ring, so bytes a stale producer writes into the record
+     * after the copy make the consumer drop it.
+     */
+    private void commit(
+        final int index,
+        final long claimedHeader,
+        final int headerLength,
+        final DirectBuffer src,
+        final int offset,
+        final int length)
+    {
+        if (ring.checksums())
+        {
+            final long headerHash = RecordChecksum.update(RecordChecksum.SEED, buffer, index, headerLength);
+            ring.commit(index, claimedHeader, RecordChecksum.finish(
+                RecordChecksum.update(headerHash, src, offset, length), headerLength + length));
+        }
+        else
+        {
+            ring.commit(index, claimedHeader);
         }
     }
 

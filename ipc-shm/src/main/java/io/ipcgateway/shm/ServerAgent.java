@@ -115,7 +115,8 @@ final class ServerAgent implements Agent, MessageHandler
         try
         {
             this.file = ChannelFile.create(serverFile, ChannelDescriptor.TYPE_SERVER, context.ringCapacity(),
-                ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess());
+                ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess(),
+                context.recordChecksums() ? ChannelDescriptor.RING_FLAG_RECORD_CHECKSUMS : 0);
         }
         catch (final RuntimeException ex)
         {
@@ -126,7 +127,8 @@ final class ServerAgent implements Agent, MessageHandler
         try
         {
             this.inbox = ShmServer.inbox(file);
-            this.inboxReader = new CheckedRingReader(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH);
+            this.inboxReader = new CheckedRingReader(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH,
+                context.recordChecksums());
             this.counters = file.createCounters("service=" + context.serviceName());
             this.notifier = context.idleMode() == IdleMode.BLOCK ?
                 ShmServer.openConsumerNotifier(file, context.notifierKind(), context.fileAccess()) : null;

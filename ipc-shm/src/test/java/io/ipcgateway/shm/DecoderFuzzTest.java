@@ -107,7 +107,7 @@ class DecoderFuzzTest
     {
         final SplittableRandom random = new SplittableRandom(11);
         final UnsafeBuffer ring = new UnsafeBuffer(new byte[CAPACITY + RingBufferDescriptor.TRAILER_LENGTH]);
-        final FrameRing producer = new FrameRing(ring, FILE, 0, true);
+        final FrameRing producer = new FrameRing(ring, FILE, 0, true, false);
         final CheckedRingReader reader = new CheckedRingReader(ring, FILE, 0);
         final UnsafeBuffer message = new UnsafeBuffer(new byte[CAPACITY / 8]);
         final long[] expected = {0};

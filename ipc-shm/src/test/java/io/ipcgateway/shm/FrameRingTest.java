@@ -35,7 +35,7 @@ class FrameRingTest
 
     private final UnsafeBuffer buffer =
         new UnsafeBuffer(ByteBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH));
-    private final FrameRing ring = new FrameRing(buffer, FILE, 4096, true);
+    private final FrameRing ring = new FrameRing(buffer, FILE, 4096, true, false);
     private final CheckedRingReader reader = new CheckedRingReader(buffer, FILE, 4096);
     private final List<Long> read = new ArrayList<>();
 
@@ -170,6 +170,65 @@ class FrameRingTest
             .hasMessageContaining(FILE.toString())
             .hasMessageContaining("offset=" + (4096 + recordIndex))
             .hasMessageContaining("lap=0 does not match its position lap=1");
+    }
+
+    @Test
+    void shouldDropRecordDamagedAfterItsChecksumNamingItsSessionAndReadTheNextOnes()
+    {
+        final FrameRing checked = new FrameRing(buffer, FILE, 4096, true, true);
+        final CheckedRingReader checkedReader = new CheckedRingReader(buffer, FILE, 4096, true);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_LENGTH]);
+        final long[] positions = new long[3];
+        for (int i = 0; i < 3; i++)
+        {
+            frame.putInt(FrameDescriptor.SESSION_ID_OFFSET, 100 + i);
+            frame.putLong(8, i);
+            positions[i] = checkedReader.tail();
+            assertThat(checked.write(FrameDescriptor.MESSAGE_KIND, frame, 0, FRAME_LENGTH)).isTrue();
+        }
+        // A zero-copy claim: its checksum is taken from the ring at commit.
+        final long position = checked.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        buffer.putInt(checked.frameIndex(position), 103);
+        buffer.putLong(checked.frameIndex(position) + 8, 3);
+        checked.commit(checked.frameIndex(position),
+            checked.claimedHeader(FrameDescriptor.MESSAGE_KIND, position, FRAME_LENGTH));
+        // One stray byte in the second record's payload, after it was committed.
+        final int damagedIndex = checked.frameIndex(positions[1]);
+        buffer.putByte(damagedIndex + 20, (byte)(buffer.getByte(damagedIndex + 20) ^ 1));
+
+        final List<Long> numbers = new ArrayList<>();
+        final org.agrona.concurrent.MessageHandler handler = (kind, buf, index, length) ->
+        {
+            assertThat(length).isEqualTo(FRAME_LENGTH);
+            numbers.add(buf.getLong(index + 8));
+        };
+        assertThatThrownBy(() -> checkedReader.read(handler, 100))
+            .isInstanceOf(CorruptionException.class)
+            .hasMessageContaining(FILE.toString())
+            .hasMessageContaining("offset=" + (4096 + damagedIndex - RecordDescriptor.HEADER_LENGTH))
+            .hasMessageContaining("checksum mismatch")
+            .hasMessageContaining("sessionId=101");
+        assertThat(checkedReader.read(handler, 100)).isEqualTo(2);
+        assertThat(numbers).containsExactly(0L, 2L, 3L);
+        assertThat(checkedReader.head()).isEqualTo(checkedReader.tail());
+    }
+
+    @Test
+    void shouldComputeTheSameChecksumInPiecesAsOverTheWholeFrame()
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        for (int length = 16; length <= 64; length++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                frame.putByte(i, (byte)(i * 31 + length));
+            }
+            final long header = RecordChecksum.update(RecordChecksum.SEED, frame, 0, 16);
+            final int pieces = RecordChecksum.finish(RecordChecksum.update(header, frame, 16, length - 16), length);
+            assertThat(pieces).isEqualTo(RecordChecksum.of(frame, 0, length));
+            frame.putByte(length - 1, (byte)(frame.getByte(length - 1) + 1));
+            assertThat(RecordChecksum.of(frame, 0, length)).as("last byte changed").isNotEqualTo(pieces);
+        }
     }
 
     private boolean write(final long number, final int length)
