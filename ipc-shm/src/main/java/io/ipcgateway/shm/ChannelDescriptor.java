@@ -8,9 +8,10 @@ import io.ipcgateway.shm.notify.Notifiers;
  * Layout of every channel file of the shared-memory transport: a header of {@link #HEADER_LENGTH} bytes followed by
  * an Agrona ring (data capacity, then the ring's trailer). Only this class knows the offsets.
  * <p>
- * File types: {@link #TYPE_SERVER} (the service's inbox, an Agrona {@code ManyToOneRingBuffer} written by every
- * client), {@link #TYPE_CLIENT} (one client's inbox, a {@code OneToOneRingBuffer} written by the server) and
- * {@link #TYPE_BROADCAST} (a broadcast buffer, {@code BroadcastTransmitter} to any number of receivers).
+ * File types: {@link #TYPE_SERVER} (the service's inbox in Agrona's {@code ManyToOneRingBuffer} layout, written by
+ * every client), {@link #TYPE_CLIENT} (one client's inbox in Agrona's {@code OneToOneRingBuffer} layout, written by
+ * the server) and {@link #TYPE_BROADCAST} (a broadcast buffer, {@code BroadcastTransmitter} to any number of
+ * receivers). Ring records carry a lap tag in their type field, see {@link FrameDescriptor}.
  * All numbers are little-endian (native on x86-64 and aarch64).
  * <pre>
  *   0                   1                   2                   3
