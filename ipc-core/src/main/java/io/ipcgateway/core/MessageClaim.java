@@ -15,6 +15,7 @@ public final class MessageClaim
     private MutableDirectBuffer buffer;
     private int offset;
     private int length;
+    private long token;
 
     /**
      * Points this claim at a claimed region. Called by transports.
@@ -27,10 +28,31 @@ public final class MessageClaim
     public void wrap(
         final ClaimCompleter completer, final MutableDirectBuffer buffer, final int offset, final int length)
     {
+        wrap(completer, buffer, offset, length, 0);
+    }
+
+    /**
+     * Points this claim at a claimed region the transport recognises by a token. Called by transports.
+     *
+     * @param completer publishes or discards the region.
+     * @param buffer    the channel buffer holding the region.
+     * @param offset    offset of the region in {@code buffer}.
+     * @param length    length of the region in bytes.
+     * @param token     handed back to {@code completer}: lets it tell its own claim from a region that was reused
+     *                  since (e.g. the claim's record header as the transport wrote it).
+     */
+    public void wrap(
+        final ClaimCompleter completer,
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int length,
+        final long token)
+    {
         this.completer = completer;
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
+        this.token = token;
     }
 
     /**
@@ -77,11 +99,13 @@ public final class MessageClaim
      * Publishes the message.
      *
      * @throws IllegalStateException when the claim is not active.
+     * @throws StaleClaimException   when the transport skipped the claim before this commit (the claim was held
+     *                               longer than the reader's unblock timeout): nothing is published.
      */
     public void commit()
     {
         final ClaimCompleter completer = take();
-        completer.commit(offset);
+        completer.commit(offset, token);
     }
 
     /**
@@ -92,7 +116,7 @@ public final class MessageClaim
     public void abort()
     {
         final ClaimCompleter completer = take();
-        completer.abort(offset);
+        completer.abort(offset, token);
     }
 
     private ClaimCompleter take()

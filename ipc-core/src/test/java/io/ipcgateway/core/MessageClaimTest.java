@@ -14,12 +14,12 @@ class MessageClaimTest
     private final List<String> calls = new ArrayList<>();
     private final ClaimCompleter completer = new ClaimCompleter()
     {
-        public void commit(final int index)
+        public void commit(final int index, final long token)
         {
             calls.add("commit@" + index);
         }
 
-        public void abort(final int index)
+        public void abort(final int index, final long token)
         {
             calls.add("abort@" + index);
         }

@@ -10,9 +10,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * Layout of every channel file of the shared-memory transport: a header of {@link #HEADER_LENGTH} bytes followed by
  * an Agrona ring (data capacity, then the ring's trailer). Only this class knows the offsets.
  * <p>
- * File types: {@link #TYPE_SERVER} (the service's inbox, an Agrona {@code ManyToOneRingBuffer} written by every
- * client), {@link #TYPE_CLIENT} (one client's inbox, a {@code OneToOneRingBuffer} written by the server) and
- * {@link #TYPE_BROADCAST} (a broadcast buffer, {@code BroadcastTransmitter} to any number of receivers).
+ * File types: {@link #TYPE_SERVER} (the service's inbox in Agrona's {@code ManyToOneRingBuffer} layout, written by
+ * every client), {@link #TYPE_CLIENT} (one client's inbox in Agrona's {@code OneToOneRingBuffer} layout, written by
+ * the server) and {@link #TYPE_BROADCAST} (a broadcast buffer, {@code BroadcastTransmitter} to any number of
+ * receivers). Ring records carry a lap tag in their type field, see {@link FrameDescriptor}.
  * All numbers are little-endian (native on x86-64 and aarch64).
  * <pre>
  *   0                   1                   2                   3
@@ -45,7 +46,9 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  +---------------------------------------------------------------+
  *  |                 Closed flag (1 once the owner closed cleanly) | 60
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 120                            | 64
+ *  |                 Ring Flags (bit 0: records carry a checksum)  | 64
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 120                            | 68
  *  +---------------------------------------------------------------+
  *  |                 Owner PID Namespace (inode of /proc/self/ns/pid,| 120
  *  |                 0 when unknown; pids of other namespaces are  |
@@ -76,8 +79,8 @@ public final class ChannelDescriptor
     /** Magic number at offset 0: the ASCII bytes {@code IPCGWSHM} read as a little-endian long. */
     public static final long MAGIC = 0x4D4853_5747_4350_49L;
 
-    /** Version of this layout; bumped on any incompatible change. */
-    public static final int LAYOUT_VERSION = 1;
+    /** Version of this layout; bumped on any incompatible change (2: ring records carry a lap tag). */
+    public static final int LAYOUT_VERSION = 2;
 
     /** File type of a service's inbox (many-to-one ring). */
     public static final int TYPE_SERVER = 1;
@@ -123,6 +126,15 @@ public final class ChannelDescriptor
 
     /** Offset of the closed flag, 1 once the owner closed the channel (int). */
     public static final int CLOSED_OFFSET = 60;
+
+    /** Offset of the ring flags (int): {@link #RING_FLAG_RECORD_CHECKSUMS}; other bits are refused on open. */
+    public static final int RING_FLAGS_OFFSET = 64;
+
+    /** Ring flag: every record carries a checksum after its frame ({@link RecordChecksum}). */
+    public static final int RING_FLAG_RECORD_CHECKSUMS = 1;
+
+    /** Every ring flag this version knows. */
+    public static final int RING_FLAGS_KNOWN = RING_FLAG_RECORD_CHECKSUMS;
 
     /**
      * Offset of the owner's pid namespace, the inode number of {@code /proc/self/ns/pid}, 0 when unknown (long): a pid

@@ -98,6 +98,23 @@ final class ChannelFile implements AutoCloseable
         final IdleMode consumerIdleMode,
         final FileAccess access)
     {
+        return create(path, fileType, ringCapacity, trailerLength, maxMessageLength, consumerIdleMode, access, 0);
+    }
+
+    /**
+     * Creates a channel file as {@link #create(Path, int, int, int, int, IdleMode, FileAccess)} does, declaring ring
+     * flags ({@code ChannelDescriptor.RING_FLAG_*}) that producers opening it follow.
+     */
+    static ChannelFile create(
+        final Path path,
+        final int fileType,
+        final int ringCapacity,
+        final int trailerLength,
+        final int maxMessageLength,
+        final IdleMode consumerIdleMode,
+        final FileAccess access,
+        final int ringFlags)
+    {
         final long length = ChannelDescriptor.fileLength(ringCapacity, trailerLength);
         final MappedByteBuffer mapped;
         try (FileChannel channel = FileChannel.open(
@@ -138,6 +155,7 @@ final class ChannelFile implements AutoCloseable
         header.putInt(MAX_MESSAGE_LENGTH_OFFSET, maxMessageLength);
         header.putInt(CONSUMER_IDLE_MODE_OFFSET, consumerIdleMode.ordinal());
         header.putInt(OWNER_UID_OFFSET, ProcessInfo.currentUid());
+        header.putInt(ChannelDescriptor.RING_FLAGS_OFFSET, ringFlags);
         header.putLongRelease(MAGIC_OFFSET, MAGIC);
         return file;
     }
@@ -241,6 +259,13 @@ final class ChannelFile implements AutoCloseable
             throw new ChannelFileException(path, "file length does not match its header: length=" + size
                 + " expected=" + expectedSize + " capacity=" + capacity + " trailerLength=" + trailer);
         }
+        final int ringFlags = header.getInt(ChannelDescriptor.RING_FLAGS_OFFSET);
+        if ((ringFlags & ~ChannelDescriptor.RING_FLAGS_KNOWN) != 0)
+        {
+            throw new ChannelFileException(path, "unknown ring flags in header: ringFlags=0x"
+                + Integer.toHexString(ringFlags) + " known=0x" + Integer.toHexString(ChannelDescriptor.RING_FLAGS_KNOWN)
+                + ": run the same IPC Gateway version on both sides");
+        }
         if (header.getInt(MAX_MESSAGE_LENGTH_OFFSET) <= 0)
         {
             throw new ChannelFileException(path, "invalid max message length in header: maxMessageLength="
@@ -323,6 +348,14 @@ final class ChannelFile implements AutoCloseable
     int ringCapacity()
     {
         return header.getInt(RING_CAPACITY_OFFSET);
+    }
+
+    /**
+     * @return whether the records of this file's ring carry a checksum (declared by its owner).
+     */
+    boolean recordChecksums()
+    {
+        return (header.getInt(ChannelDescriptor.RING_FLAGS_OFFSET) & ChannelDescriptor.RING_FLAG_RECORD_CHECKSUMS) != 0;
     }
 
     int maxMessageLength()

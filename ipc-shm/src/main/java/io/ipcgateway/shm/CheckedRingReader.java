@@ -23,11 +23,13 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.typeOffset;
  * writes outside the mapping and crashes the JVM. Here each record's length, alignment, type and bounds are checked
  * against the ring's capacity and the producers' tail position first, and the head position is kept in this object
  * (the consumer is its only writer), so garbage written into the ring or its trailer is reported as a
- * {@link CorruptionException} naming the file and offset, never followed.
+ * {@link CorruptionException} naming the file and offset, never followed. Each record's type is a tag (see
+ * {@link FrameDescriptor}): its lap must be the lap of the position it is read at, and the handler gets the plain
+ * frame kind.
  * <p>
  * On corruption the reader drops what the producers had written so far ({@code head..tail}) and resumes behind it:
  * nothing in that window can be trusted to be framed. Producers that still hold a claim in the dropped window fail
- * on commit with Agrona's {@code IllegalStateException}.
+ * on commit ({@link FrameRing}).
  * <p>
  * Single-threaded, like every ring consumer: only the consumer's duty cycle calls {@link #read}.
  */
@@ -38,6 +40,8 @@ final class CheckedRingReader
     private final long fileOffset;
     private final int capacity;
     private final int mask;
+    private final int capacityShift;
+    private final int checksumLength;
     private final int headPositionIndex;
     private final int tailPositionIndex;
     private long head;
@@ -49,7 +53,19 @@ final class CheckedRingReader
      */
     CheckedRingReader(final AtomicBuffer buffer, final Path file, final long fileOffset)
     {
+        this(buffer, file, fileOffset, false);
+    }
+
+    /**
+     * @param buffer     the ring: data area followed by Agrona's trailer.
+     * @param file       the mapped file, for error messages.
+     * @param fileOffset where the ring starts in the file, so reported offsets are file offsets.
+     * @param checksums  whether every record ends with a {@link RecordChecksum} of its frame, to verify.
+     */
+    CheckedRingReader(final AtomicBuffer buffer, final Path file, final long fileOffset, final boolean checksums)
+    {
         this.buffer = buffer;
+        this.checksumLength = checksums ? RecordChecksum.LENGTH : 0;
         this.file = file;
         this.fileOffset = fileOffset;
         this.capacity = buffer.capacity() - RingBufferDescriptor.TRAILER_LENGTH;
@@ -58,6 +74,7 @@ final class CheckedRingReader
             throw new IllegalArgumentException("ring capacity must be a power of two: " + capacity + " in " + file);
         }
         this.mask = capacity - 1;
+        this.capacityShift = Integer.numberOfTrailingZeros(capacity);
         this.headPositionIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
         this.tailPositionIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
         this.head = buffer.getLongVolatile(headPositionIndex);
@@ -70,7 +87,9 @@ final class CheckedRingReader
      * @param limit   most records to read in this call.
      * @return the number of records handed to the handler.
      * @throws CorruptionException when a record or the trailer is invalid; the ring is resynchronised first, so the
-     *                             next call reads what producers write after the report.
+     *                             next call reads what producers write after the report. Also when a record's
+     *                             checksum does not match its frame: that record alone is dropped (it is well
+     *                             framed), and the next call reads the records behind it.
      */
     int read(final MessageHandler handler, final int limit)
     {
@@ -83,6 +102,7 @@ final class CheckedRingReader
         int bytesRead = 0;
         int messagesRead = 0;
         CorruptionException corruption = null;
+        CorruptionException damaged = null;
         try
         {
             while (bytesRead < maxBlockLength && messagesRead < limit)
@@ -104,7 +124,7 @@ final class CheckedRingReader
                     tail = buffer.getLongVolatile(tailPositionIndex);
                 }
                 final String invalid = invalidRecord(recordLength, alignedLength, maxBlockLength - bytesRead,
-                    recordEnd, tail, buffer.getInt(typeOffset(recordIndex)));
+                    recordEnd, tail, buffer.getInt(typeOffset(recordIndex)), head + bytesRead, capacityShift);
                 if (invalid != null)
                 {
                     corruption = new CorruptionException(file, fileOffset + recordIndex, invalid
@@ -117,8 +137,27 @@ final class CheckedRingReader
                 {
                     continue;
                 }
+                final int frameLength = recordLength - HEADER_LENGTH - checksumLength;
+                if (checksumLength != 0)
+                {
+                    if (frameLength < 0)
+                    {
+                        corruption = new CorruptionException(file, fileOffset + recordIndex, "record length "
+                            + recordLength + " shorter than its header and checksum (ring head=" + (head + bytesRead)
+                            + " capacity=" + capacity + ")");
+                        bytesRead -= alignedLength;
+                        break;
+                    }
+                    if (RecordChecksum.of(buffer, recordIndex + HEADER_LENGTH, frameLength) !=
+                        buffer.getInt(recordIndex + HEADER_LENGTH + frameLength))
+                    {
+                        damaged = checksumMismatch(recordIndex, typeId, frameLength);
+                        break;
+                    }
+                }
                 ++messagesRead;
-                handler.onMessage(typeId, buffer, recordIndex + HEADER_LENGTH, recordLength - HEADER_LENGTH);
+                handler.onMessage(typeId & FrameDescriptor.TAG_KIND_MASK, buffer, recordIndex + HEADER_LENGTH,
+                    frameLength);
             }
         }
         finally
@@ -135,7 +174,21 @@ final class CheckedRingReader
             resynchronise();
             throw corruption;
         }
+        if (damaged != null)
+        {
+            throw damaged;
+        }
         return messagesRead;
+    }
+
+    private CorruptionException checksumMismatch(final int recordIndex, final int typeId, final int frameLength)
+    {
+        final int kind = typeId & FrameDescriptor.TAG_KIND_MASK;
+        final String session = kind != FrameDescriptor.CONNECT_KIND && frameLength >= Integer.BYTES ?
+            " sessionId=" + buffer.getInt(recordIndex + HEADER_LENGTH + FrameDescriptor.SESSION_ID_OFFSET) : "";
+        return new CorruptionException(file, fileOffset + recordIndex, "record checksum mismatch: kind=" + kind
+            + session + " length=" + frameLength + ": record dropped (written into after its producer committed it, "
+            + "e.g. by a producer stopped mid-write whose slot was skipped and reused)");
     }
 
     private static String invalidRecord(
@@ -144,7 +197,9 @@ final class CheckedRingReader
         final int roomToEnd,
         final long recordEnd,
         final long tail,
-        final int typeId)
+        final int typeId,
+        final long position,
+        final int capacityShift)
     {
         if (recordLength < HEADER_LENGTH)
         {
@@ -158,9 +213,15 @@ final class CheckedRingReader
         {
             return "record length " + recordLength + " beyond the producers' tail";
         }
-        if (typeId < 1 && typeId != RingBuffer.PADDING_MSG_TYPE_ID)
+        if ((typeId < 1 || (typeId & FrameDescriptor.TAG_KIND_MASK) == 0) && typeId != RingBuffer.PADDING_MSG_TYPE_ID)
         {
             return "invalid record type " + typeId;
+        }
+        if (typeId != RingBuffer.PADDING_MSG_TYPE_ID &&
+            typeId >>> FrameDescriptor.TAG_KIND_BITS != FrameDescriptor.lap(position, capacityShift))
+        {
+            return "record tag lap=" + (typeId >>> FrameDescriptor.TAG_KIND_BITS) + " does not match its position "
+                + "lap=" + FrameDescriptor.lap(position, capacityShift) + " (a stale or foreign write)";
         }
         return null;
     }
@@ -243,11 +304,72 @@ final class CheckedRingReader
     }
 
     /**
-     * Writes this reader's head back into the trailer, before Agrona's {@code unblock()} reads it there: another
-     * process may have changed the shared copy.
+     * Skips the record at the head that a producer claimed and never committed (it died or stopped): turns it into
+     * padding so the next {@link #read} passes it. A claimed header is replaced by one compare-and-set, the same
+     * word its producer's commit compares and sets, so exactly one of the two wins: a producer that commits at this
+     * very moment either is published or fails, never told OK while skipped. A claim whose header was never written
+     * (the producer died between moving the tail and writing it) is skipped up to the next record header found
+     * behind it, after checking that the gap is still all zeros.
+     *
+     * @return true when a record was skipped; false when there is nothing to skip, the producer committed first, or
+     * no record behind a header-less claim shows where it ends (tried again later).
+     * @throws CorruptionException when the claimed header at the head carries another lap than its position (a
+     *                             stale or foreign write); the ring is resynchronised first.
      */
-    void restoreSharedHead()
+    boolean unblock()
     {
-        buffer.putLongRelease(headPositionIndex, head);
+        final AtomicBuffer buffer = this.buffer;
+        final long head = this.head;
+        final long tail = buffer.getLongVolatile(tailPositionIndex);
+        if (head == tail)
+        {
+            return false;
+        }
+        final int headIndex = (int)head & mask;
+        final long header = buffer.getLongVolatile(headIndex);
+        final int length = (int)header;
+        if (length < 0)
+        {
+            final int lap = (int)(header >>> 32) >>> FrameDescriptor.TAG_KIND_BITS;
+            if (lap != FrameDescriptor.lap(head, capacityShift))
+            {
+                resynchronise();
+                throw new CorruptionException(file, fileOffset + headIndex, "claimed record tag lap=" + lap
+                    + " does not match its position lap=" + FrameDescriptor.lap(head, capacityShift) + " (ring head="
+                    + head + " tail=" + tail + ")");
+            }
+            return buffer.compareAndSetLong(headIndex, header, paddingHeader(-length));
+        }
+        if (length == 0)
+        {
+            final int tailIndex = (int)tail & mask;
+            final int limit = tailIndex > headIndex ? tailIndex : capacity;
+            for (int i = headIndex + ALIGNMENT; i < limit; i += ALIGNMENT)
+            {
+                if (buffer.getIntVolatile(i) != 0)
+                {
+                    return isZero(headIndex, i) &&
+                        buffer.compareAndSetLong(headIndex, 0L, paddingHeader(i - headIndex));
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean isZero(final int from, final int to)
+    {
+        for (int i = to - ALIGNMENT; i >= from; i -= ALIGNMENT)
+        {
+            if (buffer.getLongVolatile(i) != 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long paddingHeader(final int length)
+    {
+        return ((long)RingBuffer.PADDING_MSG_TYPE_ID << 32) | (length & 0xFFFF_FFFFL);
     }
 }

@@ -127,7 +127,7 @@ final class ClientConnection implements AutoCloseable
             connection.state == ClientState.CLOSED || connection.retired;
         this.counters = inboxFile.createCounters(
             "service=" + context.serviceName() + " client=" + inboxFile.path().getFileName());
-        this.writer = new FrameWriter(ShmServer.inbox(serverFile), serverNotifier, true,
+        this.writer = new FrameWriter(FrameRing.of(serverFile, true), serverNotifier, true,
             Math.min(context.maxMessageLength(), serverFile.maxMessageLength()), context.sendTimeoutNs(), counters);
         this.requests =
             new RequestTable(context.maxInFlight(), context.serviceName(), errorHandler, blocking, counters);

@@ -7,7 +7,6 @@ import io.ipcgateway.core.MessageClaim;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.notify.Notifier;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 
 /**
  * The server's view of one connected client: who it is, and how to answer it. Responses and pushes go into the
@@ -39,7 +38,7 @@ public final class ClientSession
         this.uid = ProcessInfo.uidOf(file.path());
         this.file = file;
         this.notifier = notifier;
-        this.writer = new FrameWriter(new OneToOneRingBuffer(file.ring()), notifier, false,
+        this.writer = new FrameWriter(FrameRing.of(file, false), notifier, false,
             Math.min(maxMessageLength, file.maxMessageLength()), sendTimeoutNs, serverCounters);
         this.reassembler = new Reassembler(maxMessageLength);
     }

@@ -3,9 +3,27 @@ package io.ipcgateway.shm;
 import org.agrona.DirectBuffer;
 
 /**
- * Layout of the frames the transport writes into its rings. Each frame is one Agrona ring record whose record type
- * id is the frame kind (one of the {@code *_KIND} constants, all positive as Agrona requires) and whose payload
- * starts with the frame header below, followed by the application's bytes. All fields little-endian.
+ * Layout of the frames the transport writes into its rings. Each frame is one Agrona ring record (Agrona's record
+ * header and trailer, so Agrona tools still read the rings) whose payload starts with the frame header below,
+ * followed by the application's bytes. All fields little-endian.
+ * <p>
+ * The record's 32-bit type field is a <em>tag</em>: the frame kind (one of the {@code *_KIND} constants) in the low
+ * {@link #TAG_KIND_BITS} bits and, above them, the lap of the ring position the record was claimed at
+ * ({@code position >>> log2(capacity)}, low {@link #TAG_LAP_BITS} bits). The tag is always positive, as Agrona
+ * requires of record types; padding records keep Agrona's type {@code -1}.
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |  Record Length (int; negative while claimed, then committed)  | 0
+ *  +---------------------------------------------------------------+
+ *  |  Tag (int): lap of the claim position (bits 8-30), kind (0-7) | 4
+ *  +---------------------------------------------------------------+
+ *  |  Frame header and payload ...                                 | 8
+ * </pre>
+ * A producer claims by writing the whole 8-byte record header at once, commits by one compare-and-set of that
+ * header from {@code (-length, tag)} to {@code (+length, tag)}, and the consumer unblocks a stuck claim by one
+ * compare-and-set to padding; so exactly one of commit and unblock wins, and a commit of a claim whose slot was
+ * skipped and reused (another lap, so another tag) fails without writing anything. The consumer checks each
+ * record's lap against the position it reads it at.
  * <pre>
  * Client to server (service inbox):
  *   CONNECT      [protocol int][reserved int][pid long][startTime long][nameLength int][client file name ASCII]
@@ -51,6 +69,15 @@ public final class FrameDescriptor
     public static final int PUSH_KIND = 9;
     /** One fragment of a large MESSAGE, REQUEST, RESPONSE or PUSH. */
     public static final int FRAGMENT_KIND = 10;
+
+    /** Bits of the record type field that hold the frame kind; the lap of the claim position is above them. */
+    public static final int TAG_KIND_BITS = 8;
+    /** Mask of the frame kind in a record's type field. */
+    public static final int TAG_KIND_MASK = (1 << TAG_KIND_BITS) - 1;
+    /** Bits of the lap kept in a record's type field (the sign bit stays clear). */
+    public static final int TAG_LAP_BITS = 31 - TAG_KIND_BITS;
+    /** Mask of the lap, after shifting it down by {@link #TAG_KIND_BITS}. */
+    public static final int TAG_LAP_MASK = (1 << TAG_LAP_BITS) - 1;
 
     /** Offset of the session id in data frames (MESSAGE, REQUEST, RESPONSE, PUSH, FRAGMENT). */
     public static final int SESSION_ID_OFFSET = 0;
@@ -111,6 +138,31 @@ public final class FrameDescriptor
 
     private FrameDescriptor()
     {
+    }
+
+    /**
+     * The record type tag of a frame claimed at a ring position.
+     *
+     * @param kind          the frame kind, 1 to {@link #TAG_KIND_MASK}.
+     * @param position      the ring position of the record (Agrona's tail position when it was claimed).
+     * @param capacityShift log2 of the ring's capacity.
+     * @return the tag, positive.
+     */
+    public static int tag(final int kind, final long position, final int capacityShift)
+    {
+        return kind | (lap(position, capacityShift) << TAG_KIND_BITS);
+    }
+
+    /**
+     * The lap a record at this position carries in its tag.
+     *
+     * @param position      a ring position.
+     * @param capacityShift log2 of the ring's capacity.
+     * @return the low {@link #TAG_LAP_BITS} bits of {@code position >>> capacityShift}.
+     */
+    public static int lap(final long position, final int capacityShift)
+    {
+        return (int)(position >>> capacityShift) & TAG_LAP_MASK;
     }
 
     /**

@@ -11,7 +11,6 @@ import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.notify.Notifier;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static io.ipcgateway.shm.FrameDescriptor.CORRELATION_ID_OFFSET;
@@ -40,7 +39,7 @@ final class FrameWriter
     private static final AtomicReferenceFieldUpdater<FrameWriter, Thread> SOLE_WRITER =
         AtomicReferenceFieldUpdater.newUpdater(FrameWriter.class, Thread.class, "soleWriter");
 
-    private final RingBuffer ring;
+    private final FrameRing ring;
     private final AtomicBuffer buffer;
     private final Notifier notifier;
     private final boolean concurrent;
@@ -58,7 +57,7 @@ final class FrameWriter
     private volatile boolean shared;
 
     /**
-     * @param ring             the ring to write.
+     * @param ring             the ring to write (its {@code concurrent} mode matches {@code concurrent}).
      * @param notifier         producer side of the consumer's notifier, or null when the consumer never sleeps.
      * @param concurrent       whether several threads write through this writer (atomic counter updates).
      * @param maxMessageLength largest message accepted, after reassembly, by the consumer.
@@ -66,7 +65,7 @@ final class FrameWriter
      * @param counters         counters of the sending endpoint.
      */
     FrameWriter(
-        final RingBuffer ring,
+        final FrameRing ring,
         final Notifier notifier,
         final boolean concurrent,
         final int maxMessageLength,
@@ -112,6 +111,8 @@ final class FrameWriter
      * Sends one data frame (MESSAGE, REQUEST, RESPONSE or PUSH), fragmenting when it does not fit one record.
      *
      * @return {@link OfferResult#OK} or a negative code; nothing is sent when the code is negative.
+     * @throws io.ipcgateway.core.StaleClaimException when this thread held its claim longer than the consumer's
+     *                                                unblock timeout (it was stopped): nothing was sent.
      */
     long send(
         final int kind,
@@ -131,13 +132,14 @@ final class FrameWriter
         {
             return sendFragmented(kind, sessionId, typeId, correlationId, src, offset, length);
         }
-        final int index = claimFrame(kind, headerLength, sessionId, typeId, correlationId, length);
-        if (index < 0)
+        final long position = claimFrame(kind, headerLength, sessionId, typeId, correlationId, length);
+        if (position < 0)
         {
             return OfferResult.BACK_PRESSURED;
         }
+        final int index = ring.frameIndex(position);
         buffer.putBytes(index + headerLength, src, offset, length);
-        ring.commit(index);
+        commit(index, ring.claimedHeader(kind, position, headerLength + length), headerLength, src, offset, length);
         signal();
         count(messagesSent, 1);
         count(bytesSent, length);
@@ -166,14 +168,15 @@ final class FrameWriter
         {
             return OfferResult.TOO_LARGE;
         }
-        final int index = claimFrame(kind, headerLength, sessionId, typeId, correlationId, length);
-        if (index < 0)
+        final long position = claimFrame(kind, headerLength, sessionId, typeId, correlationId, length);
+        if (position < 0)
         {
             return OfferResult.BACK_PRESSURED;
         }
         count(bytesSent, length);
         claim.wrap(headerLength == REQUEST_HEADER_LENGTH ? longHeaderCompleter : shortHeaderCompleter,
-            buffer, index + headerLength, length);
+            buffer, ring.frameIndex(position) + headerLength, length,
+            ring.claimedHeader(kind, position, headerLength + length));
         return OfferResult.OK;
     }
 
@@ -181,9 +184,9 @@ final class FrameWriter
      * Claims one ring record for a data frame and writes its header (session, type and, for long headers, the
      * correlation id); counts back pressure when the ring is full.
      *
-     * @return the record's index, or a negative value when the ring is full (nothing claimed).
+     * @return the record's ring position, or a negative value when the ring is full (nothing claimed).
      */
-    private int claimFrame(
+    private long claimFrame(
         final int kind,
         final int headerLength,
         final int sessionId,
@@ -191,12 +194,13 @@ final class FrameWriter
         final long correlationId,
         final int length)
     {
-        final int index = ring.tryClaim(kind, headerLength + length);
-        if (index < 0)
+        final long position = ring.claim(kind, headerLength + length);
+        if (position < 0)
         {
             count(backPressure, 1);
-            return index;
+            return position;
         }
+        final int index = ring.frameIndex(position);
         final AtomicBuffer buffer = this.buffer;
         buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
         buffer.putInt(index + TYPE_ID_OFFSET, typeId);
@@ -204,7 +208,7 @@ final class FrameWriter
         {
             buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
         }
-        return index;
+        return position;
     }
 
     /**
@@ -247,8 +251,8 @@ final class FrameWriter
             while (sent < length)
             {
                 final int fragmentLength = Math.min(chunk, length - sent);
-                final int index = ring.tryClaim(FRAGMENT_KIND, FRAGMENT_HEADER_LENGTH + fragmentLength);
-                if (index < 0)
+                final long position = ring.claim(FRAGMENT_KIND, FRAGMENT_HEADER_LENGTH + fragmentLength);
+                if (position < 0)
                 {
                     if (sent == 0 || System.nanoTime() - deadlineNs >= 0)
                     {
@@ -261,6 +265,7 @@ final class FrameWriter
                     Thread.yield();
                     continue;
                 }
+                final int index = ring.frameIndex(position);
                 buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
                 buffer.putInt(index + TYPE_ID_OFFSET, typeId);
                 buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
@@ -269,7 +274,8 @@ final class FrameWriter
                 buffer.putInt(index + FRAGMENT_OFFSET_OFFSET, sent);
                 buffer.putInt(index + FRAGMENT_OFFSET_OFFSET + 4, 0);
                 buffer.putBytes(index + FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
-                ring.commit(index);
+                commit(index, ring.claimedHeader(FRAGMENT_KIND, position, FRAGMENT_HEADER_LENGTH + fragmentLength),
+                    FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
                 signal();
                 sent += fragmentLength;
                 fragments++;
@@ -282,6 +288,31 @@ final class FrameWriter
         finally
         {
             fragmentLock.unlock();
+        }
+    }
+
+    /**
+     * Commits a frame whose payload was copied from {@code src}. With record checksums, the payload's part of the
+     * checksum is computed from {@code src}, not from the ring, so bytes a stale producer writes into the record
+     * after the copy make the consumer drop it.
+     */
+    private void commit(
+        final int index,
+        final long claimedHeader,
+        final int headerLength,
+        final DirectBuffer src,
+        final int offset,
+        final int length)
+    {
+        if (ring.checksums())
+        {
+            final long headerHash = RecordChecksum.update(RecordChecksum.SEED, buffer, index, headerLength);
+            ring.commit(index, claimedHeader, RecordChecksum.finish(
+                RecordChecksum.update(headerHash, src, offset, length), headerLength + length));
+        }
+        else
+        {
+            ring.commit(index, claimedHeader);
         }
     }
 
@@ -330,17 +361,18 @@ final class FrameWriter
         }
 
         @Override
-        public void commit(final int index)
+        public void commit(final int index, final long token)
         {
-            ring.commit(index - headerLength);
+            ring.commit(index - headerLength, token);
             signal();
             count(messagesSent, 1);
         }
 
         @Override
-        public void abort(final int index)
+        public void abort(final int index, final long token)
         {
-            ring.abort(index - headerLength);
+            // False when the consumer already skipped the claim: discarded either way, and nothing written.
+            ring.abort(index - headerLength, token);
         }
     }
 }

@@ -118,7 +118,8 @@ final class ServerAgent implements Agent, MessageHandler
         try
         {
             this.file = ChannelFile.create(serverFile, ChannelDescriptor.TYPE_SERVER, context.ringCapacity(),
-                ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess());
+                ShmServer.inboxTrailerLength(), context.maxMessageLength(), context.idleMode(), context.fileAccess(),
+                context.recordChecksums() ? ChannelDescriptor.RING_FLAG_RECORD_CHECKSUMS : 0);
         }
         catch (final RuntimeException ex)
         {
@@ -129,7 +130,8 @@ final class ServerAgent implements Agent, MessageHandler
         try
         {
             this.inbox = ShmServer.inbox(file);
-            this.inboxReader = new CheckedRingReader(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH);
+            this.inboxReader = new CheckedRingReader(file.ring(), file.path(), ChannelDescriptor.HEADER_LENGTH,
+                context.recordChecksums());
             this.counters = file.createCounters("service=" + context.serviceName());
             this.notifier = context.idleMode() == IdleMode.BLOCK ?
                 ShmServer.openConsumerNotifier(file, context.notifierKind(), context.fileAccess()) : null;
@@ -283,9 +285,9 @@ final class ServerAgent implements Agent, MessageHandler
 
     /**
      * A producer that died (or stopped) between claim and commit leaves a record the consumer cannot pass. After
-     * the liveness timeout on the same head position, Agrona's {@code unblock()} turns it into padding: the slot is
-     * skipped and counted, and the records behind it are read in order. A producer that resumes later fails on
-     * commit (Agrona finds its record length no longer negative) instead of publishing into a reused slot.
+     * the liveness timeout on the same head position, the reader turns it into padding: the slot is skipped and
+     * counted, and the records behind it are read in order. A producer that resumes later fails on commit (its
+     * compare-and-set of the tagged record header no longer matches) instead of publishing into a reused slot.
      */
     private void unblockStuckSlot(final long nowNs)
     {
@@ -306,10 +308,10 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         verifyInboxPositions();
-        inboxReader.restoreSharedHead();
-        // False while the dead producer's claim is the last record (nothing committed behind it to find the
-        // record's end): then it is tried again on the next empty poll.
-        if (inbox.unblock())
+        // False while a dead producer's claim without a header is the last record (nothing written behind it to
+        // find the record's end), or when the producer committed at the last moment: tried again on the next
+        // empty poll.
+        if (unblockInbox())
         {
             stuckHead = NO_STUCK_HEAD;
             unblockedSlots.incrementRelease();
@@ -317,6 +319,21 @@ final class ServerAgent implements Agent, MessageHandler
             errorHandler.onError(new PeerDeadException("a producer did not commit its claim in the inbox of service="
                 + context.serviceName() + " within " + livenessTimeoutNs / 1_000_000 + " ms: slot at file offset "
                 + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1))) + " skipped"));
+        }
+    }
+
+    private boolean unblockInbox()
+    {
+        try
+        {
+            return inboxReader.unblock();
+        }
+        catch (final CorruptionException ex)
+        {
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+            stuckHead = NO_STUCK_HEAD;
+            return false;
         }
     }
 

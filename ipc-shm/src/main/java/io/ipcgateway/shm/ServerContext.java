@@ -17,6 +17,7 @@ public final class ServerContext extends ShmContext<ServerContext>
     private int pollLimit = POLL_LIMIT_DEFAULT;
     private String threadName;
     private int[] allowedUids;
+    private Boolean recordChecksums;
 
     /**
      * A context with every setting at its default (or its system property).
@@ -44,6 +45,25 @@ public final class ServerContext extends ShmContext<ServerContext>
             Configuration.requireRange("allowedUids", uid, 0, Integer.MAX_VALUE);
         }
         Arrays.sort(allowedUids);
+        if (recordChecksums == null)
+        {
+            recordChecksums = parseBoolean(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME,
+                System.getProperty(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME),
+                ShmConfiguration.RECORD_CHECKSUMS_DEFAULT);
+        }
+    }
+
+    private static boolean parseBoolean(final String setting, final String text, final boolean defaultValue)
+    {
+        if (text == null || text.trim().isEmpty())
+        {
+            return defaultValue;
+        }
+        if ("true".equalsIgnoreCase(text.trim()) || "false".equalsIgnoreCase(text.trim()))
+        {
+            return Boolean.parseBoolean(text.trim());
+        }
+        throw Configuration.invalid(setting, text, "true or false");
     }
 
     private static int[] parseUids(final String text)
@@ -136,6 +156,33 @@ public final class ServerContext extends ShmContext<ServerContext>
     public int[] allowedUids()
     {
         return allowedUids == null ? new int[0] : allowedUids.clone();
+    }
+
+    /**
+     * Whether clients append a checksum to every record they write into this service's inbox, verified by the
+     * server: a record damaged after its producer wrote it (by a producer that was stopped in the middle of writing
+     * its own record, skipped after the liveness timeout, and resumed over the reused slot) is dropped, reported
+     * naming its session and counted in the errors counter, instead of delivered. Costs a pass over each record on
+     * both sides. Default: the {@value ShmConfiguration#RECORD_CHECKSUMS_PROP_NAME} property, else
+     * {@value ShmConfiguration#RECORD_CHECKSUMS_DEFAULT}. Written into the service's file header, so every client
+     * follows the server's choice.
+     *
+     * @param recordChecksums true to checksum every inbox record.
+     * @return this context.
+     */
+    public ServerContext recordChecksums(final boolean recordChecksums)
+    {
+        this.recordChecksums = recordChecksums;
+        return this;
+    }
+
+    /**
+     * @return whether inbox records carry a checksum (the property's value until {@link #conclude()}).
+     */
+    public boolean recordChecksums()
+    {
+        return recordChecksums != null ? recordChecksums : parseBoolean(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME,
+            System.getProperty(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME), ShmConfiguration.RECORD_CHECKSUMS_DEFAULT);
     }
 
     /**

@@ -147,6 +147,17 @@ public final class ShmConfiguration
      */
     public static final String ALLOWED_UIDS_PROP_NAME = "ipc.shm.allowed.uids";
 
+    /**
+     * Opt-in record checksums in a service's inbox: {@code true} makes clients append a checksum to every record
+     * they write and the server verify it, so a record damaged after it was written (e.g. by a producer that was
+     * stopped mid-copy, skipped, and resumed over a reused slot) is dropped and reported instead of delivered.
+     * {@code false} (the default) costs nothing. Declared by the server in its file header; clients follow it.
+     */
+    public static final String RECORD_CHECKSUMS_PROP_NAME = "ipc.shm.record.checksums";
+
+    /** Default: no record checksums. */
+    public static final boolean RECORD_CHECKSUMS_DEFAULT = false;
+
     private ShmConfiguration()
     {
     }

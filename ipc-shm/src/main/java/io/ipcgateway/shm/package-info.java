@@ -15,9 +15,10 @@
  * In {@code baseDirectory/serviceName/} (default base {@code /dev/shm/ipc-gateway-<user>}, folders 0700, files 0600,
  * created with {@code CREATE_NEW}, links refused, every byte reserved at creation):
  * <ul>
- *     <li>{@code server.ipc}: header + the service's inbox, a {@code ManyToOneRingBuffer} every client writes;</li>
- *     <li>{@code client-<pid>-<n>.ipc}: header + one client's inbox, a {@code OneToOneRingBuffer} the server
- *     writes (responses, pushes);</li>
+ *     <li>{@code server.ipc}: header + the service's inbox, in Agrona's {@code ManyToOneRingBuffer} layout, every
+ *     client writes;</li>
+ *     <li>{@code client-<pid>-<n>.ipc}: header + one client's inbox, in Agrona's {@code OneToOneRingBuffer}
+ *     layout, the server writes (responses, pushes);</li>
  *     <li>{@code broadcast.ipc} (broadcast channels): header + an Agrona broadcast buffer.</li>
  * </ul>
  * Every header (layout in {@link io.ipcgateway.shm.ChannelDescriptor}) holds magic, layout version, file type, owner

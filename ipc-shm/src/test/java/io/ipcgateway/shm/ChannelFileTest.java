@@ -79,6 +79,16 @@ class ChannelFileTest
     }
 
     @Test
+    void shouldRefuseUnknownRingFlags() throws IOException
+    {
+        final Path path = createThenPatchInt("flags.ipc", ChannelDescriptor.RING_FLAGS_OFFSET, 0x6);
+        assertThatThrownBy(() -> ChannelFile.open(path, ChannelDescriptor.TYPE_CLIENT))
+            .isInstanceOf(ChannelFileException.class)
+            .hasMessageContaining("file=" + path)
+            .hasMessageContaining("ringFlags=0x6");
+    }
+
+    @Test
     void shouldRefuseWrongFileType() throws IOException
     {
         final Path path = createThenPatchInt("type.ipc", ChannelDescriptor.FILE_TYPE_OFFSET, 1);

@@ -9,7 +9,6 @@ import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.OfferResult;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +44,7 @@ class HostileFramesTest
             try (ChannelFile inboxFile = ChannelFile.open(
                 ServiceDirectory.serverFile(dir.resolve("fuzz")), ChannelDescriptor.TYPE_SERVER))
             {
-                final ManyToOneRingBuffer inbox = new ManyToOneRingBuffer(inboxFile.ring());
+                final FrameRing inbox = FrameRing.of(inboxFile, true);
                 for (int i = 0; i < FRAMES; i++)
                 {
                     final int length = random.nextInt(frame.capacity());

@@ -10,7 +10,6 @@ import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -72,7 +71,7 @@ class HostileServerFramesTest
             try (ChannelFile clientFile = ChannelFile.open(
                 serviceDirectory.resolve(clientFileName[0]), ChannelDescriptor.TYPE_CLIENT))
             {
-                final OneToOneRingBuffer clientInbox = new OneToOneRingBuffer(clientFile.ring());
+                final FrameRing clientInbox = FrameRing.of(clientFile, false);
                 final UnsafeBuffer frame = new UnsafeBuffer(new byte[512]);
                 frame.putInt(FrameDescriptor.CONNECTED_SESSION_ID_OFFSET, SESSION_ID);
                 frame.putInt(FrameDescriptor.CONNECTED_PROTOCOL_OFFSET, FrameDescriptor.PROTOCOL_VERSION);

@@ -95,6 +95,28 @@ class ShmConfigurationTest
     }
 
     @Test
+    void shouldTakeRecordChecksumsFromSystemPropertyAndRefuseOtherThanTrueOrFalse()
+    {
+        assertThat(new ServerContext().serviceName("c").baseDirectory(dir).conclude().recordChecksums()).isFalse();
+        System.setProperty(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME, "true");
+        try
+        {
+            assertThat(new ServerContext().serviceName("c").baseDirectory(dir).conclude().recordChecksums()).isTrue();
+            assertThat(new ServerContext().serviceName("c").baseDirectory(dir).recordChecksums(false).conclude()
+                .recordChecksums()).isFalse();
+            System.setProperty(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME, "yes");
+            assertThatThrownBy(() -> new ServerContext().serviceName("c").baseDirectory(dir).conclude())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME)
+                .hasMessageContaining("yes");
+        }
+        finally
+        {
+            System.clearProperty(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME);
+        }
+    }
+
+    @Test
     void shouldKeepThirtyTwoClientServiceUnderEightMebibytesAtDefaults()
     {
         final long server = ChannelDescriptor.fileLength(ShmConfiguration.SERVER_RING_CAPACITY_DEFAULT, 768);

@@ -1,0 +1,258 @@
+package io.ipcgateway.shm;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.ipcgateway.core.CorruptionException;
+import io.ipcgateway.core.StaleClaimException;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The lap-tagged claim, commit, abort and unblock of {@link FrameRing} and {@link CheckedRingReader}, in one
+ * process: a commit or abort of a claim the consumer skipped fails and writes nothing, also when another claim
+ * reuses the slot one lap later with the same length; commit and unblock racing on one claim have exactly one winner.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FrameRingTest
+{
+    private static final Path FILE = Paths.get("/dev/shm/frame-ring-test.ipc");
+    private static final int CAPACITY = 1024;
+    private static final int FRAME_LENGTH = 40;
+
+    private final UnsafeBuffer buffer =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH));
+    private final FrameRing ring = new FrameRing(buffer, FILE, 4096, true, false);
+    private final CheckedRingReader reader = new CheckedRingReader(buffer, FILE, 4096);
+    private final List<Long> read = new ArrayList<>();
+
+    @Test
+    void shouldFailCommitOfClaimTheConsumerUnblockedAndWriteNothing()
+    {
+        final long position = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        final int frameIndex = ring.frameIndex(position);
+        final long claimedHeader = ring.claimedHeader(FrameDescriptor.MESSAGE_KIND, position, FRAME_LENGTH);
+        assertThat(buffer.getLong(frameIndex - RecordDescriptor.HEADER_LENGTH)).isEqualTo(claimedHeader);
+
+        assertThat(reader.unblock()).isTrue();
+        final long padding = buffer.getLong(frameIndex - RecordDescriptor.HEADER_LENGTH);
+        assertThat((int)(padding >>> 32)).isEqualTo(RingBuffer.PADDING_MSG_TYPE_ID);
+
+        assertThatThrownBy(() -> ring.commit(frameIndex, claimedHeader))
+            .isInstanceOf(StaleClaimException.class)
+            .hasMessageContaining(FILE.toString())
+            .hasMessageContaining("claim skipped")
+            .hasMessageContaining("offset=" + (4096 + frameIndex - RecordDescriptor.HEADER_LENGTH));
+        assertThat(ring.abort(frameIndex, claimedHeader)).isFalse();
+        assertThat(buffer.getLong(frameIndex - RecordDescriptor.HEADER_LENGTH)).isEqualTo(padding);
+        assertThat(readAll()).isZero();
+        assertThat(reader.head()).isEqualTo(reader.tail());
+    }
+
+    @Test
+    void shouldFailStaleCommitOverClaimWithTheSameLengthOneLapLater()
+    {
+        final long stale = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        final long staleHeader = ring.claimedHeader(FrameDescriptor.MESSAGE_KIND, stale, FRAME_LENGTH);
+        assertThat(reader.unblock()).isTrue();
+        assertThat(readAll()).isZero();
+
+        long number = 0;
+        while (stale + CAPACITY - reader.tail() > 100)
+        {
+            assertThat(write(number++, FRAME_LENGTH)).isTrue();
+            assertThat(readAll()).isEqualTo(1);
+        }
+        // One record exactly as long as the gap, so the tail lands on the stale claim's slot one lap later.
+        assertThat(write(number++, (int)(stale + CAPACITY - reader.tail()) - RecordDescriptor.HEADER_LENGTH)).isTrue();
+        assertThat(readAll()).isEqualTo(1);
+        final long reused = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        assertThat(reused).isEqualTo(stale + CAPACITY);
+        final int frameIndex = ring.frameIndex(reused);
+        assertThat(frameIndex).isEqualTo(ring.frameIndex(stale));
+        final long reusedHeader = ring.claimedHeader(FrameDescriptor.MESSAGE_KIND, reused, FRAME_LENGTH);
+        buffer.putLong(frameIndex, number);
+
+        assertThatThrownBy(() -> ring.commit(frameIndex, staleHeader)).isInstanceOf(StaleClaimException.class);
+        assertThat(ring.abort(frameIndex, staleHeader)).isFalse();
+        assertThat(buffer.getLong(frameIndex - RecordDescriptor.HEADER_LENGTH)).isEqualTo(reusedHeader);
+        assertThat(readAll()).as("the reused claim is still unpublished").isZero();
+
+        ring.commit(frameIndex, reusedHeader);
+        assertThat(readAll()).isEqualTo(1);
+        assertThat(read).hasSize((int)number + 1).last().isEqualTo(number);
+    }
+
+    @Test
+    void shouldLetExactlyOneOfCommitAndUnblockWin() throws Exception
+    {
+        final int rounds = 20_000;
+        final AtomicLong claimed = new AtomicLong(-1);
+        final AtomicInteger committedRound = new AtomicInteger(-1);
+        final boolean[] committed = new boolean[rounds];
+        final Thread producer = new Thread(() ->
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                long position;
+                while ((position = claimed.get()) < 0 || committedRound.get() != round - 1)
+                {
+                    Thread.onSpinWait();
+                }
+                claimed.set(-1);
+                try
+                {
+                    ring.commit(ring.frameIndex(position),
+                        ring.claimedHeader(FrameDescriptor.MESSAGE_KIND, position, FRAME_LENGTH));
+                    committed[round] = true;
+                }
+                catch (final StaleClaimException ex)
+                {
+                    committed[round] = false;
+                }
+                committedRound.set(round);
+            }
+        });
+        producer.start();
+        int unblocked = 0;
+        int published = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            final long position = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+            buffer.putLong(ring.frameIndex(position), round);
+            claimed.set(position);
+            final boolean skipped = reader.unblock();
+            while (committedRound.get() != round)
+            {
+                Thread.onSpinWait();
+            }
+            final int records = readAll();
+            assertThat(skipped).as("round " + round).isNotEqualTo(committed[round]);
+            assertThat(records).as("round " + round).isEqualTo(committed[round] ? 1 : 0);
+            unblocked += skipped ? 1 : 0;
+            published += records;
+        }
+        producer.join();
+        assertThat(unblocked + published).isEqualTo(rounds);
+        assertThat(reader.head()).isEqualTo(reader.tail());
+    }
+
+    @Test
+    void shouldReportRecordWhoseLapDoesNotMatchItsPosition()
+    {
+        long number = 0;
+        while (reader.tail() < CAPACITY)
+        {
+            write(number++, FRAME_LENGTH);
+            readAll();
+        }
+        final long position = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        final int recordIndex = ring.frameIndex(position) - RecordDescriptor.HEADER_LENGTH;
+        // A record of the previous lap, committed: what a stale producer could leave behind.
+        buffer.putLongVolatile(recordIndex, ((long)FrameDescriptor.tag(FrameDescriptor.MESSAGE_KIND,
+            position - CAPACITY, 10) << 32) | (FRAME_LENGTH + RecordDescriptor.HEADER_LENGTH));
+
+        assertThatThrownBy(this::readAll)
+            .isInstanceOf(CorruptionException.class)
+            .hasMessageContaining(FILE.toString())
+            .hasMessageContaining("offset=" + (4096 + recordIndex))
+            .hasMessageContaining("lap=0 does not match its position lap=1");
+    }
+
+    @Test
+    void shouldDropRecordDamagedAfterItsChecksumNamingItsSessionAndReadTheNextOnes()
+    {
+        final FrameRing checked = new FrameRing(buffer, FILE, 4096, true, true);
+        final CheckedRingReader checkedReader = new CheckedRingReader(buffer, FILE, 4096, true);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAME_LENGTH]);
+        final long[] positions = new long[3];
+        for (int i = 0; i < 3; i++)
+        {
+            frame.putInt(FrameDescriptor.SESSION_ID_OFFSET, 100 + i);
+            frame.putLong(8, i);
+            positions[i] = checkedReader.tail();
+            assertThat(checked.write(FrameDescriptor.MESSAGE_KIND, frame, 0, FRAME_LENGTH)).isTrue();
+        }
+        // A zero-copy claim: its checksum is taken from the ring at commit.
+        final long position = checked.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        buffer.putInt(checked.frameIndex(position), 103);
+        buffer.putLong(checked.frameIndex(position) + 8, 3);
+        checked.commit(checked.frameIndex(position),
+            checked.claimedHeader(FrameDescriptor.MESSAGE_KIND, position, FRAME_LENGTH));
+        // One stray byte in the second record's payload, after it was committed.
+        final int damagedIndex = checked.frameIndex(positions[1]);
+        buffer.putByte(damagedIndex + 20, (byte)(buffer.getByte(damagedIndex + 20) ^ 1));
+
+        final List<Long> numbers = new ArrayList<>();
+        final org.agrona.concurrent.MessageHandler handler = (kind, buf, index, length) ->
+        {
+            assertThat(length).isEqualTo(FRAME_LENGTH);
+            numbers.add(buf.getLong(index + 8));
+        };
+        assertThatThrownBy(() -> checkedReader.read(handler, 100))
+            .isInstanceOf(CorruptionException.class)
+            .hasMessageContaining(FILE.toString())
+            .hasMessageContaining("offset=" + (4096 + damagedIndex - RecordDescriptor.HEADER_LENGTH))
+            .hasMessageContaining("checksum mismatch")
+            .hasMessageContaining("sessionId=101");
+        assertThat(checkedReader.read(handler, 100)).isEqualTo(2);
+        assertThat(numbers).containsExactly(0L, 2L, 3L);
+        assertThat(checkedReader.head()).isEqualTo(checkedReader.tail());
+    }
+
+    @Test
+    void shouldComputeTheSameChecksumInPiecesAsOverTheWholeFrame()
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[64]);
+        for (int length = 16; length <= 64; length++)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                frame.putByte(i, (byte)(i * 31 + length));
+            }
+            final long header = RecordChecksum.update(RecordChecksum.SEED, frame, 0, 16);
+            final int pieces = RecordChecksum.finish(RecordChecksum.update(header, frame, 16, length - 16), length);
+            assertThat(pieces).isEqualTo(RecordChecksum.of(frame, 0, length));
+            frame.putByte(length - 1, (byte)(frame.getByte(length - 1) + 1));
+            assertThat(RecordChecksum.of(frame, 0, length)).as("last byte changed").isNotEqualTo(pieces);
+        }
+    }
+
+    private boolean write(final long number, final int length)
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[length]);
+        frame.putLong(0, number);
+        return ring.write(FrameDescriptor.MESSAGE_KIND, frame, 0, length);
+    }
+
+    /** Reads until the head stops moving (one read stops at the end of the ring). */
+    private int readAll()
+    {
+        int records = 0;
+        long head;
+        do
+        {
+            head = reader.head();
+            records += reader.read((kind, buf, index, length) ->
+            {
+                assertThat(kind).isEqualTo(FrameDescriptor.MESSAGE_KIND);
+                read.add(buf.getLong(index));
+            }, 100);
+        }
+        while (reader.head() != head);
+        return records;
+    }
+}
