@@ -145,7 +145,7 @@ final class CheckedRingReader
                         corruption = new CorruptionException(file, fileOffset + recordIndex, "record length "
                             + recordLength + " shorter than its header and checksum (ring head=" + (head + bytesRead)
                             + " capacity=" + capacity + ")");
-                        bytesRead -= alignedLength;
+                        bytesRead -= (int)alignedLength;
                         break;
                     }
                     if (RecordChecksum.of(buffer, recordIndex + HEADER_LENGTH, frameLength) !=
