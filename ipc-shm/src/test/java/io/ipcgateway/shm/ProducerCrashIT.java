@@ -141,15 +141,7 @@ class ProducerCrashIT
 
                 // Lap the ring so that this client's next claim lands on the stopped producer's slot, one lap on.
                 final long target = stalePosition + RING_CAPACITY;
-                long next = 0;
-                while (target - inbox.producerPosition() > 1024)
-                {
-                    sendNumbered(client, next++, 8);
-                }
-                final int gap = (int)(target - inbox.producerPosition());
-                sendNumbered(client, next++,
-                    gap - RecordDescriptor.HEADER_LENGTH - FrameDescriptor.MESSAGE_HEADER_LENGTH);
-                assertThat(inbox.producerPosition()).isEqualTo(target);
+                long next = lapTo(client, inbox, target, 0);
                 final MessageClaim claim = new MessageClaim();
                 assertThat(client.tryClaim(SEQUENCED, CLAIM_LENGTH, claim)).isEqualTo(OfferResult.OK);
                 final int recordIndex = claim.offset() - FrameDescriptor.MESSAGE_HEADER_LENGTH
@@ -240,15 +232,7 @@ class ProducerCrashIT
             {
                 awaitUnblocked(server, 1);
                 final long target = stalePosition + RING_CAPACITY;
-                long next = 0;
-                while (target - inbox.producerPosition() > 1024)
-                {
-                    sendNumbered(client, next++, 8);
-                }
-                final int gap = (int)(target - inbox.producerPosition());
-                sendNumbered(client, next++, gap - RecordDescriptor.HEADER_LENGTH
-                    - FrameDescriptor.MESSAGE_HEADER_LENGTH - (checksums ? RecordChecksum.LENGTH : 0));
-                assertThat(inbox.producerPosition()).isEqualTo(target);
+                long next = lapTo(client, inbox, target, checksums ? RecordChecksum.LENGTH : 0);
 
                 final long victim = next++;
                 awaitRead(inbox, target);
@@ -403,6 +387,27 @@ class ProducerCrashIT
             Thread.sleep(5);
         }
         assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).as("reported: " + reported).isEqualTo(count);
+    }
+
+    /**
+     * Sends numbered messages until the inbox's producer position is exactly {@code target}: small ones, then one
+     * sized to close the gap (each record carries {@code checksumLength} more bytes when checksums are on).
+     *
+     * @return the next message number.
+     */
+    private static long lapTo(
+        final ShmClient client, final ManyToOneRingBuffer inbox, final long target, final int checksumLength)
+    {
+        long next = 0;
+        while (target - inbox.producerPosition() > 1024)
+        {
+            sendNumbered(client, next++, 8);
+        }
+        final int gap = (int)(target - inbox.producerPosition());
+        sendNumbered(client, next++,
+            gap - RecordDescriptor.HEADER_LENGTH - FrameDescriptor.MESSAGE_HEADER_LENGTH - checksumLength);
+        assertThat(inbox.producerPosition()).isEqualTo(target);
+        return next;
     }
 
     /**
