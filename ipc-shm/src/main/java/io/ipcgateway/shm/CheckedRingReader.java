@@ -348,9 +348,29 @@ final class CheckedRingReader
             {
                 if (buffer.getIntVolatile(i) != 0)
                 {
-                    return isZero(headIndex, i) &&
-                        buffer.compareAndSetLong(headIndex, 0L, paddingHeader(i - headIndex));
+                    if (isZero(headIndex, i))
+                    {
+                        return buffer.compareAndSetLong(headIndex, 0L, paddingHeader(i - headIndex));
+                    }
+                    if (buffer.getIntVolatile(headIndex) != 0)
+                    {
+                        return false; // Its producer wrote the header just now: read it on the next poll.
+                    }
+                    // A producer writes its whole header in one store before any byte behind it, so bytes in the
+                    // gap of a record whose length is still 0 are a foreign write. Waiting for them to clear would
+                    // block the inbox for good.
+                    resynchronise();
+                    throw new CorruptionException(file, fileOffset + headIndex, "non-zero bytes inside the unwritten"
+                        + " record at the head, before the next record at offset " + (fileOffset + i)
+                        + " (a foreign write) (ring head=" + head + " tail=" + tail + ")");
                 }
+            }
+            // Nothing written up to the end of the ring while the tail is already in the next lap: what was reserved
+            // there (a record, or the padding before a wrapped one) was never written. It ends at the end of the
+            // ring, so it becomes padding to there; the records behind it wait at the start of the ring.
+            if (limit == capacity && tail - head > capacity - headIndex && isZero(headIndex, capacity))
+            {
+                return buffer.compareAndSetLong(headIndex, 0L, paddingHeader(capacity - headIndex));
             }
         }
         return false;

@@ -173,6 +173,51 @@ class FrameRingTest
     }
 
     @Test
+    void shouldReportGarbageInTheGapOfAnUnwrittenRecordInsteadOfWaitingForItForever()
+    {
+        final int headIndex = (int)reader.head();
+        // A producer moved the tail and died before writing its header; another one wrote a record behind it.
+        reserveWithoutWriting(48);
+        assertThat(write(7, FRAME_LENGTH)).isTrue();
+        // A foreign write inside the gap (the type word of the unwritten header): producers never leave one there.
+        buffer.putIntVolatile(headIndex + Integer.BYTES, 12_345);
+
+        assertThat(readAll()).isZero();
+        assertThatThrownBy(reader::unblock)
+            .isInstanceOf(CorruptionException.class)
+            .hasMessageContaining(FILE.toString())
+            .hasMessageContaining("offset=" + (4096 + headIndex))
+            .hasMessageContaining("non-zero bytes inside the unwritten record");
+        assertThat(reader.head()).as("resynchronised").isEqualTo(reader.tail());
+        assertThat(write(8, FRAME_LENGTH)).isTrue();
+        assertThat(readAll()).isEqualTo(1);
+        assertThat(read).containsExactly(8L);
+    }
+
+    @Test
+    void shouldUnblockUnwrittenRecordThatRunsToTheEndOfTheRing()
+    {
+        long number = 0;
+        while (reader.tail() + 48 <= CAPACITY)
+        {
+            write(number++, FRAME_LENGTH);
+        }
+        readAll();
+        final int toEnd = CAPACITY - (int)reader.head();
+        assertThat(toEnd).isPositive().isLessThan(48);
+        // Reserved up to the end of the ring and never written; the next record lands at the start of the ring.
+        reserveWithoutWriting(toEnd);
+        assertThat(write(99, FRAME_LENGTH)).isTrue();
+        read.clear();
+
+        assertThat(readAll()).isZero();
+        assertThat(reader.unblock()).as("padding to the end of the ring").isTrue();
+        assertThat(readAll()).isEqualTo(1);
+        assertThat(read).containsExactly(99L);
+        assertThat(reader.head()).isEqualTo(reader.tail());
+    }
+
+    @Test
     void shouldDropRecordDamagedAfterItsChecksumNamingItsSessionAndReadTheNextOnes()
     {
         final FrameRing checked = new FrameRing(buffer, FILE, 4096, true, true);
@@ -229,6 +274,12 @@ class FrameRingTest
             frame.putByte(length - 1, (byte)(frame.getByte(length - 1) + 1));
             assertThat(RecordChecksum.of(frame, 0, length)).as("last byte changed").isNotEqualTo(pieces);
         }
+    }
+
+    private void reserveWithoutWriting(final int length)
+    {
+        final int tailIndex = CAPACITY + RingBufferDescriptor.TAIL_POSITION_OFFSET;
+        buffer.putLongVolatile(tailIndex, buffer.getLongVolatile(tailIndex) + length);
     }
 
     private boolean write(final long number, final int length)
