@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
@@ -57,6 +58,7 @@ final class ChannelFile implements AutoCloseable
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer header;
     private final UnsafeBuffer ring;
+    private final Object fileKey;
     private boolean closed;
 
     private ChannelFile(final Path path, final boolean owner, final MappedByteBuffer mapped, final int ringLength)
@@ -64,6 +66,9 @@ final class ChannelFile implements AutoCloseable
         this.path = path;
         this.owner = owner;
         this.mapped = mapped;
+        // Read once the file is mapped, so isReplaced() can tell this file from another created at the same path.
+        final BasicFileAttributes attributes = attributesNow();
+        this.fileKey = attributes == null ? null : attributes.fileKey();
         this.header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
         this.ring = new UnsafeBuffer(mapped, HEADER_LENGTH, ringLength);
     }
@@ -397,14 +402,13 @@ final class ChannelFile implements AutoCloseable
     }
 
     /**
-     * Whether every byte this process mapped is still backed by the file: call it before touching a mapping that
-     * another process may have shortened (a client checks its view of the server file this way, at liveness time).
-     *
-     * @return false once the file is shorter than {@link #mappedLength()}.
+     * Whether the path now names another file than the one we mapped (a restarted peer created a new one there). A
+     * deleted file, or one whose identity the file system does not tell, is not replaced.
      */
-    boolean isIntact()
+    boolean isReplaced()
     {
-        return !isTruncated();
+        final BasicFileAttributes attributes = attributesNow();
+        return fileKey != null && attributes != null && !fileKey.equals(attributes.fileKey());
     }
 
     /**
@@ -413,14 +417,20 @@ final class ChannelFile implements AutoCloseable
      */
     long currentLength()
     {
+        final BasicFileAttributes attributes = attributesNow();
+        return attributes == null ? -1 : attributes.size();
+    }
+
+    private BasicFileAttributes attributesNow()
+    {
         try
         {
-            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS).size();
+            return Files.readAttributes(path, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
         }
         catch (final IOException ex)
         {
-            return -1;
+            return null;
         }
     }
 

@@ -499,7 +499,7 @@ final class ClientConnection implements AutoCloseable
      */
     private long onSendFault(final InternalError fault)
     {
-        if (serverFile.isIntact())
+        if (!serverFile.isTruncated())
         {
             throw fault;
         }

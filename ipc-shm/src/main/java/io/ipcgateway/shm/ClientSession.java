@@ -183,8 +183,7 @@ public final class ClientSession
      */
     boolean isDead(final long nowNs, final long livenessTimeoutNs)
     {
-        return nowNs - file.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isOwnerAlive(file, nowNs, livenessTimeoutNs);
+        return ProcessInfo.isOwnerDead(file, nowNs, livenessTimeoutNs);
     }
 
     /**

@@ -1,11 +1,5 @@
 package io.ipcgateway.shm;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
@@ -53,7 +47,6 @@ final class InboxReceiver
     private final String serviceName;
     private final ErrorHandler errorHandler;
     private final ChannelFile serverFile;
-    private final Object serverFileKey;
     private final ChannelFile inboxFile;
     private final OneToOneRingBuffer inbox;
     private final CheckedRingReader inboxReader;
@@ -92,7 +85,6 @@ final class InboxReceiver
         this.pushHandler = context.pushHandler();
         this.reassembler = new Reassembler(context.maxMessageLength());
         this.serverFile = serverFile;
-        this.serverFileKey = fileKey(serverFile.path());
         this.inboxFile = inboxFile;
         this.inbox = inbox;
         this.inboxReader = new CheckedRingReader(inboxFile.ring(), inboxFile.path(), ChannelDescriptor.HEADER_LENGTH);
@@ -159,8 +151,7 @@ final class InboxReceiver
                     + ": reconnect when it is back"));
             }
         }
-        else if (nowNs - serverFile.heartbeatNs() > livenessTimeoutNs &&
-            !ProcessInfo.isOwnerAlive(serverFile, nowNs, livenessTimeoutNs))
+        else if (ProcessInfo.isOwnerDead(serverFile, nowNs, livenessTimeoutNs))
         {
             serverLost(new PeerDeadException("service died: service=" + serviceName + " serverPid="
                 + serverFile.ownerPid() + ": reconnect when it is back"));
@@ -190,39 +181,19 @@ final class InboxReceiver
      */
     private IpcException checkServerFile()
     {
-        final BasicFileAttributes attributes;
-        try
-        {
-            attributes = Files.readAttributes(serverFile.path(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
-        if (serverFileKey != null && !serverFileKey.equals(attributes.fileKey()))
+        if (serverFile.isReplaced())
         {
             return new PeerDeadException("service restarted: service=" + serviceName + " file="
                 + serverFile.path() + " is a new file: reconnect to the new server");
         }
-        if (attributes.size() < serverFile.mappedLength())
+        if (serverFile.isTruncated())
         {
-            return new CorruptionException(serverFile.path(), attributes.size(),
-                "server file truncated by another process to " + attributes.size() + " bytes, mapped "
+            final long length = serverFile.currentLength();
+            return new CorruptionException(serverFile.path(), length,
+                "server file truncated by another process to " + length + " bytes, mapped "
                 + serverFile.mappedLength() + ": dropping the server before the mapping is touched");
         }
         return null;
-    }
-
-    private static Object fileKey(final Path path)
-    {
-        try
-        {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        }
-        catch (final IOException ex)
-        {
-            return null;
-        }
     }
 
     /**

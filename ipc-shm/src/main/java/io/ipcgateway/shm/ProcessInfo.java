@@ -50,6 +50,20 @@ final class ProcessInfo
     }
 
     /**
+     * The liveness verdict on a peer: dead when its heartbeat is older than the timeout and, seen from here, its
+     * process is gone too (see {@link #isOwnerAlive}).
+     *
+     * @param file              the peer's channel file.
+     * @param nowNs             the monotonic time now.
+     * @param livenessTimeoutNs how old a heartbeat may be.
+     * @return true when the peer is dead.
+     */
+    static boolean isOwnerDead(final ChannelFile file, final long nowNs, final long livenessTimeoutNs)
+    {
+        return nowNs - file.heartbeatNs() > livenessTimeoutNs && !isOwnerAlive(file, nowNs, livenessTimeoutNs);
+    }
+
+    /**
      * Whether the process that owns a channel file is alive. In our pid namespace (or when either side does not know
      * its namespace) its pid and start time tell. In another one (a container) its pid names another process here,
      * or none, so only its heartbeat tells: alive while younger than the liveness timeout.
