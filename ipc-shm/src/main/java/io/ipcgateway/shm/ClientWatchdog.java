@@ -69,10 +69,6 @@ final class ClientWatchdog implements Runnable
                     LOGGER.log(System.Logger.Level.ERROR, "client watchdog pass failed", ex);
                     sleepNs = Math.min(sleepNs, 100_000_000L);
                 }
-                if (client.isClosed())
-                {
-                    CLIENTS.remove(client);
-                }
             }
             LockSupport.parkNanos(this, sleepNs == Long.MAX_VALUE ? 100_000_000L : sleepNs);
         }

@@ -419,11 +419,6 @@ public final class ShmClient implements AutoCloseable
             + next.sessionId() + " file=" + next.inboxFile().getFileName());
     }
 
-    boolean isClosed()
-    {
-        return closed;
-    }
-
     /** One pass polls the current connection, so an application's invoker keeps working across reconnects. */
     private final class FacadeAgent implements Agent
     {
