@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.core.StaleClaimException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -155,19 +156,40 @@ final class InboxCorruptionScenarios implements AutoCloseable
      */
     void runRandomGarbage(final long seed)
     {
-        final long errorsBefore = server.counters().get(CounterKind.ERRORS);
-        randomGarbage(seed);
-        assertThat(server.counters().get(CounterKind.ERRORS)).isGreaterThan(errorsBefore);
+        final int reportedBefore = reported.size();
+        writeGarbage(seed);
+        // Not every seed leaves garbage the server can see: writes ahead of the producers are overwritten by the
+        // next records, and a fast consumer may have read a record before the write hit it. What must hold is that
+        // the server keeps answering, and that whatever it saw it reports as one of our typed errors.
         assertStillServing();
+        assertThat(reportedSince(reportedBefore)).allSatisfy(ex -> assertThat(ex).isInstanceOf(IpcException.class));
     }
 
     /**
-     * Random ints at random places of the data area and the trailer, while the client keeps sending.
+     * The fixed-seed scenario: garbage while the client keeps sending, then at least one corruption reported (this
+     * seed is known to leave garbage where the server reads it).
      */
     private void randomGarbage(final long seed)
     {
-        final SplittableRandom random = new SplittableRandom(seed);
         final int reportedBefore = reported.size();
+        writeGarbage(seed);
+        // Positions are checked at heartbeat time and stuck slots unblocked after the liveness timeout.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reportedSince(reportedBefore).stream().noneMatch(CorruptionException.class::isInstance) &&
+            System.nanoTime() < deadline)
+        {
+            Thread.yield();
+        }
+        assertThat(reportedSince(reportedBefore))
+            .anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class));
+    }
+
+    /**
+     * 2000 random ints at random places of the data area and the trailer, each followed by a one-way message.
+     */
+    private void writeGarbage(final long seed)
+    {
+        final SplittableRandom random = new SplittableRandom(seed);
         for (int i = 0; i < 2_000; i++)
         {
             final int offset = random.nextInt((RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH) / 4) * 4;
@@ -185,15 +207,6 @@ final class InboxCorruptionScenarios implements AutoCloseable
                     .hasMessageContaining("claim skipped by the consumer");
             }
         }
-        // Positions are checked at heartbeat time and stuck slots unblocked after the liveness timeout.
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (reportedSince(reportedBefore).stream().noneMatch(CorruptionException.class::isInstance) &&
-            System.nanoTime() < deadline)
-        {
-            Thread.yield();
-        }
-        assertThat(reportedSince(reportedBefore))
-            .anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class));
     }
 
     private int claim()
