@@ -87,9 +87,10 @@ class LatencyHistogramCollectorTest
             }));
         }
         final List<Double> counts = new ArrayList<>();
+        // Each scraper collects at least once: on a busy machine the writers may all finish before it runs.
         final Runnable scrape = () ->
         {
-            while (done.getCount() > 0)
+            do
             {
                 final double count = value(collector.collect().get(0), "ipc_request_duration_seconds_count");
                 synchronized (counts)
@@ -97,6 +98,7 @@ class LatencyHistogramCollectorTest
                     counts.add(count);
                 }
             }
+            while (done.getCount() > 0);
         };
         threads.add(new Thread(scrape));
         threads.add(new Thread(scrape));
