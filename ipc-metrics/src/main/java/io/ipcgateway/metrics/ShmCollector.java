@@ -91,7 +91,8 @@ public final class ShmCollector extends Collector
         final GaugeMetricFamily heartbeat = new GaugeMetricFamily("ipc_peer_heartbeat_age_seconds",
             "Time since the channel's owner last wrote its heartbeat (monotonic clock).", CHANNEL_LABELS);
         final GaugeMetricFamily alive = new GaugeMetricFamily("ipc_peer_alive",
-            "1 when the channel's owner process exists with the start time in the header, else 0.", CHANNEL_LABELS);
+            "1 when the channel's owner is alive (its pid with the start time in the header, or its heartbeat for an"
+            + " owner in another pid namespace), else 0.", CHANNEL_LABELS);
         final Map<String, Integer> clientsPerService = new LinkedHashMap<>();
         for (final ChannelSnapshot s : snapshots)
         {

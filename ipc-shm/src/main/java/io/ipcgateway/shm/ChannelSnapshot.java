@@ -136,7 +136,8 @@ public final class ChannelSnapshot
     }
 
     /**
-     * Whether the owner's pid exists with the start time in the header (defeats pid reuse).
+     * Whether the owner is alive: its pid exists with the start time in the header (defeats pid reuse), or, for an
+     * owner in another pid namespace, its heartbeat is within the default liveness timeout.
      *
      * @return true when the owner process is alive.
      */
