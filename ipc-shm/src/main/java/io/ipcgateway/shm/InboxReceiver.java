@@ -115,6 +115,7 @@ final class InboxReceiver
                 notifierSleeps.setRelease(inboxNotifier.sleeps());
                 notifierWakeups.setRelease(inboxNotifier.wakeups());
             }
+            verifyInbox();
             checkServer(nowNs);
         }
         if (requests.hasAsyncInFlight() && nowNs - nextTimeoutScanNs >= 0)
@@ -209,14 +210,35 @@ final class InboxReceiver
         }
         catch (final CorruptionException ex)
         {
-            errors.increment();
-            errorHandler.onError(ex);
-            if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
-            {
-                requests.failPendingRequests(new PeerDeadException(
-                    "service dropped: corrupt data in this client's inbox: " + ex.getMessage()));
-            }
+            onCorruptInbox(ex);
             return 1;
+        }
+    }
+
+    /**
+     * The trailer check the reader does not make on every poll (see {@link CheckedRingReader}): a record forged
+     * beyond the server's tail, or a damaged head or tail.
+     */
+    private void verifyInbox()
+    {
+        try
+        {
+            inboxReader.verifyPositions();
+        }
+        catch (final CorruptionException ex)
+        {
+            onCorruptInbox(ex);
+        }
+    }
+
+    private void onCorruptInbox(final CorruptionException ex)
+    {
+        errors.increment();
+        errorHandler.onError(ex);
+        if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
+        {
+            requests.failPendingRequests(new PeerDeadException(
+                "service dropped: corrupt data in this client's inbox: " + ex.getMessage()));
         }
     }
 

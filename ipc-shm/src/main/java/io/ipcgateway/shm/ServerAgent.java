@@ -193,10 +193,6 @@ final class ServerAgent implements Agent, MessageHandler
             work = 1;
         }
         final long nowNs = System.nanoTime();
-        if (work == 0)
-        {
-            unblockStuckSlot(nowNs);
-        }
         if (nowNs - nextHeartbeatNs >= 0)
         {
             nextHeartbeatNs = nowNs + heartbeatIntervalNs;
@@ -206,6 +202,7 @@ final class ServerAgent implements Agent, MessageHandler
             }
             file.heartbeat(nowNs);
             verifyInboxPositions();
+            unblockStuckSlot(nowNs);
             occupancy.setRelease(inbox.size());
             if (notifier != null)
             {
@@ -288,6 +285,10 @@ final class ServerAgent implements Agent, MessageHandler
      * the liveness timeout on the same head position, the reader turns it into padding: the slot is skipped and
      * counted, and the records behind it are read in order. A producer that resumes later fails on commit (its
      * compare-and-set of the tagged record header no longer matches) instead of publishing into a reused slot.
+     * <p>
+     * Checked at heartbeat time, not on every empty poll: it reads the producers' tail, and a consumer spinning on
+     * that cache line makes every producer's claim of it a cache miss (the slot is skipped between one liveness
+     * timeout and one heartbeat interval more after the head stopped).
      */
     private void unblockStuckSlot(final long nowNs)
     {
