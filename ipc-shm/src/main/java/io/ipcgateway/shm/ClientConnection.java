@@ -240,8 +240,8 @@ final class ClientConnection implements AutoCloseable
         {
             return OfferResult.BACK_PRESSURED;
         }
-        final long deadlineNs = System.nanoTime() + timeoutNs;
-        slot.prepare(onResponse, null, deadlineNs);
+        // No deadline in the slot: only async requests are expired by the poller; this thread times itself out.
+        slot.prepare(onResponse, null, 0);
         final long sent =
             sendRequest(typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
@@ -249,7 +249,7 @@ final class ClientConnection implements AutoCloseable
             slot.release();
             return sent;
         }
-        return awaiter.awaitResponse(slot, deadlineNs);
+        return awaiter.awaitResponse(slot, timeoutNs);
     }
 
     /** See {@link ShmClient#requestAsync}. */

@@ -155,6 +155,21 @@ final class RequestTable
     }
 
     /**
+     * Moves a PENDING slot to DELIVERING. Only the thread that owns a blocking request takes its slot back (on
+     * timeout or disconnect), so when that thread is the poller, as in a single thread's round trips, nobody else can
+     * race it and a plain write does; any other slot needs the compare-and-set against its owner's cancel.
+     */
+    private static boolean startDelivery(final RequestSlot slot)
+    {
+        if (slot.waiter == Thread.currentThread())
+        {
+            RequestSlot.STATE.lazySet(slot, RequestSlot.DELIVERING);
+            return true;
+        }
+        return RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.DELIVERING);
+    }
+
+    /**
      * Hands a response to the request it answers.
      *
      * @return false when the correlation id names no slot (the caller reports the invalid frame).
@@ -168,8 +183,7 @@ final class RequestTable
             return false;
         }
         final RequestSlot slot = slots[index];
-        if (slot.state != RequestSlot.PENDING ||
-            !RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.DELIVERING))
+        if (slot.state != RequestSlot.PENDING || !startDelivery(slot))
         {
             return true; // A late response to a request that timed out: dropped.
         }
@@ -202,7 +216,7 @@ final class RequestTable
         }
         final Thread waiter = slot.waiter;
         slot.result = result;
-        if (blocking)
+        if (blocking && waiter != Thread.currentThread())
         {
             // Full fence before reading 'parked': the waiter sets 'parked' then re-checks the state before parking.
             slot.state = RequestSlot.DONE;
@@ -213,7 +227,8 @@ final class RequestTable
         }
         else
         {
-            // Waiters never park outside BLOCK mode: publishing the result needs release order only.
+            // Waiters never park outside BLOCK mode, and a poller delivering its own response is not parked:
+            // publishing the result needs release order only.
             RequestSlot.STATE.lazySet(slot, RequestSlot.DONE);
         }
         return true;

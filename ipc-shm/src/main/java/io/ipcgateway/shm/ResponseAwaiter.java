@@ -16,6 +16,11 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 final class ResponseAwaiter
 {
+    /** A deadline not set yet: the clock has not been read. */
+    private static final long NO_DEADLINE = Long.MIN_VALUE;
+    /** Empty polls between clock reads while spinning, minus one. */
+    private static final int CLOCK_POLLS_MASK = 15;
+
     private final Object blocker;
     private final ClientState connection;
     private final PollGuard guard;
@@ -55,8 +60,18 @@ final class ResponseAwaiter
         this.maxSleepNs = context.maxSleepNs();
     }
 
-    long awaitResponse(final RequestSlot slot, final long deadlineNs)
+    /**
+     * Waits for the response to a request sent just now.
+     *
+     * @param slot      the request's slot, PENDING.
+     * @param timeoutNs how long to wait; the clock is first read only once the response is not there at once, so a
+     *                  fast round trip reads it not at all (the deadline then counts from that first read, a few
+     *                  hundred nanoseconds late at most).
+     * @return {@link OfferResult#OK} or a negative code.
+     */
+    long awaitResponse(final RequestSlot slot, final long timeoutNs)
     {
+        long deadlineNs = NO_DEADLINE;
         long idleSinceNs = 0;
         boolean leading = false;
         while (true)
@@ -78,29 +93,42 @@ final class ResponseAwaiter
                 }
                 continue;
             }
-            final long nowNs = System.nanoTime();
-            if (nowNs - deadlineNs >= 0)
+            final long nowNs;
+            if (deadlineNs == NO_DEADLINE)
             {
-                if (requests.cancel(slot))
+                nowNs = 0;
+            }
+            else
+            {
+                nowNs = System.nanoTime();
+                if (nowNs - deadlineNs >= 0)
                 {
-                    requestsTimedOut.increment();
-                    handOff(leading, slot.index);
-                    return OfferResult.TIMED_OUT;
+                    if (requests.cancel(slot))
+                    {
+                        requestsTimedOut.increment();
+                        handOff(leading, slot.index);
+                        return OfferResult.TIMED_OUT;
+                    }
+                    continue;
                 }
-                continue;
             }
             leading = !guard.dedicatedReceiver && guard.tryEnterPoll();
             if (leading)
             {
                 try
                 {
-                    lead(slot, nowNs, deadlineNs);
+                    deadlineNs = lead(slot, deadlineNs, timeoutNs);
                 }
                 finally
                 {
                     guard.exitPoll();
                 }
                 idleSinceNs = 0;
+            }
+            else if (deadlineNs == NO_DEADLINE)
+            {
+                // A follower: its wait is not a fast one, read the clock from here on.
+                deadlineNs = deadline(System.nanoTime(), timeoutNs);
             }
             else
             {
@@ -113,15 +141,24 @@ final class ResponseAwaiter
         }
     }
 
+    private static long deadline(final long nowNs, final long timeoutNs)
+    {
+        final long deadlineNs = nowNs + timeoutNs;
+        return deadlineNs == NO_DEADLINE ? deadlineNs + 1 : deadlineNs;
+    }
+
     /**
      * Polls the inbox for every waiting thread while holding the poll guard, until this thread's response is
      * delivered, the client stops being connected or the deadline passes. Keeping the guard across iterations,
      * and reading the clock only every few empty polls while spinning, keeps the spinning round trip free of
      * atomic operations and clock reads.
+     *
+     * @return the deadline, set at the first clock read when it was {@link #NO_DEADLINE}.
      */
-    private void lead(final RequestSlot slot, final long startNs, final long deadlineNs)
+    private long lead(final RequestSlot slot, final long deadline, final long timeoutNs)
     {
-        long nowNs = startNs;
+        long deadlineNs = deadline;
+        long nowNs = 0;
         long idleSinceNs = 0;
         int emptyPolls = 0;
         while (slot.state != RequestSlot.DONE && connection.state == ClientState.CONNECTED)
@@ -131,18 +168,28 @@ final class ResponseAwaiter
                 idleSinceNs = 0;
                 continue;
             }
+            if ((++emptyPolls & CLOCK_POLLS_MASK) == 0 || deadlineNs != NO_DEADLINE && nowNs == 0)
+            {
+                nowNs = System.nanoTime();
+                if (deadlineNs == NO_DEADLINE)
+                {
+                    deadlineNs = deadline(nowNs, timeoutNs);
+                }
+                if (nowNs - deadlineNs >= 0)
+                {
+                    return deadlineNs;
+                }
+                receiver.duties(nowNs);
+            }
+            if (nowNs == 0)
+            {
+                // Before the first clock read: a fast response is on its way, spin for it.
+                Thread.onSpinWait();
+                continue;
+            }
             if (idleSinceNs == 0)
             {
                 idleSinceNs = nowNs;
-            }
-            if ((++emptyPolls & 7) == 0)
-            {
-                nowNs = System.nanoTime();
-                if (nowNs - deadlineNs >= 0)
-                {
-                    return;
-                }
-                receiver.duties(nowNs);
             }
             if (idleMode == IdleMode.SPIN || (blocking && nowNs - idleSinceNs < spinBeforeSleepNs))
             {
@@ -157,10 +204,11 @@ final class ResponseAwaiter
                 nowNs = System.nanoTime();
                 if (nowNs - deadlineNs >= 0)
                 {
-                    return;
+                    return deadlineNs;
                 }
             }
         }
+        return deadlineNs;
     }
 
     private void leaderIdle(final long nowNs, final long idleSinceNs, final long deadlineNs)
