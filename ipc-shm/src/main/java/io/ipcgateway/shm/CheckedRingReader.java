@@ -122,16 +122,15 @@ final class CheckedRingReader
                 // Aligned as a long: a hostile length near Integer.MAX_VALUE would wrap to a negative int here and
                 // pass the bounds check below.
                 final long alignedLength = BitUtil.align((long)recordLength, ALIGNMENT);
-                final String invalid = invalidRecord(recordLength, alignedLength, maxBlockLength - bytesRead,
-                    buffer.getInt(typeOffset(recordIndex)), head + bytesRead, capacityShift);
-                if (invalid != null)
+                final int typeId = buffer.getInt(typeOffset(recordIndex));
+                if (!isValidRecord(recordLength, alignedLength, maxBlockLength - bytesRead, typeId, head + bytesRead))
                 {
-                    corruption = new CorruptionException(file, fileOffset + recordIndex, invalid
+                    corruption = new CorruptionException(file, fileOffset + recordIndex, invalidRecord(recordLength,
+                        alignedLength, maxBlockLength - bytesRead, typeId, head + bytesRead, capacityShift)
                         + " (ring head=" + (head + bytesRead) + " tail=" + tail() + " capacity=" + capacity + ")");
                     break;
                 }
                 bytesRead += (int)alignedLength;
-                final int typeId = buffer.getInt(typeOffset(recordIndex));
                 if (typeId == RingBuffer.PADDING_MSG_TYPE_ID)
                 {
                     continue;
@@ -188,6 +187,25 @@ final class CheckedRingReader
         return new CorruptionException(file, fileOffset + recordIndex, "record checksum mismatch: kind=" + kind
             + session + " length=" + frameLength + ": record dropped (written into after its producer committed it, "
             + "e.g. by a producer stopped mid-write whose slot was skipped and reused)");
+    }
+
+    /**
+     * The checks of {@link #invalidRecord} without building its message: small enough for the JIT to inline into the
+     * read loop, which runs it for every record.
+     */
+    private boolean isValidRecord(
+        final int recordLength, final long alignedLength, final int roomToEnd, final int typeId, final long position)
+    {
+        if (recordLength < HEADER_LENGTH || alignedLength > roomToEnd)
+        {
+            return false;
+        }
+        if (typeId == RingBuffer.PADDING_MSG_TYPE_ID)
+        {
+            return true;
+        }
+        return typeId >= 1 && (typeId & FrameDescriptor.TAG_KIND_MASK) != 0 &&
+            typeId >>> FrameDescriptor.TAG_KIND_BITS == FrameDescriptor.lap(position, capacityShift);
     }
 
     private static String invalidRecord(
