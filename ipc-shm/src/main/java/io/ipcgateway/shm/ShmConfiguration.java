@@ -108,7 +108,11 @@ public final class ShmConfiguration
     /** Default longest sleep: 1 s, so an idle blocked endpoint wakes once a second at most. */
     public static final long MAX_SLEEP_DEFAULT_NS = TimeUnit.SECONDS.toNanos(1);
 
-    /** How long a blocking consumer spins before it sleeps on the notifier, nanoseconds. */
+    /**
+     * How long a blocking consumer spins before it sleeps on the notifier, nanoseconds. A thread blocked in a
+     * request busy-spins the first 2 us of it and yields for the rest, so on a machine with more waiting threads than
+     * cores it hands its core to the threads that would answer it.
+     */
     public static final String SPIN_BEFORE_SLEEP_PROP_NAME = "ipc.shm.spin.before.sleep";
 
     /** Default spin before sleep: 20 us (cuts wake-up syscalls in a fast stream, see the notifier notes). */

@@ -31,7 +31,8 @@ final class InboxCorruptionScenarios implements AutoCloseable
 {
     static final List<String> NAMES = List.of(
         "hugeRecordLength", "recordLengthBeyondTail", "recordLengthShorterThanHeader", "invalidRecordType",
-        "invalidTailPosition", "headPositionChanged", "randomGarbage", "clientInboxRecordLength");
+        "invalidTailPosition", "headPositionChanged", "randomGarbage", "clientInboxRecordLength",
+        "clientInboxRecordBeyondTail");
 
     private static final int RING_CAPACITY = 64 * 1024;
 
@@ -91,7 +92,12 @@ final class InboxCorruptionScenarios implements AutoCloseable
                 randomGarbage(7);
                 break;
             case "clientInboxRecordLength":
-                clientInboxRecordLength();
+                clientInboxRecordLength(0x7fff_fff0, "crosses the end of the ring");
+                return;
+            case "clientInboxRecordBeyondTail":
+                // Framed like a record the server wrote, reaching past the server's tail: the client reads it
+                // (it does not read the tail per poll) and finds it at its next heartbeat.
+                clientInboxRecordLength(4096, "beyond the producers' tail");
                 return;
             default:
                 throw new IllegalArgumentException(name);
@@ -124,7 +130,7 @@ final class InboxCorruptionScenarios implements AutoCloseable
      * Garbage in the client's own inbox (written where the server writes responses): the client reports it naming
      * its file and offset and drops the server; requests and sends then return PEER_DEAD.
      */
-    private void clientInboxRecordLength()
+    private void clientInboxRecordLength(final int length, final String expected)
     {
         final List<Throwable> clientReports = Collections.synchronizedList(new ArrayList<>());
         try (ShmClient victim = ShmClient.connect(new ClientContext().serviceName("corrupt")
@@ -135,7 +141,7 @@ final class InboxCorruptionScenarios implements AutoCloseable
                 new org.agrona.concurrent.ringbuffer.OneToOneRingBuffer(victimInbox.ring());
             final int index = victimRing.tryClaim(1, 16);
             assertThat(index).isPositive();
-            victimInbox.ring().putIntRelease(index - RecordDescriptor.HEADER_LENGTH, 0x7fff_fff0);
+            victimInbox.ring().putIntRelease(index - RecordDescriptor.HEADER_LENGTH, length);
             payload.putLong(0, 1);
             final long result = victim.request(1, payload, 0, 8, (t, b, o, l) -> { }, TimeUnit.SECONDS.toNanos(30));
             assertThat(OfferResult.describe(result)).isEqualTo("PEER_DEAD");
@@ -143,7 +149,8 @@ final class InboxCorruptionScenarios implements AutoCloseable
             synchronized (clientReports)
             {
                 assertThat(clientReports).anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class)
-                    .hasMessageContaining(victim.inboxFile().toString()).hasMessageContaining("offset="));
+                    .hasMessageContaining(victim.inboxFile().toString()).hasMessageContaining("offset=")
+                    .hasMessageContaining(expected));
             }
         }
         // The other client and the server are untouched.
