@@ -67,8 +67,8 @@ final class ResponseAwaiter
      *
      * @param slot      the request's slot, PENDING.
      * @param timeoutNs how long to wait; the clock is first read only once the response is not there at once, so a
-     *                  fast round trip reads it not at all (the deadline then counts from that first read, a few
-     *                  hundred nanoseconds late at most).
+     *                  fast round trip reads it not at all (the deadline then counts from that first read, which
+     *                  comes after 16 empty polls, a microsecond or two).
      * @return {@link OfferResult#OK} or a negative code.
      */
     long awaitResponse(final RequestSlot slot, final long timeoutNs)
@@ -170,7 +170,7 @@ final class ResponseAwaiter
                 idleSinceNs = 0;
                 continue;
             }
-            if ((++emptyPolls & CLOCK_POLLS_MASK) == 0 || deadlineNs != NO_DEADLINE && nowNs == 0)
+            if ((++emptyPolls & CLOCK_POLLS_MASK) == 0 || (deadlineNs != NO_DEADLINE && nowNs == 0))
             {
                 nowNs = System.nanoTime();
                 if (deadlineNs == NO_DEADLINE)

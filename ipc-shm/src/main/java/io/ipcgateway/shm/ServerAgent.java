@@ -98,7 +98,6 @@ final class ServerAgent implements Agent, MessageHandler
     private ClientSession lastSession;
     private long nextHeartbeatNs;
     private boolean closed;
-    // The inbox head position at which the consumer found a claimed but uncommitted record, and since when.
     /**
      * Duty cycles between clock reads, minus one, in SPIN mode: a clock read is a good part of a busy-spinning empty
      * poll, and a shorter poll loop answers sooner (busy-spin ping-pong p50 0.24-0.30 -> 0.22-0.26 us). Not in BLOCK
@@ -106,6 +105,7 @@ final class ServerAgent implements Agent, MessageHandler
      */
     private final int clockCyclesMask;
     private int cyclesSinceClock;
+    // The inbox head position at which the consumer found a claimed but uncommitted record, and since when.
     private long stuckHead = NO_STUCK_HEAD;
     private long stuckSinceNs;
 
