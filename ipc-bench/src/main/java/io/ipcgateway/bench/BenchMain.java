@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.ipcgateway.bench.load.Args;
 import io.ipcgateway.bench.load.ClientRole;
+import io.ipcgateway.bench.load.CpuPinning;
 import io.ipcgateway.bench.load.LoadRun;
 import io.ipcgateway.bench.load.RunResult;
 import io.ipcgateway.bench.load.RunSpec;
@@ -48,6 +49,8 @@ public final class BenchMain
                                              counts from the intended send time (coordinated omission)
           --idle-window 2s                   with --idle block: idle-server CPU measured over this long
           --json FILE                        also write the result as JSON
+          --pin 0/1                          run the server JVM on CPUs 0 and the client JVMs on CPUs 1
+                                             (taskset lists, e.g. 0/1-3); default: the kernel places them
 
         compare options:
           --quick              short runs, one repetition: under 3 minutes on 2 cores
@@ -60,6 +63,7 @@ public final class BenchMain
                                markers when FILE has them, e.g. docs/performance.md)
           --duration 5s        measured time of each run (default 5s, quick 1.5s)
           --warmup 2s          warm-up of each run (default 2s, quick 0.5s)
+          --pin 0/1            server JVMs on CPUs 0, client JVMs on CPUs 1, for every transport
         """;
 
     private BenchMain()
@@ -110,11 +114,12 @@ public final class BenchMain
         final List<String> rest = new ArrayList<>();
         final RunSpec spec = RunSpec.parse(args, rest);
         final String json = takeOption(rest, "--json");
+        final CpuPinning pinning = CpuPinning.parse(takeOption(rest, "--pin"));
         requireEmpty(rest);
-        System.err.printf("running %s: transport=%s mode=%s size=%d clients=%d idle=%s warm-up %.1f s, %.1f s%n",
+        System.err.printf("running %s: transport=%s mode=%s size=%d clients=%d idle=%s warm-up %.1f s, %.1f s, %s%n",
             spec.workload(), spec.transport(), spec.mode().label(), spec.size(), spec.clients(), spec.idle().label(),
-            spec.warmupNs() / 1e9, spec.durationNs() / 1e9);
-        final RunResult result = LoadRun.execute(spec, System.err::println);
+            spec.warmupNs() / 1e9, spec.durationNs() / 1e9, pinning.describe());
+        final RunResult result = LoadRun.execute(spec, pinning, System.err::println);
         final List<RunResult> results = List.of(result);
         System.out.print(ResultTable.format(results));
         if (result.perClient().size() > 1)

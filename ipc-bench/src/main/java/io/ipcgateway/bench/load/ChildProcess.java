@@ -62,7 +62,25 @@ public final class ChildProcess implements AutoCloseable
     public static ChildProcess start(final String name, final String role, final List<String> args)
         throws IOException
     {
-        final List<String> command = new ArrayList<>();
+        return start(name, role, args, List.of());
+    }
+
+    /**
+     * Start {@code BenchMain <role> <args>} in a new JVM through a launcher, e.g. {@code taskset -c 0} (which
+     * executes the JVM in its own process, so {@link #pid()} is the JVM's).
+     *
+     * @param name     for messages, e.g. {@code server}.
+     * @param role     the hidden subcommand, e.g. {@code child-server}.
+     * @param args     its options.
+     * @param launcher the command and options placed before {@code java}, or empty.
+     * @return the started child.
+     * @throws IOException when the JVM cannot be started.
+     */
+    public static ChildProcess start(
+        final String name, final String role, final List<String> args, final List<String> launcher)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>(launcher);
         command.add(javaBinary());
         command.addAll(JVM_FLAGS);
         command.add("-cp");

@@ -47,13 +47,15 @@ public final class LoadRun
     }
 
     private final RunSpec spec;
+    private final CpuPinning pinning;
     private final Consumer<String> progress;
     private final List<ChildProcess> clients = new ArrayList<>();
     private ChildProcess server;
 
-    private LoadRun(final RunSpec spec, final Consumer<String> progress)
+    private LoadRun(final RunSpec spec, final CpuPinning pinning, final Consumer<String> progress)
     {
         this.spec = spec;
+        this.pinning = pinning;
         this.progress = progress;
     }
 
@@ -67,12 +69,27 @@ public final class LoadRun
      */
     public static RunResult execute(final RunSpec spec, final Consumer<String> progress) throws Exception
     {
+        return execute(spec, CpuPinning.NONE, progress);
+    }
+
+    /**
+     * Run one load run with the server and client JVMs pinned to CPUs.
+     *
+     * @param spec     what to run.
+     * @param pinning  where the children may run.
+     * @param progress receives one-line progress messages.
+     * @return the figures.
+     * @throws Exception when a child fails or times out; the children are stopped and files deleted anyway.
+     */
+    public static RunResult execute(final RunSpec spec, final CpuPinning pinning, final Consumer<String> progress)
+        throws Exception
+    {
         final Path root = Files.isDirectory(SHM_ROOT) ? SHM_ROOT : Path.of(System.getProperty("java.io.tmpdir"));
         deleteStaleRunDirs(root);
         // The harness's pid in the name lets a later run remove what a killed harness left behind.
         final Path dir = Files.createTempDirectory(root, RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-");
         LIVE_DIRS.add(dir);
-        final LoadRun run = new LoadRun(spec, progress);
+        final LoadRun run = new LoadRun(spec, pinning, progress);
         try
         {
             return run.execute(dir);
@@ -90,7 +107,7 @@ public final class LoadRun
         final List<String> childArgs = new ArrayList<>(spec.toArgs());
         childArgs.add("--dir");
         childArgs.add(dir.toString());
-        server = track(ChildProcess.start("server", "child-server", childArgs));
+        server = track(ChildProcess.start("server", "child-server", childArgs, pinning.launcherPrefix(true)));
         server.await("READY", START_TIMEOUT_NS);
         for (int jvm = 0; jvm < spec.clientJvms(); jvm++)
         {
@@ -98,7 +115,8 @@ public final class LoadRun
             final List<String> args = new ArrayList<>(childArgs);
             args.addAll(List.of("--first", Integer.toString(first),
                 "--count", Integer.toString(spec.firstClientOf(jvm + 1) - first)));
-            clients.add(track(ChildProcess.start("client JVM " + jvm, "child-client", args)));
+            clients.add(track(ChildProcess.start("client JVM " + jvm, "child-client", args,
+                pinning.launcherPrefix(false))));
         }
         for (final ChildProcess client : clients)
         {

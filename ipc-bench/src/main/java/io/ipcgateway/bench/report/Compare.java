@@ -14,6 +14,7 @@ import java.util.function.ToDoubleFunction;
 
 import io.ipcgateway.bench.BenchMain;
 import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.load.CpuPinning;
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.bench.load.LoadRun;
 import io.ipcgateway.bench.load.RunResult;
@@ -59,6 +60,7 @@ public final class Compare
         final String workloadsText = BenchMain.takeOption(rest, "--workloads");
         final String durationText = BenchMain.takeOption(rest, "--duration");
         final String warmupText = BenchMain.takeOption(rest, "--warmup");
+        final CpuPinning pinning = CpuPinning.parse(BenchMain.takeOption(rest, "--pin"));
         BenchMain.requireEmpty(rest);
 
         final int repeats = repeatText != null ? Args.parsePositiveInt("--repeat", repeatText) :
@@ -81,7 +83,8 @@ public final class Compare
             quick ? QUICK_DURATION_NS : FULL_DURATION_NS;
         final long idleWindowNs = quick ? QUICK_IDLE_WINDOW_NS : FULL_IDLE_WINDOW_NS;
 
-        final List<RunResult> medians = run(transports, workloads, repeats, warmupNs, durationNs, idleWindowNs);
+        final List<RunResult> medians =
+            run(transports, workloads, repeats, warmupNs, durationNs, idleWindowNs, pinning);
         System.out.print(ResultTable.format(medians));
         final List<String> targets = Targets.check(medians);
         if (!targets.isEmpty())
@@ -155,11 +158,13 @@ public final class Compare
      * @param warmupNs     warm-up of each run.
      * @param durationNs   measured time of each run.
      * @param idleWindowNs idle-CPU window where a workload measures it.
+     * @param pinning      where the server and client JVMs of every run may run.
      * @return one median result per workload and transport that completed at least once, in workload order
      *         then transport order.
      */
     public static List<RunResult> run(final List<String> transports, final List<Workload> workloads,
-        final int repeats, final long warmupNs, final long durationNs, final long idleWindowNs)
+        final int repeats, final long warmupNs, final long durationNs, final long idleWindowNs,
+        final CpuPinning pinning)
     {
         final Map<String, List<RunResult>> byKey = new LinkedHashMap<>();
         final List<String> failures = new ArrayList<>();
@@ -180,7 +185,7 @@ public final class Compare
                         workload.name(), transport, workload.describe(), eta(startNs, done - 1, total));
                     try
                     {
-                        final RunResult result = LoadRun.execute(spec, System.err::println);
+                        final RunResult result = LoadRun.execute(spec, pinning, System.err::println);
                         System.err.printf("        %s msgs/s, p50 %.2f us, p99 %.2f us%s%n",
                             ResultTable.rate(result.msgsPerSec()), result.p50Us(), result.p99Us(),
                             Double.isNaN(result.fairness()) ? "" : String.format(", fairness %.2f", result.fairness()));
