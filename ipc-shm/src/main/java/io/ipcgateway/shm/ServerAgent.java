@@ -214,6 +214,7 @@ final class ServerAgent implements Agent, MessageHandler
             }
             file.heartbeat(nowNs);
             verifyInboxPositions();
+            // After the trailer check, which unblocking relies on.
             unblockStuckSlot(nowNs);
             occupancy.setRelease(inbox.size());
             if (notifier != null)
@@ -320,10 +321,9 @@ final class ServerAgent implements Agent, MessageHandler
         {
             return;
         }
-        verifyInboxPositions();
-        // False while a dead producer's claim without a header is the last record (nothing written behind it to
-        // find the record's end), or when the producer committed at the last moment: tried again on the next
-        // empty poll.
+        // The trailer was verified just before, in the same heartbeat. False while a dead producer's claim without a
+        // header is the last record (nothing written behind it to find the record's end), or when the producer
+        // committed at the last moment: tried again at the next heartbeat.
         if (unblockInbox())
         {
             stuckHead = NO_STUCK_HEAD;
