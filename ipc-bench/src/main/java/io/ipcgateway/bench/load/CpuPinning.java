@@ -27,7 +27,8 @@ public record CpuPinning(String serverCpus, String clientCpus)
      *
      * @param text {@code SERVER_CPUS/CLIENT_CPUS} in taskset's list syntax, or null for none.
      * @return the pinning.
-     * @throws IllegalArgumentException naming the option and the expected form.
+     * @throws IllegalArgumentException naming the option and the expected form, or when {@code taskset} is not on
+     *                                  the PATH.
      */
     public static CpuPinning parse(final String text)
     {
@@ -41,6 +42,8 @@ public record CpuPinning(String serverCpus, String clientCpus)
             throw new IllegalArgumentException("--pin: expected SERVER_CPUS/CLIENT_CPUS in taskset's list syntax, "
                 + "e.g. 0/1 or 0/1-3, but was " + text);
         }
+        // Checked here, once, so a compare run fails before its first run rather than in every one.
+        requireTaskset();
         return new CpuPinning(parts[0], parts[1]);
     }
 
@@ -57,7 +60,6 @@ public record CpuPinning(String serverCpus, String clientCpus)
      *
      * @param server whether the child is the server JVM.
      * @return {@code taskset -c CPUS}, or nothing when unpinned.
-     * @throws IllegalStateException when pinned and {@code taskset} is not on the PATH.
      */
     public List<String> launcherPrefix(final boolean server)
     {
@@ -65,7 +67,6 @@ public record CpuPinning(String serverCpus, String clientCpus)
         {
             return List.of();
         }
-        requireTaskset();
         return List.of(TASKSET, "-c", server ? serverCpus : clientCpus);
     }
 
@@ -90,6 +91,6 @@ public record CpuPinning(String serverCpus, String clientCpus)
                 }
             }
         }
-        throw new IllegalStateException("--pin needs taskset on the PATH (package util-linux): PATH=" + path);
+        throw new IllegalArgumentException("--pin needs taskset on the PATH (package util-linux): PATH=" + path);
     }
 }
