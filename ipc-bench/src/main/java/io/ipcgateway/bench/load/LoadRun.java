@@ -153,7 +153,7 @@ public final class LoadRun
         final Histogram histogram = oneWay ? Histograms.decode(value(serverResult, "hist")) : clientHistogram;
         final double fairness = Fairness.of(perClient);
         return new RunResult(spec.transport(), spec.workload(), spec.mode().label(), spec.idle().label(),
-            spec.size(), spec.clients(), seconds, total / seconds,
+            spec.size(), spec.clients(), seconds, total / seconds, total / seconds,
             us(histogram.getValueAtPercentile(50)), us(histogram.getValueAtPercentile(90)),
             us(histogram.getValueAtPercentile(99)), us(histogram.getValueAtPercentile(99.9)),
             us(histogram.getMaxValue()), histogram.getMean() / NS_PER_US, histogram.getTotalCount(),

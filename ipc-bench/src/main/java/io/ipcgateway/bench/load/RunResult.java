@@ -13,6 +13,8 @@ import java.util.List;
  * @param clients      number of clients.
  * @param durationS    measured seconds.
  * @param msgsPerSec   one-way: messages received by the server per second; otherwise round trips per second.
+ * @param minMsgsPerSec the lowest {@code msgsPerSec} among the repetitions this result is the median of (its own
+ *                     {@code msgsPerSec} for a single run): how far one run can fall.
  * @param p50Us        median latency in microseconds (one way for one-way runs, else round trip).
  * @param p90Us        90th percentile.
  * @param p99Us        99th percentile.
@@ -37,6 +39,7 @@ public record RunResult(
     int clients,
     double durationS,
     double msgsPerSec,
+    double minMsgsPerSec,
     double p50Us,
     double p90Us,
     double p99Us,
@@ -60,5 +63,15 @@ public record RunResult(
     public boolean unfair()
     {
         return !Double.isNaN(fairness) && fairness < Fairness.FLAG_BELOW;
+    }
+
+    /**
+     * The slowest repetition's throughput against the median's.
+     *
+     * @return {@code minMsgsPerSec / msgsPerSec}, 1 for a single run, {@code NaN} when nothing got through.
+     */
+    public double slowestToMedian()
+    {
+        return msgsPerSec > 0 ? minMsgsPerSec / msgsPerSec : Double.NaN;
     }
 }

@@ -86,7 +86,8 @@ public final class Compare
         final List<RunResult> medians =
             run(transports, workloads, repeats, warmupNs, durationNs, idleWindowNs, pinning);
         System.out.print(ResultTable.format(medians));
-        final List<String> targets = Targets.check(medians);
+        ResultTable.stability(medians, repeats).forEach(System.out::println);
+        final List<String> targets = Targets.check(medians, repeats);
         if (!targets.isEmpty())
         {
             System.out.println();
@@ -129,8 +130,10 @@ public final class Compare
         }
         final String text = Files.readString(Path.of(json), StandardCharsets.UTF_8);
         final List<RunResult> results = ResultJson.read(text);
+        final int repeats = ResultJson.repeats(text);
         System.out.print(ResultTable.format(results));
-        Targets.check(results).forEach(System.out::println);
+        ResultTable.stability(results, repeats).forEach(System.out::println);
+        Targets.check(results, repeats).forEach(System.out::println);
         if (plot != null)
         {
             Files.writeString(Path.of(plot), SvgPlot.render(results, Workload.STANDARD), StandardCharsets.UTF_8);
@@ -138,7 +141,7 @@ public final class Compare
         if (markdown != null)
         {
             MarkdownReport.write(Path.of(markdown), MarkdownReport.render(results,
-                "bin/ipc bench report " + String.join(" ", args), ResultJson.repeats(text)));
+                "bin/ipc bench report " + String.join(" ", args), repeats));
         }
     }
 
@@ -227,8 +230,9 @@ public final class Compare
     }
 
     /**
-     * The median of repeated runs of one workload and transport: every figure is the median of that figure;
-     * per-client counts and memory come from the run with the median throughput; histograms are merged.
+     * The median of repeated runs of one workload and transport: every figure is the median of that figure, except
+     * the lowest throughput, which is the lowest of any run; per-client counts and memory come from the run with the
+     * median throughput; histograms are merged.
      *
      * @param runs at least one run.
      * @return the median result.
@@ -242,7 +246,8 @@ public final class Compare
         runs.forEach(r -> merged.add(Histograms.decode(r.histogram())));
         return new RunResult(middle.transport(), middle.workload(), middle.mode(), middle.idle(), middle.sizeBytes(),
             middle.clients(), middle.durationS(),
-            median(runs, RunResult::msgsPerSec), median(runs, RunResult::p50Us), median(runs, RunResult::p90Us),
+            median(runs, RunResult::msgsPerSec), runs.stream().mapToDouble(RunResult::minMsgsPerSec).min().orElse(0),
+            median(runs, RunResult::p50Us), median(runs, RunResult::p90Us),
             median(runs, RunResult::p99Us), median(runs, RunResult::p999Us), median(runs, RunResult::maxUs),
             median(runs, RunResult::meanUs), (long)median(runs, r -> r.samples()),
             median(runs, RunResult::idleCpuPct), median(runs, RunResult::fairness), middle.perClient(),

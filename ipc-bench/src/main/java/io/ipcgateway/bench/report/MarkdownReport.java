@@ -54,7 +54,14 @@ public final class MarkdownReport
         }
         out.append("\n`/ours` is the peer's figure divided by ours: above 1 a peer is faster in msgs/s, slower in ")
             .append("latency. `!` marks fairness below 0.5.\n\n");
-        final List<String> targets = Targets.check(results);
+        final List<String> stability = ResultTable.stability(results, repeats);
+        if (!stability.isEmpty())
+        {
+            out.append("```\n");
+            stability.forEach(line -> out.append(line).append('\n'));
+            out.append("```\n\n");
+        }
+        final List<String> targets = Targets.check(results, repeats);
         if (!targets.isEmpty())
         {
             out.append("Targets of the transport, checked against this run:\n\n```\n");

@@ -81,6 +81,7 @@ public final class ResultJson
         map.put("clients", r.clients());
         map.put("duration_s", r.durationS());
         map.put("msgs_per_sec", r.msgsPerSec());
+        map.put("min_msgs_per_sec", r.minMsgsPerSec());
         map.put("p50_us", r.p50Us());
         map.put("p90_us", r.p90Us());
         map.put("p99_us", r.p99Us());
@@ -111,6 +112,8 @@ public final class ResultJson
             (int)number(m, "clients"),
             number(m, "duration_s"),
             number(m, "msgs_per_sec"),
+            // Reports written before the field existed: their median is all that is known.
+            m.containsKey("min_msgs_per_sec") ? number(m, "min_msgs_per_sec") : number(m, "msgs_per_sec"),
             number(m, "p50_us"),
             number(m, "p90_us"),
             number(m, "p99_us"),

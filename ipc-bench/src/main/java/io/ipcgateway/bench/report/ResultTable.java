@@ -1,7 +1,10 @@
 package io.ipcgateway.bench.report;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import io.ipcgateway.bench.load.RunResult;
 
@@ -63,6 +66,33 @@ public final class ResultTable
                 .append("fair service rate.\n");
         }
         return out.toString();
+    }
+
+    /**
+     * How far the slowest repetition fell below the median, per workload and transport: on a shared machine a run
+     * can collapse (every client getting one round trip per scheduler tick), which a median hides.
+     *
+     * @param results medians of a compare run.
+     * @param repeats repetitions each median is taken over.
+     * @return a heading and one line per workload, e.g. {@code rr-32c  ipc 0.85  agrona 0.04}; nothing for one
+     *         repetition.
+     */
+    public static List<String> stability(final List<RunResult> results, final int repeats)
+    {
+        if (repeats < 2)
+        {
+            return List.of();
+        }
+        final Map<String, StringBuilder> byWorkload = new LinkedHashMap<>();
+        for (final RunResult r : results)
+        {
+            byWorkload.computeIfAbsent(r.workload(), w -> new StringBuilder(String.format(Locale.ROOT, "%-20s", w)))
+                .append(String.format(Locale.ROOT, " %s %.2f", r.transport(), r.slowestToMedian()));
+        }
+        final List<String> lines = new ArrayList<>();
+        lines.add("Slowest of " + repeats + " repetitions / median, msgs/s:");
+        byWorkload.values().forEach(line -> lines.add(line.toString()));
+        return lines;
     }
 
     /**

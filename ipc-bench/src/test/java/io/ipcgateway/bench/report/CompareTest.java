@@ -21,6 +21,10 @@ class CompareTest
         final RunResult median = Compare.median(List.of(fast, slow, middle));
 
         assertThat(median.msgsPerSec()).isEqualTo(2e5);
+        assertThat(median.minMsgsPerSec()).isEqualTo(1e5);
+        assertThat(median.slowestToMedian()).isEqualTo(0.5);
+        assertThat(Compare.median(List.of(median, fast)).minMsgsPerSec())
+            .as("a median of medians keeps the slowest run of all").isEqualTo(1e5);
         assertThat(median.p50Us()).isEqualTo(middle.p50Us());
         assertThat(median.perClient()).containsExactly(2L, 2L);
         assertThat(Histograms.decode(median.histogram()).getTotalCount()).isEqualTo(3 * middle.samples());

@@ -31,6 +31,22 @@ class ResultJsonTest
     }
 
     @Test
+    void shouldKeepTheSlowestRepetitionAndReadOlderReportsWithoutIt()
+    {
+        final RunResult median = Compare.median(List.of(
+            result("ipc", "rr-32c", 2e6, 20_000, List.of(10L, 12L)),
+            result("ipc", "rr-32c", 8e3, 20_000, List.of(10L, 12L)),
+            result("ipc", "rr-32c", 1.9e6, 20_000, List.of(10L, 12L))));
+
+        final String text = ResultJson.write(List.of(median), 3);
+        assertThat(ResultJson.read(text).get(0).minMsgsPerSec()).isEqualTo(8e3);
+
+        final String older = text.replaceAll("\"min_msgs_per_sec\": [0-9.E]+,", "");
+        assertThat(older).doesNotContain("min_msgs_per_sec");
+        assertThat(ResultJson.read(older).get(0).minMsgsPerSec()).isEqualTo(1.9e6);
+    }
+
+    @Test
     void shouldHoldEveryDocumentedFieldInEachResult()
     {
         final String text = ResultJson.write(List.of(result("ipc", "rr-32c", 1e6, 20_000, List.of(5L, 4L))), 1);
@@ -40,8 +56,9 @@ class ResultJsonTest
         assertThat(root.get("machine")).isInstanceOf(Map.class);
         @SuppressWarnings("unchecked")
         final Map<String, Object> first = (Map<String, Object>)((List<?>)root.get("results")).get(0);
-        assertThat(first.keySet()).contains("transport", "workload", "msgs_per_sec", "p50_us", "p99_us", "p999_us",
-            "max_us", "idle_cpu_pct", "fairness", "shm_bytes", "rss_server_kb", "per_client", "histogram");
+        assertThat(first.keySet()).contains("transport", "workload", "msgs_per_sec", "min_msgs_per_sec", "p50_us",
+            "p99_us", "p999_us", "max_us", "idle_cpu_pct", "fairness", "shm_bytes", "rss_server_kb", "per_client",
+            "histogram");
         assertThat(first.get("idle_cpu_pct")).isNull();
         assertThat((Double)first.get("slowest_to_busiest")).isEqualTo(0.8);
         assertThat((Double)first.get("fairness")).isEqualTo(4 / 4.5);

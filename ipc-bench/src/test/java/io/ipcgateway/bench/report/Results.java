@@ -23,7 +23,7 @@ final class Results
         {
             histogram.recordValue(latencyNs * i / 100);
         }
-        return new RunResult(transport, workload, "rr", "block", 32, perClient.size(), 1.5, msgsPerSec,
+        return new RunResult(transport, workload, "rr", "block", 32, perClient.size(), 1.5, msgsPerSec, msgsPerSec,
             histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
             histogram.getValueAtPercentile(99) / 1000.0, histogram.getValueAtPercentile(99.9) / 1000.0,
             histogram.getMaxValue() / 1000.0, histogram.getMean() / 1000.0, histogram.getTotalCount(),
