@@ -91,6 +91,15 @@ final class FrameRing
     }
 
     /**
+     * @return whether commits are compare-and-sets (several producers, and the consumer may unblock a claim); a
+     *         single producer's commit is a release store.
+     */
+    boolean commitsAtomically()
+    {
+        return concurrent;
+    }
+
+    /**
      * @return whether records end with a checksum of their frame.
      */
     boolean checksums()

@@ -320,7 +320,16 @@ final class FrameWriter
         final Notifier notifier = this.notifier;
         if (notifier != null)
         {
-            notifier.signal();
+            // A compare-and-set commit already orders the record before the read of the waiter word; a release-store
+            // commit (single-producer ring) does not, and needs signal()'s fence.
+            if (ring.commitsAtomically())
+            {
+                notifier.signalAfterAtomicCommit();
+            }
+            else
+            {
+                notifier.signal();
+            }
         }
     }
 

@@ -83,6 +83,15 @@ final class EventCountNotifier implements Notifier
         }
     }
 
+    @Override
+    public void signalAfterAtomicCommit()
+    {
+        if (buffer.getIntVolatile(waiterIndex) != AWAKE && buffer.getAndSetInt(waiterIndex, AWAKE) != AWAKE)
+        {
+            wake();
+        }
+    }
+
     private void wake()
     {
         buffer.getAndAddLong(wakeupsIndex, 1L);

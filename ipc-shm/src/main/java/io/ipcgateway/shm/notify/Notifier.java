@@ -21,6 +21,14 @@ public interface Notifier extends AutoCloseable
     void signal();
 
     /**
+     * Producer side, right after a record was committed with a compare-and-set: {@link #signal()} without its full
+     * fence. The compare-and-set is a volatile read-modify-write, and the waiter word is read here with a volatile
+     * read, so the two are already ordered against the consumer's volatile announcement and volatile re-check (all
+     * four are synchronization actions): a second fence would only add its cost to every send.
+     */
+    void signalAfterAtomicCommit();
+
+    /**
      * Consumer side: announce sleep in the waiter word, then call {@code recheck.getAsBoolean()}; if it finds
      * work, clear the word and return {@code false} at once; otherwise block until signalled or until
      * {@code timeoutNs} has elapsed. A missed wake-up can therefore delay the consumer but never hang it.

@@ -191,6 +191,54 @@ class NotifierProtocolTest
     }
 
     @Test
+    @Timeout(60)
+    void shouldLoseNoWakeUpWhenProducersCommitWithCompareAndSetAndSkipTheFence() throws InterruptedException
+    {
+        openBoth(NotifierKind.AUTO);
+        // The shape of a many-to-one ring's commit: the record becomes visible through an atomic read-modify-write
+        // (here a count of published records), then signalAfterAtomicCommit reads the waiter word without a fence.
+        final int messages = 200_000;
+        final int publishedIndex = 2048;
+        final AtomicLong consumed = new AtomicLong();
+        final AtomicLong lostWakeUps = new AtomicLong();
+
+        final Thread reader = new Thread(() -> {
+            while (consumed.get() < messages)
+            {
+                if (header.getLongVolatile(publishedIndex) > consumed.get())
+                {
+                    consumed.incrementAndGet();
+                    continue;
+                }
+                final long timeoutsBefore = consumer.timeouts();
+                consumer.await(() -> header.getLongVolatile(publishedIndex) > consumed.get(),
+                    TimeUnit.SECONDS.toNanos(1));
+                if (consumer.timeouts() != timeoutsBefore && header.getLongVolatile(publishedIndex) > consumed.get())
+                {
+                    lostWakeUps.incrementAndGet();
+                }
+            }
+        });
+        reader.start();
+
+        for (long i = 0; i < messages; i++)
+        {
+            header.getAndAddLong(publishedIndex, 1);
+            producer.signalAfterAtomicCommit();
+            if ((i & 1023) == 0)
+            {
+                Thread.sleep(0, 100_000);
+            }
+        }
+        reader.join();
+
+        assertThat(consumed.get()).isEqualTo(messages);
+        assertThat(lostWakeUps.get()).as("timeouts that found records waiting").isZero();
+        assertThat(consumer.sleeps()).as("the consumer slept, so the wake path ran").isPositive();
+        assertThat(producer.wakeups()).isPositive();
+    }
+
+    @Test
     void shouldUseForcedSocketKindAndDeleteItsSocketFileOnConsumerClose() throws IOException
     {
         openBoth(NotifierKind.UNIX_SOCKET);
