@@ -33,6 +33,11 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.typeOffset;
  * length reaching beyond the tail. {@link #verifyPositions}, at heartbeat time, reports that (the tail is then behind
  * the head) and resynchronises; until then producers' records in the forged record's shadow are not seen.
  * <p>
+ * Consumed records are zeroed a whole cache line at a time: the partly read line at the head is left alone until
+ * the head leaves it, because a producer is usually still writing the next record into it, and a consumer write
+ * there would pull the line away from the producer on every record. The head is published at once; producers
+ * ({@link FrameRing}) keep one line of slack behind it, so they never claim the consumed bytes not zeroed yet.
+ * <p>
  * On corruption the reader drops what the producers had written so far ({@code head..tail}) and resumes behind it:
  * nothing in that window can be trusted to be framed. Producers that still hold a claim in the dropped window fail
  * on commit ({@link FrameRing}).
@@ -41,6 +46,8 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.typeOffset;
  */
 final class CheckedRingReader
 {
+    private static final long CACHE_LINE_MASK = ~(long)(BitUtil.CACHE_LINE_LENGTH - 1);
+
     private final AtomicBuffer buffer;
     private final Path file;
     private final long fileOffset;
@@ -51,6 +58,8 @@ final class CheckedRingReader
     private final int headPositionIndex;
     private final int tailPositionIndex;
     private long head;
+    /** Everything consumed before this position is zeroed; less than one cache line behind {@link #head}. */
+    private long zeroedTo;
 
     /**
      * @param buffer     the ring: data area followed by Agrona's trailer.
@@ -84,6 +93,8 @@ final class CheckedRingReader
         this.headPositionIndex = capacity + RingBufferDescriptor.HEAD_POSITION_OFFSET;
         this.tailPositionIndex = capacity + RingBufferDescriptor.TAIL_POSITION_OFFSET;
         this.head = buffer.getLongVolatile(headPositionIndex);
+        // Whoever read this ring before may have left the consumed part of the head's line unzeroed.
+        this.zeroedTo = head & CACHE_LINE_MASK;
     }
 
     /**
@@ -162,8 +173,8 @@ final class CheckedRingReader
         {
             if (bytesRead > 0)
             {
-                buffer.setMemory(headIndex, bytesRead, (byte)0);
                 this.head = head + bytesRead;
+                zeroWholeLines(this.head);
                 buffer.putLongRelease(headPositionIndex, this.head);
             }
         }
@@ -254,6 +265,21 @@ final class CheckedRingReader
         }
     }
 
+    /**
+     * Zeroes the consumed lines before the one holding {@code head}. Never crosses the end of the ring: {@link #read}
+     * stops there, which is a line boundary. Runs before the head is published, so producers find these bytes zero.
+     */
+    private void zeroWholeLines(final long head)
+    {
+        final long lineStart = head & CACHE_LINE_MASK;
+        final long zeroedTo = this.zeroedTo;
+        if (lineStart > zeroedTo)
+        {
+            buffer.setMemory((int)zeroedTo & mask, (int)(lineStart - zeroedTo), (byte)0);
+            this.zeroedTo = lineStart;
+        }
+    }
+
     private CorruptionException checkPositions(final long head, final long tail)
     {
         final long sharedHead = buffer.getLongVolatile(headPositionIndex);
@@ -285,16 +311,18 @@ final class CheckedRingReader
     {
         final long tail = buffer.getLongVolatile(tailPositionIndex);
         final long alignedTail = tail & ~(long)(ALIGNMENT - 1);
-        final long dropped = alignedTail - head;
-        if (dropped <= 0 || dropped > capacity)
+        // From zeroedTo, not head: the consumed part of the head's line is not zeroed yet either. Differences, not
+        // comparisons, and both checked: hostile positions may be anywhere in the long range.
+        final long dropped = alignedTail - zeroedTo;
+        if (alignedTail - head <= 0 || dropped <= 0 || dropped > capacity)
         {
             buffer.setMemory(0, capacity, (byte)0);
         }
         else
         {
-            final int headIndex = (int)head & mask;
-            final int firstPart = (int)Math.min(dropped, capacity - headIndex);
-            buffer.setMemory(headIndex, firstPart, (byte)0);
+            final int fromIndex = (int)zeroedTo & mask;
+            final int firstPart = (int)Math.min(dropped, capacity - fromIndex);
+            buffer.setMemory(fromIndex, firstPart, (byte)0);
             buffer.setMemory(0, (int)dropped - firstPart, (byte)0);
         }
         if (alignedTail != tail)
@@ -302,6 +330,7 @@ final class CheckedRingReader
             buffer.putLongRelease(tailPositionIndex, alignedTail);
         }
         head = alignedTail;
+        zeroedTo = alignedTail;
         buffer.putLongRelease(headPositionIndex, head);
     }
 

@@ -290,16 +290,19 @@ final class FrameRing
     {
         final AtomicBuffer buffer = this.buffer;
         final int capacity = this.capacity;
+        // One cache line less than the ring: the consumer zeroes what it read a whole line at a time, so the line
+        // holding its head may still have consumed bytes in it (CheckedRingReader).
+        final int room = capacity - BitUtil.CACHE_LINE_LENGTH;
         long head = buffer.getLongVolatile(headCachePositionIndex);
         long tail;
         int padding;
         do
         {
             tail = buffer.getLongVolatile(tailPositionIndex);
-            if (alignedLength > capacity - (int)(tail - head))
+            if (alignedLength > room - (int)(tail - head))
             {
                 head = buffer.getLongVolatile(headPositionIndex);
-                if (alignedLength > capacity - (int)(tail - head))
+                if (alignedLength > room - (int)(tail - head))
                 {
                     return INSUFFICIENT_CAPACITY;
                 }
@@ -309,11 +312,11 @@ final class FrameRing
             final int toEnd = capacity - ((int)tail & mask);
             if (alignedLength > toEnd)
             {
-                // The record goes to the start of the ring: the consumer must have read that far.
-                if (alignedLength > ((int)head & mask))
+                // The record goes to the start of the ring: the consumer must have read, and zeroed, that far.
+                if (alignedLength > ((int)head & mask) - BitUtil.CACHE_LINE_LENGTH)
                 {
                     head = buffer.getLongVolatile(headPositionIndex);
-                    if (alignedLength > ((int)head & mask))
+                    if (alignedLength > ((int)head & mask) - BitUtil.CACHE_LINE_LENGTH)
                     {
                         return INSUFFICIENT_CAPACITY;
                     }

@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.StaleClaimException;
+import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -156,7 +158,7 @@ class FrameRingTest
         long number = 0;
         while (reader.tail() < CAPACITY)
         {
-            write(number++, FRAME_LENGTH);
+            assertThat(write(number++, FRAME_LENGTH)).isTrue();
             readAll();
         }
         final long position = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
@@ -200,9 +202,9 @@ class FrameRingTest
         long number = 0;
         while (reader.tail() + 48 <= CAPACITY)
         {
-            write(number++, FRAME_LENGTH);
+            assertThat(write(number++, FRAME_LENGTH)).isTrue();
+            readAll();
         }
-        readAll();
         final int toEnd = CAPACITY - (int)reader.head();
         assertThat(toEnd).isPositive().isLessThan(48);
         // Reserved up to the end of the ring and never written; the next record lands at the start of the ring.
@@ -215,6 +217,49 @@ class FrameRingTest
         assertThat(readAll()).isEqualTo(1);
         assertThat(read).containsExactly(99L);
         assertThat(reader.head()).isEqualTo(reader.tail());
+    }
+
+    @Test
+    void shouldLetProducersClaimOnlyBytesTheConsumerHasZeroed()
+    {
+        // Record lengths that are not whole cache lines, so the head mostly stops inside a line, whose consumed part
+        // the reader leaves unzeroed until the head leaves it.
+        final Random random = new Random(42);
+        long written = 0;
+        for (int round = 0; round < 2_000; round++)
+        {
+            final int length = 8 + 4 * random.nextInt(31);
+            while (write(written, length))
+            {
+                written++;
+            }
+            final long head = reader.head();
+            final long tail = reader.tail();
+            final long unzeroedFrom = head & ~(long)(BitUtil.CACHE_LINE_LENGTH - 1);
+            assertThat(tail - unzeroedFrom).as("round " + round + ": claimed into consumed bytes not zeroed yet")
+                .isLessThanOrEqualTo(CAPACITY);
+            reader.read((kind, buf, index, frameLength) -> read.add(buf.getLong(index)), 1 + random.nextInt(20));
+            assertFreeBytesAreZero(round);
+        }
+        readAll();
+        assertFreeBytesAreZero(-1);
+        assertThat(read).hasSize((int)written);
+        for (int i = 0; i < read.size(); i++)
+        {
+            assertThat(read.get(i)).isEqualTo(i);
+        }
+    }
+
+    /** Every byte producers may claim next (from the tail to the unzeroed part of the head's line) is zero. */
+    private void assertFreeBytesAreZero(final int round)
+    {
+        final long tail = reader.tail();
+        final long freeEnd = (reader.head() & ~(long)(BitUtil.CACHE_LINE_LENGTH - 1)) + CAPACITY;
+        for (long position = tail; position < freeEnd; position++)
+        {
+            assertThat(buffer.getByte((int)position & (CAPACITY - 1)))
+                .as("round " + round + ", free byte at position " + position).isZero();
+        }
     }
 
     @Test
