@@ -15,6 +15,8 @@ import io.ipcgateway.bench.load.LoadRun;
 import io.ipcgateway.bench.load.RunResult;
 import io.ipcgateway.bench.load.RunSpec;
 import io.ipcgateway.bench.load.ServerRole;
+import io.ipcgateway.bench.paired.PairedRun;
+import io.ipcgateway.bench.paired.PairedSpec;
 import io.ipcgateway.bench.report.Compare;
 import io.ipcgateway.bench.report.ResultJson;
 import io.ipcgateway.bench.report.ResultTable;
@@ -33,6 +35,8 @@ public final class BenchMain
           run       one load run of one transport; server and clients are separate JVMs
           compare   every transport over the standard workloads, interleaved, with ratios to ours
           report    print a saved compare --json again: --json FILE [--plot FILE.svg] [--markdown FILE.md]
+          paired    two or more transports in one JVM taking turns in short phases, so each round compares
+                    them under the same machine state; prints per-round ratios to the first transport
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
 
         run options:
@@ -64,6 +68,15 @@ public final class BenchMain
           --duration 5s        measured time of each run (default 5s, quick 1.5s)
           --warmup 2s          warm-up of each run (default 2s, quick 0.5s)
           --pin 0/1            server JVMs on CPUs 0, client JVMs on CPUs 1, for every transport
+
+        paired options:
+          --transports a,b     two or more of ipc,agrona,aeron,uds; ratios are taken to the first
+                               (default ipc,agrona)
+          --mode oneway|pingpong   one producer one-way, or busy-spin ping-pong (default oneway)
+          --size BYTES         message size, >= 16 (default 32)
+          --rounds N           measured rounds, each a phase of every transport (default 30)
+          --warmup-rounds N    rounds run first and not counted (default 3)
+          --phase 300ms        length of one phase (default 300ms)
         """;
 
     private BenchMain()
@@ -91,6 +104,7 @@ public final class BenchMain
                 case "run" -> run(rest);
                 case "compare" -> Compare.main(rest);
                 case "report" -> Compare.report(rest);
+                case "paired" -> paired(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);
@@ -130,6 +144,14 @@ public final class BenchMain
         {
             Files.writeString(Path.of(json), ResultJson.write(results, 1), StandardCharsets.UTF_8);
         }
+    }
+
+    private static void paired(final List<String> args) throws Exception
+    {
+        final PairedSpec spec = PairedSpec.parse(args);
+        System.err.printf("paired %s: %s, %d B, %d + %d rounds of %d ms per transport, one JVM%n", spec.modeLabel(),
+            spec.transports(), spec.size(), spec.warmupRounds(), spec.rounds(), spec.phaseNs() / 1_000_000);
+        System.out.print(PairedRun.execute(spec, System.err::println).format());
     }
 
     /**

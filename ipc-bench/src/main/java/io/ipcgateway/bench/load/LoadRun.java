@@ -84,11 +84,7 @@ public final class LoadRun
     public static RunResult execute(final RunSpec spec, final CpuPinning pinning, final Consumer<String> progress)
         throws Exception
     {
-        final Path root = Files.isDirectory(SHM_ROOT) ? SHM_ROOT : Path.of(System.getProperty("java.io.tmpdir"));
-        deleteStaleRunDirs(root);
-        // The harness's pid in the name lets a later run remove what a killed harness left behind.
-        final Path dir = Files.createTempDirectory(root, RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-");
-        LIVE_DIRS.add(dir);
+        final Path dir = newRunDir();
         final LoadRun run = new LoadRun(spec, pinning, progress);
         try
         {
@@ -97,9 +93,37 @@ public final class LoadRun
         finally
         {
             run.stopAll();
-            deleteTree(dir);
-            LIVE_DIRS.remove(dir);
+            releaseRunDir(dir);
         }
+    }
+
+    /**
+     * A new private folder for one run's files, under {@code /dev/shm} (or the temp folder where there is none),
+     * deleted by {@link #releaseRunDir} or, if the JVM is stopped first, by a shutdown hook. Folders that harnesses
+     * killed before their cleanup left behind are deleted first.
+     *
+     * @return the folder.
+     * @throws IOException when it cannot be created.
+     */
+    public static Path newRunDir() throws IOException
+    {
+        final Path root = Files.isDirectory(SHM_ROOT) ? SHM_ROOT : Path.of(System.getProperty("java.io.tmpdir"));
+        deleteStaleRunDirs(root);
+        // The harness's pid in the name lets a later run remove what a killed harness left behind.
+        final Path dir = Files.createTempDirectory(root, RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-");
+        LIVE_DIRS.add(dir);
+        return dir;
+    }
+
+    /**
+     * Delete a folder from {@link #newRunDir} with everything in it.
+     *
+     * @param dir the folder.
+     */
+    public static void releaseRunDir(final Path dir)
+    {
+        deleteTree(dir);
+        LIVE_DIRS.remove(dir);
     }
 
     private RunResult execute(final Path dir) throws Exception

@@ -1,0 +1,125 @@
+package io.ipcgateway.bench.paired;
+
+import java.util.Arrays;
+import java.util.List;
+
+import io.ipcgateway.bench.report.ResultTable;
+
+/**
+ * The figures of a {@link PairedRun}: one {@link Phase} per transport and round, and what they say side by side.
+ *
+ * @param spec   what was run.
+ * @param phases every measured phase, in the order they ran.
+ */
+public record PairedResult(PairedSpec spec, List<Phase> phases)
+{
+    /**
+     * One transport's phase of one round.
+     *
+     * @param round     the round, from 0.
+     * @param transport its name.
+     * @param msgsPerSec messages (one-way) or round trips (ping-pong) per second over the phase.
+     * @param p50Us     ping-pong: the median round trip in microseconds; NaN one-way.
+     * @param p99Us     ping-pong: the 99th percentile; NaN one-way.
+     */
+    public record Phase(int round, String transport, double msgsPerSec, double p50Us, double p99Us)
+    {
+        String describe(final boolean pingPong)
+        {
+            return pingPong ? String.format("%.2f/%.2f us", p50Us, p99Us) : ResultTable.rate(msgsPerSec);
+        }
+    }
+
+    /**
+     * Copies the phases.
+     */
+    public PairedResult
+    {
+        phases = List.copyOf(phases);
+    }
+
+    /**
+     * One transport's figure in every round, in round order.
+     *
+     * @param transport the transport's name.
+     * @param pingPongP50 true for the p50 round trip, false for msgs/s.
+     * @return one value per round.
+     */
+    public double[] perRound(final String transport, final boolean pingPongP50)
+    {
+        return phases.stream().filter(phase -> phase.transport().equals(transport))
+            .mapToDouble(phase -> pingPongP50 ? phase.p50Us() : phase.msgsPerSec()).toArray();
+    }
+
+    /**
+     * A peer's figure divided by the first transport's, round by round (the figure: msgs/s one-way, p50 ping-pong).
+     *
+     * @param peer a transport of the run other than the first.
+     * @return one ratio per round: above 1 the peer is faster one-way, slower in ping-pong.
+     */
+    public double[] ratios(final String peer)
+    {
+        final String first = spec.transports().get(0);
+        final double[] ours = perRound(first, spec.pingPong());
+        final double[] theirs = perRound(peer, spec.pingPong());
+        final double[] ratios = new double[Math.min(ours.length, theirs.length)];
+        for (int i = 0; i < ratios.length; i++)
+        {
+            ratios[i] = theirs[i] / ours[i];
+        }
+        return ratios;
+    }
+
+    /**
+     * The report printed at the end of a run.
+     *
+     * @return a table of medians and ranges per transport, then each peer's ratio to the first transport.
+     */
+    public String format()
+    {
+        final StringBuilder out = new StringBuilder();
+        final String first = spec.transports().get(0);
+        out.append(String.format("%s, %d B, %d rounds of %d ms per transport (medians, [min - max] over rounds)%n",
+            spec.modeLabel(), spec.size(), spec.rounds(), spec.phaseNs() / 1_000_000));
+        for (final String transport : spec.transports())
+        {
+            final double[] rates = perRound(transport, false);
+            out.append(String.format("  %-8s %s msgs/s [%s - %s]", transport, ResultTable.rate(median(rates)),
+                ResultTable.rate(min(rates)), ResultTable.rate(max(rates))));
+            if (spec.pingPong())
+            {
+                final double[] p50 = perRound(transport, true);
+                final double[] p99 = phases.stream().filter(phase -> phase.transport().equals(transport))
+                    .mapToDouble(Phase::p99Us).toArray();
+                out.append(String.format(", p50 %.3f us [%.3f - %.3f], p99 %.3f us", median(p50), min(p50),
+                    max(p50), median(p99)));
+            }
+            out.append(System.lineSeparator());
+        }
+        for (final String peer : spec.transports().subList(1, spec.transports().size()))
+        {
+            final double[] ratios = ratios(peer);
+            out.append(String.format("  %s / %s %s per round: median %.3f, [%.3f - %.3f]%n", peer, first,
+                spec.pingPong() ? "p50" : "msgs/s", median(ratios), min(ratios), max(ratios)));
+        }
+        return out.toString();
+    }
+
+    static double median(final double[] values)
+    {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final int n = sorted.length;
+        return n == 0 ? Double.NaN : (n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2);
+    }
+
+    private static double min(final double[] values)
+    {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(final double[] values)
+    {
+        return Arrays.stream(values).max().orElse(Double.NaN);
+    }
+}
