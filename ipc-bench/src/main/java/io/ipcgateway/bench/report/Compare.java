@@ -83,6 +83,7 @@ public final class Compare
             quick ? QUICK_DURATION_NS : FULL_DURATION_NS;
         final long idleWindowNs = quick ? QUICK_IDLE_WINDOW_NS : FULL_IDLE_WINDOW_NS;
 
+        final Map<String, Object> machine = Machine.describe();
         final List<RunResult> medians =
             run(transports, workloads, repeats, warmupNs, durationNs, idleWindowNs, pinning);
         System.out.print(ResultTable.format(medians));
@@ -96,12 +97,12 @@ public final class Compare
         }
         if (json != null)
         {
-            Files.writeString(Path.of(json), ResultJson.write(medians, repeats), StandardCharsets.UTF_8);
+            Files.writeString(Path.of(json), ResultJson.write(medians, machine, repeats), StandardCharsets.UTF_8);
             System.err.println("wrote " + json);
         }
         if (markdown != null)
         {
-            MarkdownReport.write(Path.of(markdown), MarkdownReport.render(medians, command, repeats));
+            MarkdownReport.write(Path.of(markdown), MarkdownReport.render(medians, machine, command, repeats));
             System.err.println("wrote " + markdown);
         }
         if (plot != null)
@@ -140,7 +141,8 @@ public final class Compare
         }
         if (markdown != null)
         {
-            MarkdownReport.write(Path.of(markdown), MarkdownReport.render(results,
+            // The run's own time and machine, from the report: re-rendering changes neither.
+            MarkdownReport.write(Path.of(markdown), MarkdownReport.render(results, ResultJson.machine(text),
                 "bin/ipc bench report " + String.join(" ", args), repeats));
         }
     }

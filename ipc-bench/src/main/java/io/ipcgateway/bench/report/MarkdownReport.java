@@ -31,14 +31,15 @@ public final class MarkdownReport
      * Render the generated section, markers included.
      *
      * @param results medians of the run.
+     * @param machine the machine and time of the run ({@link Machine#describe()} then, or a report's copy).
      * @param command the command that produced them.
      * @param repeats repetitions per median.
      * @return the Markdown.
      */
-    public static String render(final List<RunResult> results, final String command, final int repeats)
+    public static String render(
+        final List<RunResult> results, final Map<String, Object> machine, final String command, final int repeats)
     {
         final StringBuilder out = new StringBuilder(START).append('\n');
-        final Map<String, Object> machine = Machine.describe();
         out.append("Run ").append(machine.get("time_utc")).append(" with `").append(command).append("` (")
             .append(repeats).append(repeats == 1 ? " repetition" : " repetitions, medians").append(").\n\n");
         out.append("Machine: ").append(machine.get("cpu")).append(", ").append(machine.get("cores"))

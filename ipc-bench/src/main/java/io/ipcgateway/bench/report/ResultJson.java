@@ -29,9 +29,22 @@ public final class ResultJson
      */
     public static String write(final List<RunResult> results, final int repeats)
     {
+        return write(results, Machine.describe(), repeats);
+    }
+
+    /**
+     * Build the report with a machine description taken earlier (at the start of the run).
+     *
+     * @param results one per transport and workload.
+     * @param machine from {@link Machine#describe()}.
+     * @param repeats how many repetitions each result is the median of.
+     * @return the JSON text.
+     */
+    public static String write(final List<RunResult> results, final Map<String, Object> machine, final int repeats)
+    {
         final Map<String, Object> root = new LinkedHashMap<>();
         root.put("schema", SCHEMA);
-        root.put("machine", Machine.describe());
+        root.put("machine", machine);
         root.put("repeats", repeats);
         root.put("results", results.stream().map(ResultJson::toMap).toList());
         return Json.write(root);
@@ -68,6 +81,22 @@ public final class ResultJson
     {
         final Object repeats = ((Map<?, ?>)Json.read(text)).get("repeats");
         return repeats instanceof Number number ? number.intValue() : 1;
+    }
+
+    /**
+     * The machine and time a report's run came from, as {@link Machine#describe()} gave them then.
+     *
+     * @param text the JSON text made by {@link #write(List, int)}.
+     * @return the description; empty when the report has none.
+     */
+    public static Map<String, Object> machine(final String text)
+    {
+        final Map<String, Object> machine = new LinkedHashMap<>();
+        if (((Map<?, ?>)Json.read(text)).get("machine") instanceof Map<?, ?> saved)
+        {
+            saved.forEach((key, value) -> machine.put(String.valueOf(key), value));
+        }
+        return machine;
     }
 
     static Map<String, Object> toMap(final RunResult r)

@@ -20,7 +20,7 @@ class MarkdownReportTest
     @Test
     void shouldRenderOneTableRowPerResultWithRatiosAndFlags()
     {
-        final String section = MarkdownReport.render(results, "bin/ipc bench compare --quick", 1);
+        final String section = MarkdownReport.render(results, Machine.describe(), "bin/ipc bench compare --quick", 1);
 
         assertThat(section).startsWith(MarkdownReport.START).endsWith(MarkdownReport.END + "\n");
         assertThat(section.lines().filter(line -> line.startsWith("| rr-32c"))).hasSize(2);
@@ -35,7 +35,7 @@ class MarkdownReportTest
         Files.writeString(file, "# Title\n\nbefore\n" + MarkdownReport.START + "\nold\n" + MarkdownReport.END +
             "\nafter\n");
 
-        MarkdownReport.write(file, MarkdownReport.render(results, "compare", 3));
+        MarkdownReport.write(file, MarkdownReport.render(results, Machine.describe(), "compare", 3));
 
         final String text = Files.readString(file);
         assertThat(text).startsWith("# Title\n\nbefore\n" + MarkdownReport.START).endsWith(MarkdownReport.END +

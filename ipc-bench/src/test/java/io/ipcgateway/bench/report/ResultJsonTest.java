@@ -47,6 +47,21 @@ class ResultJsonTest
     }
 
     @Test
+    void shouldKeepTheRunsMachineAndTimeSoThatAReportRendersThemAsTheyWere()
+    {
+        final Map<String, Object> then = new java.util.LinkedHashMap<>(Machine.describe());
+        then.put("time_utc", "2026-01-02T03:04:05Z");
+        final String text = ResultJson.write(List.of(result("ipc", "rr-32c", 1e6, 20_000, List.of(5L, 4L))), then, 3);
+
+        final Map<String, Object> machine = ResultJson.machine(text);
+
+        assertThat(machine).containsEntry("time_utc", "2026-01-02T03:04:05Z").containsKeys("cpu", "cores", "jvm");
+        assertThat(MarkdownReport.render(ResultJson.read(text), machine, "bin/ipc bench report --json x", 3))
+            .contains("Run 2026-01-02T03:04:05Z with `bin/ipc bench report --json x`");
+        assertThat(ResultJson.machine("{\"schema\":\"ipc-bench/1\",\"results\":[]}")).isEmpty();
+    }
+
+    @Test
     void shouldHoldEveryDocumentedFieldInEachResult()
     {
         final String text = ResultJson.write(List.of(result("ipc", "rr-32c", 1e6, 20_000, List.of(5L, 4L))), 1);
