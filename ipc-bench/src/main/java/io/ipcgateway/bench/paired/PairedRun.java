@@ -193,11 +193,14 @@ public final class PairedRun
         LockSupport.parkNanos(spec.phaseNs());
         active.set(IDLE);
         // The phase ends when the client has finished its last message and, one-way, the server has read them all.
+        final long deadline = System.nanoTime() + SETUP_TIMEOUT_NS;
         while (clientOn.get() != IDLE || received.get(slot(t)) != sent.get(slot(t)))
         {
-            if (failure != null)
+            if (failure != null || System.nanoTime() > deadline)
             {
-                throw new IllegalStateException("transport " + spec.transports().get(t) + " failed: " + failure);
+                throw new IllegalStateException("transport " + spec.transports().get(t) + (failure != null ?
+                    " failed: " + failure : " did not finish its phase within 30 s: sent=" + sent.get(slot(t)) +
+                    " received=" + received.get(slot(t)) + " client busy=" + (clientOn.get() != IDLE)));
             }
             Thread.onSpinWait();
         }
