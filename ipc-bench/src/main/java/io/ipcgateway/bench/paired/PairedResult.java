@@ -2,6 +2,7 @@ package io.ipcgateway.bench.paired;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 import io.ipcgateway.bench.report.ResultTable;
 
@@ -42,13 +43,12 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
      * One transport's figure in every round, in round order.
      *
      * @param transport the transport's name.
-     * @param pingPongP50 true for the p50 round trip, false for msgs/s.
+     * @param figure    which figure of a phase, e.g. {@code Phase::msgsPerSec}.
      * @return one value per round.
      */
-    public double[] perRound(final String transport, final boolean pingPongP50)
+    public double[] perRound(final String transport, final ToDoubleFunction<Phase> figure)
     {
-        return phases.stream().filter(phase -> phase.transport().equals(transport))
-            .mapToDouble(phase -> pingPongP50 ? phase.p50Us() : phase.msgsPerSec()).toArray();
+        return phases.stream().filter(phase -> phase.transport().equals(transport)).mapToDouble(figure).toArray();
     }
 
     /**
@@ -59,9 +59,9 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
      */
     public double[] ratios(final String peer)
     {
-        final String first = spec.transports().get(0);
-        final double[] ours = perRound(first, spec.pingPong());
-        final double[] theirs = perRound(peer, spec.pingPong());
+        final ToDoubleFunction<Phase> figure = spec.pingPong() ? Phase::p50Us : Phase::msgsPerSec;
+        final double[] ours = perRound(spec.transports().get(0), figure);
+        final double[] theirs = perRound(peer, figure);
         final double[] ratios = new double[Math.min(ours.length, theirs.length)];
         for (int i = 0; i < ratios.length; i++)
         {
@@ -83,14 +83,13 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
             spec.modeLabel(), spec.size(), spec.rounds(), spec.phaseNs() / 1_000_000));
         for (final String transport : spec.transports())
         {
-            final double[] rates = perRound(transport, false);
+            final double[] rates = perRound(transport, Phase::msgsPerSec);
             out.append(String.format("  %-8s %s msgs/s [%s - %s]", transport, ResultTable.rate(median(rates)),
                 ResultTable.rate(min(rates)), ResultTable.rate(max(rates))));
             if (spec.pingPong())
             {
-                final double[] p50 = perRound(transport, true);
-                final double[] p99 = phases.stream().filter(phase -> phase.transport().equals(transport))
-                    .mapToDouble(Phase::p99Us).toArray();
+                final double[] p50 = perRound(transport, Phase::p50Us);
+                final double[] p99 = perRound(transport, Phase::p99Us);
                 out.append(String.format(", p50 %.3f us [%.3f - %.3f], p99 %.3f us", median(p50), min(p50),
                     max(p50), median(p99)));
             }

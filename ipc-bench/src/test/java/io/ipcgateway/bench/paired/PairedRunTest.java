@@ -78,7 +78,7 @@ class PairedRunTest
             new PairedResult.Phase(2, "ipc", 30, Double.NaN, Double.NaN),
             new PairedResult.Phase(2, "agrona", 30, Double.NaN, Double.NaN)));
 
-        assertThat(result.perRound("ipc", false)).containsExactly(10, 40, 30);
+        assertThat(result.perRound("ipc", PairedResult.Phase::msgsPerSec)).containsExactly(10, 40, 30);
         assertThat(result.ratios("agrona")).containsExactly(2.0, 0.25, 1.0);
         assertThat(PairedResult.median(result.ratios("agrona"))).isEqualTo(1.0);
         assertThat(PairedResult.median(new double[] {4, 1, 3, 2})).isEqualTo(2.5);
