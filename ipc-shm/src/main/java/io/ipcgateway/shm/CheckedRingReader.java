@@ -46,7 +46,12 @@ import static org.agrona.concurrent.ringbuffer.RecordDescriptor.typeOffset;
  */
 final class CheckedRingReader
 {
-    private static final long CACHE_LINE_MASK = ~(long)(BitUtil.CACHE_LINE_LENGTH - 1);
+    /**
+     * How far behind the head consumed bytes may still be unzeroed: one cache line. Producers ({@link FrameRing})
+     * keep this much room free behind the head.
+     */
+    static final int UNZEROED_SLACK = BitUtil.CACHE_LINE_LENGTH;
+    private static final long CACHE_LINE_MASK = ~(long)(UNZEROED_SLACK - 1);
 
     private final AtomicBuffer buffer;
     private final Path file;

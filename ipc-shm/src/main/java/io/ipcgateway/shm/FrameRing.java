@@ -292,7 +292,7 @@ final class FrameRing
         final int capacity = this.capacity;
         // One cache line less than the ring: the consumer zeroes what it read a whole line at a time, so the line
         // holding its head may still have consumed bytes in it (CheckedRingReader).
-        final int room = capacity - BitUtil.CACHE_LINE_LENGTH;
+        final int room = capacity - CheckedRingReader.UNZEROED_SLACK;
         long head = buffer.getLongVolatile(headCachePositionIndex);
         long tail;
         int padding;
@@ -313,10 +313,10 @@ final class FrameRing
             if (alignedLength > toEnd)
             {
                 // The record goes to the start of the ring: the consumer must have read, and zeroed, that far.
-                if (alignedLength > ((int)head & mask) - BitUtil.CACHE_LINE_LENGTH)
+                if (alignedLength > ((int)head & mask) - CheckedRingReader.UNZEROED_SLACK)
                 {
                     head = buffer.getLongVolatile(headPositionIndex);
-                    if (alignedLength > ((int)head & mask) - BitUtil.CACHE_LINE_LENGTH)
+                    if (alignedLength > ((int)head & mask) - CheckedRingReader.UNZEROED_SLACK)
                     {
                         return INSUFFICIENT_CAPACITY;
                     }
