@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.ipcgateway.audit.internal.AuditFiles;
@@ -54,6 +56,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class AuditLog implements AutoCloseable
 {
     private static final long RETRY_PARK_NS = 100_000;
+    private static final String PREALLOCATED_SUFFIX = ".preallocated";
 
     private final AuditLogConfig config;
     private final Path directory;
@@ -67,6 +70,8 @@ public final class AuditLog implements AutoCloseable
     private final Object syncLock = new Object();
     private final ArrayDeque<Sealed> sealed = new ArrayDeque<>();
     private final int maxFrameLength;
+    private final AtomicReference<Path> preallocated = new AtomicReference<>();
+    private final AtomicBoolean preallocating = new AtomicBoolean();
 
     private MappedSegment active;
     private SparseIndex activeIndex;
@@ -117,6 +122,7 @@ public final class AuditLog implements AutoCloseable
             log.unmapAll();
             throw ex;
         }
+        log.preallocateNext();
         return log;
     }
 
@@ -285,6 +291,7 @@ public final class AuditLog implements AutoCloseable
                 forceUpTo(lastSequence, true);
             }
             closed = true;
+            deletePreallocated();
             writeIndexQuietly(active.firstSequence(), activeIndex);
             synchronized (syncLock)
             {
@@ -483,13 +490,14 @@ public final class AuditLog implements AutoCloseable
         }
         writeIndexQuietly(previous.firstSequence(), previousIndex);
         applyRetention(timestamp);
+        preallocateNext();
     }
 
     private MappedSegment createSegment(final long firstSequence, final long creationTime, final byte[] previousHash)
     {
         final Path path = AuditFiles.segmentPath(directory, name, firstSequence);
         final long size = config.segmentSize();
-        try (FileChannel channel = AuditFiles.createReserved(path, size, directory))
+        try (FileChannel channel = takePreallocated(path, size))
         {
             final MappedSegment segment = MappedSegment.mapReadWrite(path, firstSequence, channel, size);
             final UnsafeBuffer header = headerScratch;
@@ -515,6 +523,103 @@ public final class AuditLog implements AutoCloseable
         {
             AuditFiles.deleteQuietly(path);
             throw new ChannelFileException(path, "cannot create audit segment: " + ex, ex);
+        }
+    }
+
+    /**
+     * Uses the file reserved in the background when there is one (a hard link, which unlike a rename never replaces
+     * an existing segment), else reserves one now.
+     */
+    private FileChannel takePreallocated(final Path path, final long size) throws IOException
+    {
+        final Path ready = preallocated.getAndSet(null);
+        if (ready != null)
+        {
+            try
+            {
+                Files.createLink(path, ready);
+                Files.delete(ready);
+                final FileChannel channel = AuditFiles.openReadWrite(path);
+                if (channel.size() == size)
+                {
+                    return channel;
+                }
+                channel.close();
+                Files.delete(path);
+            }
+            catch (final IOException ex)
+            {
+                AuditFiles.deleteQuietly(ready);
+                if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                {
+                    throw ex;
+                }
+            }
+        }
+        return AuditFiles.createReserved(path, size, directory);
+    }
+
+    /**
+     * Reserves the next segment's file in the background, so a rotation is a link and a header instead of writing
+     * a whole segment of zeros while appends wait.
+     */
+    private void preallocateNext()
+    {
+        if (!config.preallocate() || closed || preallocated.get() != null || !preallocating.compareAndSet(false, true))
+        {
+            return;
+        }
+        final Path path = directory.resolve("." + name + "-" + System.nanoTime() + PREALLOCATED_SUFFIX);
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                AuditFiles.createReserved(path, config.segmentSize(), directory).close();
+                if (!preallocated.compareAndSet(null, path))
+                {
+                    AuditFiles.deleteQuietly(path);
+                }
+                else if (closed && preallocated.compareAndSet(path, null))
+                {
+                    AuditFiles.deleteQuietly(path);
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // No room now: the next rotation reserves its segment itself and reports a full disk then.
+                AuditFiles.deleteQuietly(path);
+            }
+            finally
+            {
+                preallocating.set(false);
+            }
+        }, "ipc-audit-preallocate-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void deletePreallocated()
+    {
+        final Path ready = preallocated.getAndSet(null);
+        if (ready != null)
+        {
+            AuditFiles.deleteQuietly(ready);
+        }
+    }
+
+    private void deleteStalePreallocated()
+    {
+        try (java.nio.file.DirectoryStream<Path> stream =
+            Files.newDirectoryStream(directory, "." + name + "-*" + PREALLOCATED_SUFFIX))
+        {
+            for (final Path stale : stream)
+            {
+                AuditFiles.deleteQuietly(stale);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // Leftovers only waste space; they are never taken for segments.
         }
     }
 
@@ -571,6 +676,7 @@ public final class AuditLog implements AutoCloseable
     private void recover()
     {
         AuditFiles.ensureDirectory(directory);
+        deleteStalePreallocated();
         long[] firsts = AuditFiles.listSegments(directory, name);
         // A segment whose header was never completed (a crash while it was being created) holds no record.
         while (firsts.length > 0 && dropIfUnwritten(firsts[firsts.length - 1]))
