@@ -493,13 +493,20 @@ public final class AuditLog implements AutoCloseable
         preallocateNext();
     }
 
+    /**
+     * Creates a segment: its space reserved (or taken from the background preallocation) under a temporary name,
+     * its header written, and only then hard-linked under its real name, so a reader never finds a segment without
+     * its header and an existing segment is never replaced.
+     */
     private MappedSegment createSegment(final long firstSequence, final long creationTime, final byte[] previousHash)
     {
         final Path path = AuditFiles.segmentPath(directory, name, firstSequence);
         final long size = config.segmentSize();
-        try (FileChannel channel = takePreallocated(path, size))
+        final Path temp = reserveTemp(size);
+        MappedSegment segment = null;
+        try (FileChannel channel = AuditFiles.openReadWrite(temp))
         {
-            final MappedSegment segment = MappedSegment.mapReadWrite(path, firstSequence, channel, size);
+            segment = MappedSegment.mapReadWrite(path, firstSequence, channel, size);
             final UnsafeBuffer header = headerScratch;
             header.setMemory(0, HEADER_LENGTH, (byte)0);
             header.putLong(MAGIC_OFFSET, MAGIC);
@@ -510,53 +517,82 @@ public final class AuditLog implements AutoCloseable
             header.putBytes(PREVIOUS_HASH_OFFSET, previousHash, 0, HASH_LENGTH);
             header.putInt(HEADER_CRC_OFFSET, decoder.headerCrc(header));
             segment.buffer().putBytes(Long.BYTES, header, Long.BYTES, HEADER_LENGTH - Long.BYTES);
-            // The magic goes last, so a reader never takes a half-written header for a valid one.
             segment.buffer().putLongRelease(MAGIC_OFFSET, MAGIC);
             if (durability.kind() != DurabilityPolicy.Kind.NONE)
             {
                 segment.force(0, HEADER_LENGTH);
+            }
+            Files.createLink(path, temp);
+            Files.delete(temp);
+            if (durability.kind() != DurabilityPolicy.Kind.NONE)
+            {
                 AuditFiles.syncDirectory(directory);
             }
             return segment;
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
-            AuditFiles.deleteQuietly(path);
-            throw new ChannelFileException(path, "cannot create audit segment: " + ex, ex);
+            if (segment != null)
+            {
+                segment.close();
+            }
+            AuditFiles.deleteQuietly(temp);
+            if (ex instanceof AuditDiskFullException)
+            {
+                throw (AuditDiskFullException)ex;
+            }
+            if (ex instanceof java.nio.file.FileAlreadyExistsException)
+            {
+                throw new ChannelFileException(path, "audit segment exists already: another writer on this folder?"
+                    + " Only one process may write a log", ex);
+            }
+            if (ex instanceof IOException && AuditFiles.isNoSpace((IOException)ex))
+            {
+                throw new AuditDiskFullException(directory, size, ex);
+            }
+            throw ex instanceof ChannelFileException ? (ChannelFileException)ex :
+                new ChannelFileException(path, "cannot create audit segment: " + ex, ex);
         }
     }
 
     /**
-     * Uses the file reserved in the background when there is one (a hard link, which unlike a rename never replaces
-     * an existing segment), else reserves one now.
+     * A reserved file under a temporary name: the one preallocated in the background when there is one, else a new
+     * one reserved now.
      */
-    private FileChannel takePreallocated(final Path path, final long size) throws IOException
+    private Path reserveTemp(final long size)
     {
         final Path ready = preallocated.getAndSet(null);
         if (ready != null)
         {
             try
             {
-                Files.createLink(path, ready);
-                Files.delete(ready);
-                final FileChannel channel = AuditFiles.openReadWrite(path);
-                if (channel.size() == size)
+                if (Files.size(ready) == size)
                 {
-                    return channel;
+                    return ready;
                 }
-                channel.close();
-                Files.delete(path);
             }
-            catch (final IOException ex)
+            catch (final IOException ignore)
             {
-                AuditFiles.deleteQuietly(ready);
-                if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS))
-                {
-                    throw ex;
-                }
+                // Not usable: reserve a new one.
             }
+            AuditFiles.deleteQuietly(ready);
         }
-        return AuditFiles.createReserved(path, size, directory);
+        final Path temp = tempPath();
+        try
+        {
+            AuditFiles.createReserved(temp, size, directory).close();
+        }
+        catch (final IOException ex)
+        {
+            AuditFiles.deleteQuietly(temp);
+            throw new ChannelFileException(temp, "cannot create audit segment: " + ex, ex);
+        }
+        return temp;
+    }
+
+    private Path tempPath()
+    {
+        return directory.resolve("." + name + "-" + System.nanoTime() + PREALLOCATED_SUFFIX);
     }
 
     /**
@@ -569,7 +605,7 @@ public final class AuditLog implements AutoCloseable
         {
             return;
         }
-        final Path path = directory.resolve("." + name + "-" + System.nanoTime() + PREALLOCATED_SUFFIX);
+        final Path path = tempPath();
         final Thread thread = new Thread(() ->
         {
             try
