@@ -915,6 +915,10 @@ public final class AuditLog implements AutoCloseable
         }
         // Whatever follows the last intact record is a torn tail: cut it (zero it, the file keeps its reserved size).
         int end = offset;
+        while (end <= limit - Long.BYTES && segment.getLong(end) == 0)
+        {
+            end += Long.BYTES;
+        }
         while (end < limit && segment.getByte(end) == 0)
         {
             end++;
@@ -922,6 +926,10 @@ public final class AuditLog implements AutoCloseable
         if (end < limit)
         {
             int last = limit;
+            while (last - Long.BYTES >= end && segment.getLong(last - Long.BYTES) == 0)
+            {
+                last -= Long.BYTES;
+            }
             while (last > offset && segment.getByte(last - 1) == 0)
             {
                 last--;
