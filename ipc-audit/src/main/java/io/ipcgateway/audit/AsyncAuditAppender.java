@@ -277,7 +277,9 @@ public final class AsyncAuditAppender implements AutoCloseable
 
     /**
      * Stops taking records, lets the writer append (and make durable) every record already handed over, and stops
-     * it. The log stays open. Waits for the writer up to 30 s (longer while a full disk keeps it retrying).
+     * it. The log stays open: close the appender before the log. Waits for the writer up to 30 s. A record handed
+     * over by a thread racing with this call is either written or, when the writer had already stopped, left
+     * unwritten with a ticket that never becomes durable ({@link #awaitDurable} returns false): never acknowledged.
      */
     @Override
     public void close()
@@ -374,6 +376,18 @@ public final class AsyncAuditAppender implements AutoCloseable
                 else
                 {
                     idle = 0;
+                }
+            }
+            // Records offered by threads that passed the running check just before close().
+            if (stalled == null)
+            {
+                try
+                {
+                    submitted.drain(writeSlot, Integer.MAX_VALUE);
+                }
+                catch (final StallSignal signal)
+                {
+                    // The disk is full again: that record stays unwritten and its ticket never durable.
                 }
             }
             if (!log.isClosed() && log.config().durability().kind() != DurabilityPolicy.Kind.NONE)
