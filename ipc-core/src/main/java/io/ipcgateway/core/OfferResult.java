@@ -26,7 +26,10 @@ public final class OfferResult
     /** A request got no response within its timeout. */
     public static final long TIMED_OUT = -5;
 
-    /** An argument was invalid, e.g. a negative (reserved) type id or a length below zero: nothing was sent. */
+    /**
+     * An argument was invalid, e.g. a negative (reserved) type id, a negative offset or length, or an offset + length
+     * beyond the source buffer's capacity: nothing was sent (and nothing claimed in the channel).
+     */
     public static final long INVALID_ARGUMENT = -6;
 
     /** The peer process died or stopped its heartbeat: nothing was sent, in-flight requests failed. */

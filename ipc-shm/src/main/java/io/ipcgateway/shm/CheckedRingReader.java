@@ -348,6 +348,24 @@ final class CheckedRingReader
     }
 
     /**
+     * Whether the record at the head this reader last published is claimed but not committed (or reserved with no
+     * header yet): what a stalled producer leaves. Reads the trailer and one record header only, so another thread
+     * (the client watchdog) may call it while the consumer reads.
+     *
+     * @return the published head when an uncommitted record waits there, else -1.
+     */
+    long uncommittedHead()
+    {
+        final long head = buffer.getLongVolatile(headPositionIndex);
+        final long tail = buffer.getLongVolatile(tailPositionIndex);
+        if (tail - head <= 0 || tail - head > capacity)
+        {
+            return -1;
+        }
+        return buffer.getIntVolatile(lengthOffset((int)head & mask)) <= 0 ? head : -1;
+    }
+
+    /**
      * @return the producers' tail position as the trailer says now.
      */
     long tail()

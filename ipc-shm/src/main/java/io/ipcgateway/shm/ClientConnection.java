@@ -48,6 +48,8 @@ import static io.ipcgateway.shm.FrameDescriptor.SESSION_ID_OFFSET;
 final class ClientConnection implements AutoCloseable
 {
     private static final AtomicLong FILE_SEQUENCE = new AtomicLong();
+    private static final String UNPOLLED_HINT = " (no thread polls this client, so no response could be delivered: "
+        + "use ClientContext.receiverThread(true), or call poll() or drive agent(), or wait in a blocking request)";
 
     private final ClientContext context;
     private final ErrorHandler errorHandler;
@@ -270,7 +272,8 @@ final class ClientConnection implements AutoCloseable
             return future;
         }
         requests.asyncStarted();
-        slot.prepare(null, future, System.nanoTime() + timeoutNs);
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        slot.prepare(null, future, deadlineNs);
         final long sent =
             sendRequest(typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
@@ -283,8 +286,25 @@ final class ClientConnection implements AutoCloseable
         if (!guard.dedicatedReceiver)
         {
             poll();
+            // Nobody may poll again: the watchdog then expires the future at its deadline.
+            ClientWatchdog.wakeBy(deadlineNs);
         }
         return future;
+    }
+
+    /**
+     * When the watchdog must look at this connection again for its async requests: their earliest deadline.
+     *
+     * @param nowNs the monotonic time now.
+     * @return nanoseconds from now, at least 0; {@code Long.MAX_VALUE / 2} or so when none is in flight.
+     */
+    long asyncDeadlineInNs(final long nowNs)
+    {
+        if (!requests.hasAsyncInFlight())
+        {
+            return Long.MAX_VALUE / 2;
+        }
+        return Math.max(0, requests.earliestAsyncDeadlineNs(nowNs) - nowNs);
     }
 
     /** See {@link ShmClient#poll}. */
@@ -368,6 +388,16 @@ final class ClientConnection implements AutoCloseable
         {
             inboxFile.heartbeat(nowNs);
             receiver.checkServer(nowNs);
+            if (requests.hasAsyncInFlight())
+            {
+                // Without a thread polling, nothing else completes these futures, not even by their timeout.
+                receiver.expireAsync(nowNs, receiver.isPolled(nowNs) ? "" : UNPOLLED_HINT);
+            }
+            if (receiver.checkInboxStall(nowNs))
+            {
+                // The server is alive but jammed this inbox: free the session there, a reconnect takes a new one.
+                sendDisconnect();
+            }
         }
     }
 
@@ -425,17 +455,31 @@ final class ClientConnection implements AutoCloseable
         while (!connection.compareAndSet(previous, ClientState.CLOSED));
         if (previous == ClientState.CONNECTED)
         {
-            final UnsafeBuffer disconnect = new UnsafeBuffer(new byte[DISCONNECT_LENGTH]);
-            disconnect.putInt(SESSION_ID_OFFSET, connection.sessionId);
-            final long deadlineNs = System.nanoTime() + context.sendTimeoutNs();
-            while (!writer.sendControl(DISCONNECT_KIND, disconnect, 0, DISCONNECT_LENGTH) &&
-                System.nanoTime() - deadlineNs < 0 && !serverFile.isClosedByOwner())
+            // Zero-copy claims left open (the code filling them threw) would hold the server's inbox, and this
+            // disconnect behind them, until the server's unblock timeout.
+            final int aborted = writer.abortOpenClaims(connection.sessionId);
+            if (aborted > 0)
             {
-                LockSupport.parkNanos(100_000L);
+                errorHandler.onError(new IpcException("client closed with " + aborted + " claim(s) neither committed "
+                    + "nor aborted: aborted them in the inbox of service=" + context.serviceName()));
             }
+            sendDisconnect();
         }
         requests.failPendingRequests(new IpcException("client closed: service=" + context.serviceName()));
         stopPolling();
+    }
+
+    /** Tells the server this session ends, retrying a full inbox for up to the send timeout. */
+    private void sendDisconnect()
+    {
+        final UnsafeBuffer disconnect = new UnsafeBuffer(new byte[DISCONNECT_LENGTH]);
+        disconnect.putInt(SESSION_ID_OFFSET, connection.sessionId);
+        final long deadlineNs = System.nanoTime() + context.sendTimeoutNs();
+        while (!writer.sendControl(DISCONNECT_KIND, disconnect, 0, DISCONNECT_LENGTH) &&
+            System.nanoTime() - deadlineNs < 0 && !serverFile.isClosedByOwner())
+        {
+            LockSupport.parkNanos(100_000L);
+        }
     }
 
     private void stopPolling()

@@ -12,6 +12,13 @@ import org.agrona.DirectBuffer;
  * The server's view of one connected client: who it is, and how to answer it. Responses and pushes go into the
  * client's own inbox ring (one-to-one), so send only from the server's duty-cycle thread (its handler callbacks)
  * or from one thread at a time; hand work from other threads to the duty cycle through a queue.
+ * <p>
+ * Bad arguments are a code, never a jammed client: a negative type id, a null buffer, a negative offset or length,
+ * or {@code offset + length} beyond the buffer's capacity return {@link OfferResult#INVALID_ARGUMENT} before anything
+ * is claimed in the client's inbox, and a fault between claim and commit aborts the claim. A handler that throws
+ * with a zero-copy claim open has the claim aborted by the server (and reported to its error handler). A claim left
+ * open otherwise makes the client drop the connection after its liveness timeout (see
+ * {@link ShmClient#isConnected()}).
  */
 public final class ClientSession
 {
@@ -101,7 +108,8 @@ public final class ClientSession
      * @param src           buffer holding the response.
      * @param offset        offset of the response.
      * @param length        length of the response.
-     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code.
+     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code ({@code INVALID_ARGUMENT} for the bad
+     *         arguments listed on this class, nothing claimed).
      */
     public long respond(
         final long correlationId, final int typeId, final DirectBuffer src, final int offset, final int length)
@@ -120,7 +128,8 @@ public final class ClientSession
      * @param src    buffer holding the message.
      * @param offset offset of the message.
      * @param length length of the message.
-     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code.
+     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code ({@code INVALID_ARGUMENT} for the bad
+     *         arguments listed on this class, nothing claimed).
      */
     public long push(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
@@ -205,6 +214,17 @@ public final class ClientSession
     Reassembler reassembler()
     {
         return reassembler;
+    }
+
+    /**
+     * Aborts the zero-copy claim into this client's inbox that the server's handler left open (it threw before
+     * commit or abort), so the client can read on.
+     *
+     * @return true when a claim was aborted.
+     */
+    boolean abortOpenClaim()
+    {
+        return connected && writer.abortOpenClaim();
     }
 
     boolean sendClosing()

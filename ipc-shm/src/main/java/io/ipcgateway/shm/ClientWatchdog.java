@@ -7,13 +7,19 @@ import java.util.concurrent.locks.LockSupport;
  * One daemon thread per JVM that watches every open {@link ShmClient}: writes heartbeats, notices a lost service also
  * for clients that never poll, and reconnects. It runs only while clients are open and sleeps between passes for
  * the shortest interval any client asks for ({@link ShmClient#watchIntervalNs}), so an idle connected client adds
- * about one wake-up per second at default settings.
+ * about one wake-up per second at default settings. It also completes async requests at their timeout when no
+ * thread polls their client (no receiver thread): {@link #wakeBy} brings its next pass forward to the earliest such
+ * deadline, and it notices a server that left a record uncommitted in a client's inbox.
  */
 final class ClientWatchdog implements Runnable
 {
     private static final System.Logger LOGGER = System.getLogger(ClientWatchdog.class.getName());
     private static final CopyOnWriteArrayList<ShmClient> CLIENTS = new CopyOnWriteArrayList<>();
     private static Thread thread;
+    /** The watchdog thread, for {@link #wakeBy}; null while it stops. */
+    private static volatile Thread parkedThread;
+    /** When the watchdog's current sleep ends (monotonic time). */
+    private static volatile long wakeAtNs;
 
     private ClientWatchdog()
     {
@@ -35,6 +41,23 @@ final class ClientWatchdog implements Runnable
         }
     }
 
+    /**
+     * Makes sure the watchdog looks at the clients again by {@code deadlineNs}: wakes it only when it plans to sleep
+     * longer (an async request with a shorter timeout than any in flight), so a stream of requests with the same
+     * timeout wakes it about once per timeout, not once per request.
+     *
+     * @param deadlineNs monotonic time by which the watchdog must run a pass.
+     */
+    static void wakeBy(final long deadlineNs)
+    {
+        final Thread watchdog = parkedThread;
+        if (watchdog != null && deadlineNs - wakeAtNs < 0)
+        {
+            wakeAtNs = deadlineNs;
+            LockSupport.unpark(watchdog);
+        }
+    }
+
     static void unregister(final ShmClient client)
     {
         CLIENTS.remove(client);
@@ -45,8 +68,10 @@ final class ClientWatchdog implements Runnable
         if (CLIENTS.isEmpty())
         {
             thread = null;
+            parkedThread = null;
             return true;
         }
+        parkedThread = thread;
         return false;
     }
 
@@ -70,7 +95,9 @@ final class ClientWatchdog implements Runnable
                     sleepNs = Math.min(sleepNs, 100_000_000L);
                 }
             }
-            LockSupport.parkNanos(this, sleepNs == Long.MAX_VALUE ? 100_000_000L : sleepNs);
+            final long parkNs = sleepNs == Long.MAX_VALUE ? 100_000_000L : sleepNs;
+            wakeAtNs = System.nanoTime() + parkNs;
+            LockSupport.parkNanos(this, parkNs);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.ipcgateway.shm;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import io.ipcgateway.core.StaleClaimException;
 import org.agrona.BitUtil;
@@ -33,6 +34,7 @@ final class FrameRing
 
     private static final long LENGTH_MASK = 0xFFFF_FFFFL;
     private static final long PADDING_TYPE = (long)RingBuffer.PADDING_MSG_TYPE_ID << 32;
+    private static final long[] NO_CLAIMS = new long[0];
 
     private final AtomicBuffer buffer;
     private final Path file;
@@ -233,7 +235,12 @@ final class FrameRing
         }
         else
         {
-            // A single producer and no unblock: nothing else writes this header while it is claimed.
+            // A single producer and no unblock: only this thread writes this header while it is claimed, and only
+            // its own abort (of a claim whose filling code threw) may have replaced it since.
+            if (buffer.getLong(recordIndex) != claimedHeader)
+            {
+                throw stale(recordIndex, claimedHeader, "commit");
+            }
             buffer.putIntRelease(recordIndex, (int)committed);
         }
     }
@@ -253,6 +260,72 @@ final class FrameRing
     }
 
     /**
+     * Finds the records between the consumer's head and the producers' tail that are claimed and not committed, and
+     * whose frame names {@code sessionId} (the first frame field): the open claims one session left in this ring.
+     * Not on the hot path (a client's close). The walk is best effort against a moving head: it restarts at the head
+     * when it meets bytes the consumer already zeroed, and stops at anything it cannot step over (a header not
+     * written yet, a length that does not fit). Each hit is identified by its position and claimed header, which
+     * carries the lap of that position, so only a genuine claim of this session ever matches.
+     *
+     * @param sessionId the session whose claims to find.
+     * @return position and claimed header of each open claim, in pairs; empty when there is none.
+     */
+    long[] openClaimsOf(final int sessionId)
+    {
+        long[] found = NO_CLAIMS;
+        int count = 0;
+        long position = buffer.getLongVolatile(headPositionIndex);
+        final long tail = buffer.getLongVolatile(tailPositionIndex);
+        for (int steps = capacity / ALIGNMENT; position < tail && steps > 0; steps--)
+        {
+            final int index = (int)position & mask;
+            final long header = buffer.getLongVolatile(index);
+            final int length = (int)header;
+            if (length == 0)
+            {
+                final long head = buffer.getLongVolatile(headPositionIndex);
+                if (head > position)
+                {
+                    position = head; // The consumer passed us and zeroed what it read: go on from where it is.
+                    continue;
+                }
+                break;
+            }
+            final int recordLength = length < 0 ? -length : length;
+            if (recordLength < HEADER_LENGTH || recordLength > capacity - index)
+            {
+                break;
+            }
+            if (length < 0 && ((int)(header >>> 32) >>> FrameDescriptor.TAG_KIND_BITS) ==
+                FrameDescriptor.lap(position, capacityShift) &&
+                recordLength >= HEADER_LENGTH + FrameDescriptor.SESSION_ID_OFFSET + Integer.BYTES &&
+                buffer.getIntVolatile(index + HEADER_LENGTH + FrameDescriptor.SESSION_ID_OFFSET) == sessionId)
+            {
+                if (count + 2 > found.length)
+                {
+                    found = Arrays.copyOf(found, Math.max(8, found.length * 2));
+                }
+                found[count++] = position;
+                found[count++] = header;
+            }
+            position += BitUtil.align(recordLength, ALIGNMENT);
+        }
+        return count == found.length ? found : Arrays.copyOf(found, count);
+    }
+
+    /**
+     * Aborts a claim found by {@link #openClaimsOf} when it is still open (same claimed header at its position).
+     *
+     * @param position      its position.
+     * @param claimedHeader its claimed header.
+     * @return true when it was aborted; false when its producer committed or aborted it, or the consumer skipped it.
+     */
+    boolean abortAt(final long position, final long claimedHeader)
+    {
+        return abort(frameIndex(position), claimedHeader);
+    }
+
+    /**
      * Writes one frame as it is: claim, copy, commit.
      *
      * @return false when the ring is full.
@@ -267,14 +340,24 @@ final class FrameRing
             return false;
         }
         final int frameIndex = frameIndex(position);
-        buffer.putBytes(frameIndex, src, offset, length);
-        if (checksumLength != 0)
+        final long claimedHeader = claimedHeader(kind, position, length);
+        try
         {
-            commit(frameIndex, claimedHeader(kind, position, length), RecordChecksum.of(src, offset, length));
+            buffer.putBytes(frameIndex, src, offset, length);
+            if (checksumLength != 0)
+            {
+                commit(frameIndex, claimedHeader, RecordChecksum.of(src, offset, length));
+            }
+            else
+            {
+                publish(frameIndex, claimedHeader);
+            }
         }
-        else
+        catch (final RuntimeException ex)
         {
-            publish(frameIndex, claimedHeader(kind, position, length));
+            // Bad arguments (or a skipped claim): never leave a claim the consumer must wait out.
+            abort(frameIndex, claimedHeader);
+            throw ex;
         }
         return true;
     }

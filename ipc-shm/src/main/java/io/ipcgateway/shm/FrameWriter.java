@@ -1,6 +1,7 @@
 package io.ipcgateway.shm;
 
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.ipcgateway.core.ClaimCompleter;
@@ -36,6 +37,7 @@ import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
  */
 final class FrameWriter
 {
+    private static final long OPEN_CLAIM_GRACE_NS = 1_000_000L;
     private static final AtomicReferenceFieldUpdater<FrameWriter, Thread> SOLE_WRITER =
         AtomicReferenceFieldUpdater.newUpdater(FrameWriter.class, Thread.class, "soleWriter");
 
@@ -53,6 +55,9 @@ final class FrameWriter
     private final ReentrantLock fragmentLock = new ReentrantLock();
     private final Completer shortHeaderCompleter = new Completer(MESSAGE_HEADER_LENGTH);
     private final Completer longHeaderCompleter = new Completer(REQUEST_HEADER_LENGTH);
+    /** Header of the open zero-copy claim of a single-threaded writer, 0 when none (see {@link #abortOpenClaim}). */
+    private long openClaimHeader;
+    private long openClaimPosition;
     private volatile Thread soleWriter;
     private volatile boolean shared;
 
@@ -110,7 +115,8 @@ final class FrameWriter
     /**
      * Sends one data frame (MESSAGE, REQUEST, RESPONSE or PUSH), fragmenting when it does not fit one record.
      *
-     * @return {@link OfferResult#OK} or a negative code; nothing is sent when the code is negative.
+     * @return {@link OfferResult#OK} or a negative code; nothing is sent when the code is negative
+     *         ({@link OfferResult#INVALID_ARGUMENT} for the arguments {@link #isInvalid} rejects, before any claim).
      * @throws io.ipcgateway.core.StaleClaimException when this thread held its claim longer than the consumer's
      *                                                unblock timeout (it was stopped): nothing was sent.
      */
@@ -123,7 +129,7 @@ final class FrameWriter
         final int offset,
         final int length)
     {
-        if (typeId < 0 || length < 0)
+        if (isInvalid(typeId, src, offset, length))
         {
             return OfferResult.INVALID_ARGUMENT;
         }
@@ -138,11 +144,33 @@ final class FrameWriter
             return OfferResult.BACK_PRESSURED;
         }
         final int index = ring.frameIndex(position);
-        buffer.putBytes(index + headerLength, src, offset, length);
-        commit(index, ring.claimedHeader(kind, position, headerLength + length), headerLength, src, offset, length);
+        final long claimedHeader = ring.claimedHeader(kind, position, headerLength + length);
+        try
+        {
+            buffer.putBytes(index + headerLength, src, offset, length);
+            commit(index, claimedHeader, headerLength, src, offset, length);
+        }
+        catch (final Throwable ex)
+        {
+            abortAfterFault(index, claimedHeader, ex);
+            throw ex;
+        }
         signal();
         countSent(length);
         return OfferResult.OK;
+    }
+
+    /**
+     * Whether a send's arguments are invalid: a negative (reserved) type id, no buffer, a negative offset or length,
+     * or a message reaching beyond the buffer's capacity. Checked before anything is claimed, so a bad call never
+     * leaves a claimed record that the consumer cannot pass. A few compares, kept small to be inlined.
+     *
+     * @return true when {@link OfferResult#INVALID_ARGUMENT} is the answer.
+     */
+    static boolean isInvalid(final int typeId, final DirectBuffer src, final int offset, final int length)
+    {
+        // offset > capacity - length cannot overflow: both are non-negative once the first test passed.
+        return (typeId | offset | length) < 0 || src == null || offset > src.capacity() - length;
     }
 
     /**
@@ -173,10 +201,62 @@ final class FrameWriter
             return OfferResult.BACK_PRESSURED;
         }
         count(bytesSent, length);
+        final long claimedHeader = ring.claimedHeader(kind, position, headerLength + length);
+        if (!concurrent)
+        {
+            // One writing thread: remember its open claim, so it can be aborted when the code filling it throws.
+            openClaimPosition = position;
+            openClaimHeader = claimedHeader;
+        }
         claim.wrap(headerLength == REQUEST_HEADER_LENGTH ? longHeaderCompleter : shortHeaderCompleter,
-            buffer, ring.frameIndex(position) + headerLength, length,
-            ring.claimedHeader(kind, position, headerLength + length));
+            buffer, ring.frameIndex(position) + headerLength, length, claimedHeader);
         return OfferResult.OK;
+    }
+
+    /**
+     * Aborts the zero-copy claim this single-threaded writer handed out and that was neither committed nor aborted
+     * (the code filling it threw). No-op for a concurrent writer, and when no claim is open.
+     *
+     * @return true when a claim was aborted.
+     */
+    boolean abortOpenClaim()
+    {
+        final long claimedHeader = openClaimHeader;
+        if (concurrent || claimedHeader == 0)
+        {
+            return false;
+        }
+        openClaimHeader = 0;
+        return ring.abortAt(openClaimPosition, claimedHeader);
+    }
+
+    /**
+     * Aborts the claims {@code sessionId} still holds in this ring, when they stay open for a millisecond: a
+     * closing client's zero-copy claims whose code threw before commit or abort. A claim of a thread still inside
+     * {@link #send} or about to commit its zero-copy claim at this moment is aborted too: its commit then throws
+     * {@link io.ipcgateway.core.StaleClaimException}. Not on the hot path.
+     *
+     * @param sessionId the closing session.
+     * @return how many claims were aborted.
+     */
+    int abortOpenClaims(final int sessionId)
+    {
+        final long[] open = ring.openClaimsOf(sessionId);
+        if (open.length == 0)
+        {
+            return 0;
+        }
+        // A send in progress commits within microseconds; a claim still open a millisecond later is abandoned.
+        LockSupport.parkNanos(OPEN_CLAIM_GRACE_NS);
+        int aborted = 0;
+        for (int i = 0; i < open.length; i += 2)
+        {
+            if (ring.abortAt(open[i], open[i + 1]))
+            {
+                aborted++;
+            }
+        }
+        return aborted;
     }
 
     /**
@@ -201,13 +281,39 @@ final class FrameWriter
         }
         final int index = ring.frameIndex(position);
         final AtomicBuffer buffer = this.buffer;
-        buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
-        buffer.putInt(index + TYPE_ID_OFFSET, typeId);
-        if (headerLength == REQUEST_HEADER_LENGTH)
+        try
         {
-            buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+            buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
+            buffer.putInt(index + TYPE_ID_OFFSET, typeId);
+            if (headerLength == REQUEST_HEADER_LENGTH)
+            {
+                buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            abortAfterFault(index, ring.claimedHeader(kind, position, headerLength + length), ex);
+            throw ex;
         }
         return position;
+    }
+
+    /**
+     * Discards a claim whose frame could not be written or committed (a fault between claim and commit), so the
+     * consumer passes it at once instead of after its unblock timeout. A second fault while aborting (the mapping is
+     * gone) is attached to the first, which the caller rethrows.
+     */
+    private void abortAfterFault(final int frameIndex, final long claimedHeader, final Throwable fault)
+    {
+        try
+        {
+            // False when the claim was already skipped or committed: nothing to undo then.
+            ring.abort(frameIndex, claimedHeader);
+        }
+        catch (final Throwable abortFault)
+        {
+            fault.addSuppressed(abortFault);
+        }
     }
 
     /**
@@ -265,16 +371,27 @@ final class FrameWriter
                     continue;
                 }
                 final int index = ring.frameIndex(position);
-                buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
-                buffer.putInt(index + TYPE_ID_OFFSET, typeId);
-                buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
-                buffer.putInt(index + FRAGMENT_INNER_KIND_OFFSET, kind);
-                buffer.putInt(index + FRAGMENT_TOTAL_LENGTH_OFFSET, length);
-                buffer.putInt(index + FRAGMENT_OFFSET_OFFSET, sent);
-                buffer.putInt(index + FRAGMENT_OFFSET_OFFSET + 4, 0);
-                buffer.putBytes(index + FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
-                commit(index, ring.claimedHeader(FRAGMENT_KIND, position, FRAGMENT_HEADER_LENGTH + fragmentLength),
-                    FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
+                final long claimedHeader =
+                    ring.claimedHeader(FRAGMENT_KIND, position, FRAGMENT_HEADER_LENGTH + fragmentLength);
+                try
+                {
+                    buffer.putInt(index + SESSION_ID_OFFSET, sessionId);
+                    buffer.putInt(index + TYPE_ID_OFFSET, typeId);
+                    buffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+                    buffer.putInt(index + FRAGMENT_INNER_KIND_OFFSET, kind);
+                    buffer.putInt(index + FRAGMENT_TOTAL_LENGTH_OFFSET, length);
+                    buffer.putInt(index + FRAGMENT_OFFSET_OFFSET, sent);
+                    buffer.putInt(index + FRAGMENT_OFFSET_OFFSET + 4, 0);
+                    buffer.putBytes(index + FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
+                    commit(index, claimedHeader, FRAGMENT_HEADER_LENGTH, src, offset + sent, fragmentLength);
+                }
+                catch (final Throwable ex)
+                {
+                    // The fragments committed before are dropped by the receiver when this sender's next message
+                    // starts, as for a sender that stalled mid-message.
+                    abortAfterFault(index, claimedHeader, ex);
+                    throw ex;
+                }
                 signal();
                 sent += fragmentLength;
                 fragments++;
@@ -376,6 +493,14 @@ final class FrameWriter
         return sole == current || (sole == null && SOLE_WRITER.compareAndSet(this, null, current));
     }
 
+    private void closeOpenClaim()
+    {
+        if (!concurrent)
+        {
+            openClaimHeader = 0;
+        }
+    }
+
     /** Commits or aborts a zero-copy claim whose frame header has the given length. */
     private final class Completer implements ClaimCompleter
     {
@@ -389,6 +514,7 @@ final class FrameWriter
         @Override
         public void commit(final int index, final long token)
         {
+            closeOpenClaim();
             ring.commit(index - headerLength, token);
             signal();
             count(messagesSent, 1);
@@ -397,6 +523,7 @@ final class FrameWriter
         @Override
         public void abort(final int index, final long token)
         {
+            closeOpenClaim();
             // False when the consumer already skipped the claim: discarded either way, and nothing written.
             ring.abort(index - headerLength, token);
         }

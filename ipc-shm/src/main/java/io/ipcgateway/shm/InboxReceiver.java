@@ -67,6 +67,11 @@ final class InboxReceiver
     private final long livenessTimeoutNs;
     private long nextHeartbeatNs;
     private long nextTimeoutScanNs;
+    /** When the polling thread last did its heartbeat duties; read by the client watchdog. */
+    private volatile long lastPollerHeartbeatNs;
+    /** Where an uncommitted record waits at the head, and since when (client watchdog thread only). */
+    private long stalledHead = -1;
+    private long stalledSinceNs;
 
     InboxReceiver(
         final ClientContext context,
@@ -98,6 +103,7 @@ final class InboxReceiver
         this.occupancy = counters.counter(CounterKind.RING_OCCUPANCY_BYTES);
         this.notifierSleeps = counters.counter(CounterKind.NOTIFIER_SLEEPS);
         this.notifierWakeups = counters.counter(CounterKind.NOTIFIER_WAKEUPS);
+        this.lastPollerHeartbeatNs = System.nanoTime() - 3 * heartbeatIntervalNs;
     }
 
     /**
@@ -117,11 +123,60 @@ final class InboxReceiver
             }
             verifyInbox();
             checkServer(nowNs);
+            lastPollerHeartbeatNs = nowNs;
         }
         if (requests.hasAsyncInFlight() && nowNs - nextTimeoutScanNs >= 0)
         {
             nextTimeoutScanNs = nowNs + TIMEOUT_SCAN_INTERVAL_NS;
-            requests.expireAsync(nowNs);
+            expireAsync(nowNs, "");
+        }
+    }
+
+    /**
+     * Expires the async requests past their deadline; when there is one, first checks that the server's process is
+     * still there (see {@link #checkServerOnTimeout}), so a dead server's requests fail with
+     * {@link PeerDeadException}, not a timeout. From the polling thread or the client watchdog.
+     *
+     * @param nowNs the monotonic time now.
+     * @param hint  appended to the timeout's message.
+     */
+    void expireAsync(final long nowNs, final String hint)
+    {
+        if (requests.hasExpiredAsync(nowNs))
+        {
+            checkServerOnTimeout(nowNs);
+            requests.expireAsync(nowNs, hint);
+        }
+    }
+
+    /**
+     * Whether a thread polled this client (its duties at heartbeat time) within the last two heartbeat intervals.
+     *
+     * @param nowNs the monotonic time now.
+     * @return true while some thread polls.
+     */
+    boolean isPolled(final long nowNs)
+    {
+        return nowNs - lastPollerHeartbeatNs <= 2 * heartbeatIntervalNs;
+    }
+
+    /**
+     * The check a request makes when it times out, before it reports {@code TIMED_OUT}: {@link #checkServer}, and
+     * then whether the server's process is still there (pid and start time, in our pid namespace; its heartbeat
+     * across namespaces) even though its heartbeat is not yet older than the liveness timeout. A server killed a
+     * moment ago thus fails its requests with {@code PEER_DEAD} at their timeout instead of {@code TIMED_OUT}.
+     * Reads {@code /proc}: for timeouts only, never on the hot path.
+     *
+     * @param nowNs the monotonic time now.
+     */
+    void checkServerOnTimeout(final long nowNs)
+    {
+        checkServer(nowNs);
+        if (connection.state == ClientState.CONNECTED &&
+            !ProcessInfo.isOwnerAlive(serverFile, nowNs, livenessTimeoutNs))
+        {
+            serverLost(new PeerDeadException("service died: service=" + serviceName + " serverPid="
+                + serverFile.ownerPid() + " is gone (found when a request timed out): reconnect when it is back"));
         }
     }
 
@@ -157,6 +212,56 @@ final class InboxReceiver
             serverLost(new PeerDeadException("service died: service=" + serviceName + " serverPid="
                 + serverFile.ownerPid() + ": reconnect when it is back"));
         }
+    }
+
+    /**
+     * The client side of an uncommitted record: the server claimed a record in this client's inbox and neither
+     * committed nor aborted it (a stalled or broken server), so nothing behind it can be read. Once the same record
+     * has waited at the head for the liveness timeout, the connection is dropped with a {@link PeerDeadException}
+     * that says so (to the error handler, and to the requests in flight): {@link ShmClient#isConnected()} turns
+     * false and the client reconnects with a new inbox when reconnect is on. Dropped rather than skipped: the inbox
+     * has a single producer that commits with a plain store, so a skipped slot could not be defended against that
+     * producer's late commit. Called by the client watchdog only.
+     *
+     * @param nowNs the monotonic time now.
+     * @return true when the connection was dropped just now (the caller tells the server).
+     */
+    boolean checkInboxStall(final long nowNs)
+    {
+        if (connection.state != ClientState.CONNECTED)
+        {
+            return false;
+        }
+        final long head = inboxReader.uncommittedHead();
+        if (head < 0)
+        {
+            stalledHead = -1;
+            return false;
+        }
+        if (head != stalledHead)
+        {
+            stalledHead = head;
+            stalledSinceNs = nowNs;
+            return false;
+        }
+        if (nowNs - stalledSinceNs < livenessTimeoutNs)
+        {
+            return false;
+        }
+        final long offset = ChannelDescriptor.HEADER_LENGTH + (head & (inboxFile.ringCapacity() - 1));
+        final PeerDeadException stall = new PeerDeadException("service=" + serviceName + " left a record uncommitted"
+            + " in this client's inbox for more than " + livenessTimeoutNs / 1_000_000 + " ms: file="
+            + inboxFile.path() + " offset=" + offset
+            + ": the server stalled or failed between claim and commit; connection dropped (reconnects when "
+            + "reconnect is on)");
+        if (!connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_DEAD))
+        {
+            return false;
+        }
+        errors.increment();
+        errorHandler.onError(stall);
+        requests.failPendingRequests(stall);
+        return true;
     }
 
     private void serverLost(final IpcException reason)

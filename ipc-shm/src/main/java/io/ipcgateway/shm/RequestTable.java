@@ -116,7 +116,44 @@ final class RequestTable
         return null;
     }
 
-    void expireAsync(final long nowNs)
+    /**
+     * The earliest deadline of the async requests in flight, by scanning the slots (not on the hot path: the client
+     * watchdog, to know when to wake).
+     *
+     * @return the deadline, or {@code nowNs + Long.MAX_VALUE / 2} when none is pending.
+     */
+    long earliestAsyncDeadlineNs(final long nowNs)
+    {
+        long earliest = nowNs + Long.MAX_VALUE / 2;
+        for (final RequestSlot slot : slots)
+        {
+            if (slot.future != null && slot.state == RequestSlot.PENDING && slot.deadlineNs - earliest < 0)
+            {
+                earliest = slot.deadlineNs;
+            }
+        }
+        return earliest;
+    }
+
+    /**
+     * Whether an async request in flight has passed its deadline.
+     *
+     * @param nowNs the monotonic time now.
+     * @return true when {@link #expireAsync} would expire one.
+     */
+    boolean hasExpiredAsync(final long nowNs)
+    {
+        return hasAsyncInFlight() && nowNs - earliestAsyncDeadlineNs(nowNs) >= 0;
+    }
+
+    /**
+     * Completes the async requests past their deadline with {@link RequestTimeoutException}. Safe from any thread:
+     * each slot is taken back by a compare-and-set against its delivery.
+     *
+     * @param nowNs the monotonic time now.
+     * @param hint  appended to the exception's message (why nobody delivered a response), or empty.
+     */
+    void expireAsync(final long nowNs, final String hint)
     {
         for (final RequestSlot slot : slots)
         {
@@ -130,7 +167,7 @@ final class RequestTable
                 requestsTimedOut.increment();
                 future.completeExceptionally(new RequestTimeoutException("no response in time: service="
                     + serviceName + " correlationId=" + correlationId
-                    + ": raise the timeout or check that the server keeps up"));
+                    + ": raise the timeout or check that the server keeps up" + hint));
             }
         }
     }

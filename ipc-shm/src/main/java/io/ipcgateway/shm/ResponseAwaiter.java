@@ -105,10 +105,17 @@ final class ResponseAwaiter
                 nowNs = System.nanoTime();
                 if (nowNs - deadlineNs >= 0)
                 {
+                    // Before reporting a timeout: a server whose process is gone makes it PEER_DEAD.
+                    receiver.checkServerOnTimeout(nowNs);
+                    final int stateNow = connection.state;
                     if (requests.cancel(slot))
                     {
-                        requestsTimedOut.increment();
                         handOff(leading, slot.index);
+                        if (stateNow != ClientState.CONNECTED)
+                        {
+                            return ClientState.notConnectedCode(stateNow);
+                        }
+                        requestsTimedOut.increment();
                         return OfferResult.TIMED_OUT;
                     }
                     continue;

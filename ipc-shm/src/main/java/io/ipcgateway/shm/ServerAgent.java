@@ -470,7 +470,24 @@ final class ServerAgent implements Agent, MessageHandler
         catch (final Throwable ex)
         {
             errors.incrementRelease();
+            abortOpenClaims();
             errorHandler.onError(ex);
+        }
+    }
+
+    /**
+     * A handler that threw may have left a zero-copy claim (a response or a push) neither committed nor aborted in
+     * some client's inbox, which that client could never read past: abort it. Only after a handler threw.
+     */
+    private void abortOpenClaims()
+    {
+        for (final ClientSession session : sessions.values())
+        {
+            if (session.abortOpenClaim())
+            {
+                errorHandler.onError(new IllegalStateException("handler threw with a claim open: aborted the claim in"
+                    + " the inbox of session=" + session.sessionId() + " file=" + session.clientFile()));
+            }
         }
     }
 

@@ -69,11 +69,13 @@ public final class ShmBroadcastPublisher implements AutoCloseable
      * @param src    buffer holding the message.
      * @param offset offset of the message.
      * @param length length, at most {@link #maxMessageLength()}.
-     * @return {@link OfferResult#OK}, or {@code TOO_LARGE} / {@code INVALID_ARGUMENT} (nothing published).
+     * @return {@link OfferResult#OK}, or {@code TOO_LARGE} / {@code INVALID_ARGUMENT} (a negative type id, a null
+     *         {@code src}, a negative {@code offset} or {@code length}, or {@code offset + length} beyond
+     *         {@code src}'s capacity; nothing published).
      */
     public long offer(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
-        if (typeId < 0 || length < 0)
+        if (FrameWriter.isInvalid(typeId, src, offset, length))
         {
             return OfferResult.INVALID_ARGUMENT;
         }

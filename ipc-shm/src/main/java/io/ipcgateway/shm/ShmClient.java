@@ -38,6 +38,12 @@ import org.agrona.concurrent.IdleStrategy;
  * <p>
  * Hot path (a message or request that fits one ring record): no allocation, no lock, no syscall unless the server
  * sleeps or a waiter is parked. Return values are {@link OfferResult} codes.
+ * <p>
+ * <b>Bad arguments are a code, never a stall</b>: a negative type id, a null buffer, a negative offset or length, or
+ * {@code offset + length} beyond the buffer's capacity return {@link OfferResult#INVALID_ARGUMENT} (or complete an
+ * async request's future with an {@link IpcException} naming that code) before anything is claimed in the server's
+ * shared inbox; a fault between a claim and its commit aborts the claim before it propagates. Either way other
+ * clients never wait on a slot this client claimed.
  */
 public final class ShmClient implements AutoCloseable
 {
@@ -88,7 +94,9 @@ public final class ShmClient implements AutoCloseable
      * @param offset offset of the message.
      * @param length length of the message (up to the max message length; large ones are fragmented).
      * @return {@link OfferResult#OK}, or {@code BACK_PRESSURED}, {@code NOT_CONNECTED}, {@code PEER_DEAD},
-     *         {@code CLOSED}, {@code TOO_LARGE}, {@code INVALID_ARGUMENT}.
+     *         {@code CLOSED}, {@code TOO_LARGE}, {@code INVALID_ARGUMENT} (a negative type id, a null {@code src}, a
+     *         negative {@code offset} or {@code length}, or {@code offset + length > src.capacity()}: nothing was
+     *         claimed).
      */
     public long offer(final int typeId, final DirectBuffer src, final int offset, final int length)
     {
@@ -98,6 +106,12 @@ public final class ShmClient implements AutoCloseable
     /**
      * Claims room for a one-way message written in place; then {@link MessageClaim#commit()} or
      * {@link MessageClaim#abort()}. Limited to one ring record ({@link #maxClaimLength()}).
+     * <p>
+     * Complete the claim in a {@code finally} block: until it is committed or aborted, the server's inbox is held for
+     * every client (the server skips it only after its liveness timeout). {@link #close()} aborts the claims this
+     * client left open (code that threw inside a try-with-resources on the client); a claim still being filled by
+     * another thread at that moment is aborted too and its {@code commit()} throws
+     * {@link io.ipcgateway.core.StaleClaimException}.
      *
      * @param typeId application type id (non-negative).
      * @param length length of the message.
@@ -172,7 +186,11 @@ public final class ShmClient implements AutoCloseable
      * @return {@link OfferResult#OK}; {@code TIMED_OUT} (a late response is dropped); {@code BACK_PRESSURED} (ring
      *         full or too many requests in flight, nothing sent); {@code NOT_CONNECTED}, {@code PEER_DEAD} (the
      *         service was lost, before or while waiting) or {@code CLOSED}; {@code TOO_LARGE};
-     *         {@code INVALID_ARGUMENT}.
+     *         {@code INVALID_ARGUMENT} (as for {@link #offer}, or a null {@code onResponse} or a timeout not above 0:
+     *         nothing was claimed). When the timeout passes, the client first checks that the server's process is
+     *         still there (its pid and start time, in this pid namespace; across pid namespaces only its heartbeat
+     *         tells, after the liveness timeout): when it is gone the answer is {@code PEER_DEAD}, not
+     *         {@code TIMED_OUT}, and the client is disconnected (and reconnects when the service is back).
      */
     public long request(
         final int typeId,
@@ -191,6 +209,13 @@ public final class ShmClient implements AutoCloseable
      * Responses are delivered by whichever thread polls this client: its receiver thread
      * ({@link ClientContext#receiverThread}), threads blocked in {@link #request}, or {@link #poll()} /
      * {@link #agent()} driven by the application. Futures complete on that thread.
+     * <p>
+     * A future always completes: when no thread polls this client (no receiver thread, no blocking request, no
+     * {@code poll()}), the client watchdog completes it at its timeout with a {@link RequestTimeoutException} whose
+     * message says that nothing polls (a response that arrived stays unread: use a receiver thread or poll). At the
+     * timeout, a server whose process is gone fails it with {@link PeerDeadException} instead (see
+     * {@link #request(int, DirectBuffer, int, int, MessageHandler, long)}). Bad arguments (as for {@link #offer})
+     * complete it with an {@link IpcException} naming {@code INVALID_ARGUMENT}, nothing claimed.
      *
      * @param typeId    application type id (non-negative).
      * @param src       buffer holding the request.
@@ -250,7 +275,9 @@ public final class ShmClient implements AutoCloseable
     }
 
     /**
-     * Whether the client can send.
+     * Whether the client can send. Turns false when the service dies, closes, is replaced or sends corrupt data, and
+     * when the server left a record uncommitted in this client's inbox for the liveness timeout (the client reports a
+     * {@link PeerDeadException} to its error handler, drops the connection and reconnects when reconnect is on).
      *
      * @return true while connected.
      */
@@ -311,8 +338,9 @@ public final class ShmClient implements AutoCloseable
     }
 
     /**
-     * Disconnects cleanly: tells the server, fails requests in flight, stops the receiver thread and reconnecting,
-     * and deletes this client's file (and the service folder when the server is gone too). Idempotent.
+     * Disconnects cleanly: aborts the zero-copy claims it left open (see {@link #tryClaim}), tells the server, fails
+     * requests in flight, stops the receiver thread and reconnecting, and deletes this client's file (and the service
+     * folder when the server is gone too). Idempotent.
      */
     @Override
     public void close()
@@ -338,11 +366,14 @@ public final class ShmClient implements AutoCloseable
      */
     long watchIntervalNs()
     {
-        if (current.isLost())
+        final ClientConnection connection = current;
+        if (connection.isLost())
         {
             return context.reconnectIntervalNs();
         }
-        return Math.min(context.livenessTimeoutNs() / 4, 1_000_000_000L);
+        // Async requests that nobody polls for are expired by the watchdog at their deadline (1 ms granularity).
+        return Math.min(Math.min(context.livenessTimeoutNs() / 4, 1_000_000_000L),
+            Math.max(connection.asyncDeadlineInNs(System.nanoTime()), 1_000_000L));
     }
 
     /**

@@ -327,6 +327,60 @@ class FrameRingTest
         buffer.putLongVolatile(tailIndex, buffer.getLongVolatile(tailIndex) + length);
     }
 
+    @Test
+    void shouldFindAndAbortOnlyTheOpenClaimsOfOneSession()
+    {
+        assertThat(write(100, FRAME_LENGTH)).isTrue();
+        final long first = claimFor(7);
+        final long other = claimFor(8);
+        assertThat(write(101, FRAME_LENGTH)).isTrue();
+        final long second = claimFor(7);
+
+        final long[] open = ring.openClaimsOf(7);
+        assertThat(open).containsExactly(first, header(first), second, header(second));
+        assertThat(ring.abortAt(open[0], open[1])).isTrue();
+        assertThat(ring.abortAt(open[2], open[3])).isTrue();
+        assertThat(ring.abortAt(open[0], open[1])).as("aborted once").isFalse();
+        assertThatThrownBy(() -> ring.commit(ring.frameIndex(first), header(first)))
+            .isInstanceOf(StaleClaimException.class);
+        assertThat(ring.openClaimsOf(7)).isEmpty();
+
+        // The other session's claim is untouched: it holds the reader until its producer commits it.
+        assertThat(readAll()).isEqualTo(1);
+        ring.commit(ring.frameIndex(other), header(other));
+        assertThat(readAll()).isEqualTo(2);
+        assertThat(read).containsExactly(100L, 8L, 101L);
+        assertThat(reader.head()).isEqualTo(reader.tail());
+    }
+
+    @Test
+    void shouldFailCommitOfSingleProducerClaimThatWasAborted()
+    {
+        final UnsafeBuffer single =
+            new UnsafeBuffer(ByteBuffer.allocateDirect(CAPACITY + RingBufferDescriptor.TRAILER_LENGTH));
+        final FrameRing singleRing = new FrameRing(single, FILE, 4096, false, false);
+        final long position = singleRing.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        final long claimedHeader = singleRing.claimedHeader(FrameDescriptor.MESSAGE_KIND, position, FRAME_LENGTH);
+        assertThat(singleRing.abortAt(position, claimedHeader)).isTrue();
+        final long padding = single.getLong((int)position);
+
+        assertThatThrownBy(() -> singleRing.commit(singleRing.frameIndex(position), claimedHeader))
+            .isInstanceOf(StaleClaimException.class).hasMessageContaining("claim skipped");
+        assertThat(single.getLong((int)position)).isEqualTo(padding);
+    }
+
+    private long claimFor(final int sessionId)
+    {
+        final long position = ring.claim(FrameDescriptor.MESSAGE_KIND, FRAME_LENGTH);
+        buffer.putLong(ring.frameIndex(position) + FrameDescriptor.SESSION_ID_OFFSET, sessionId);
+        return position;
+    }
+
+    private long header(final long position)
+    {
+        return ring.claimedHeader(FrameDescriptor.MESSAGE_KIND, position, FRAME_LENGTH);
+    }
+
     private boolean write(final long number, final int length)
     {
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[length]);

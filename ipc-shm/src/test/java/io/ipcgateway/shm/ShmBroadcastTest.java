@@ -93,6 +93,11 @@ class ShmBroadcastTest
             final UnsafeBuffer big = new UnsafeBuffer(new byte[publisher.maxMessageLength() + 1]);
             assertThat(publisher.offer(1, big, 0, big.capacity())).isEqualTo(OfferResult.TOO_LARGE);
             assertThat(publisher.offer(-1, big, 0, 1)).isEqualTo(OfferResult.INVALID_ARGUMENT);
+            final UnsafeBuffer eight = new UnsafeBuffer(new byte[8]);
+            assertThat(publisher.offer(1, eight, 4, 16)).as("beyond the buffer")
+                .isEqualTo(OfferResult.INVALID_ARGUMENT);
+            assertThat(publisher.offer(1, eight, -4, 8)).as("negative offset").isEqualTo(OfferResult.INVALID_ARGUMENT);
+            assertThat(publisher.offer(1, null, 0, 8)).as("no buffer").isEqualTo(OfferResult.INVALID_ARGUMENT);
             assertThat(publisher.offer(1, big, 0, publisher.maxMessageLength())).isEqualTo(OfferResult.OK);
         }
         assertThat(Files.exists(dir.resolve("prices"))).isFalse();
