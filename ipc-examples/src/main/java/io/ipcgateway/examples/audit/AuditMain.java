@@ -47,7 +47,6 @@ public final class AuditMain implements Runnable
         final CommandLine commandLine = new CommandLine(new AuditMain())
             .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
             .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
-            .setExitCodeExceptionMapper(ex -> ExitCode.FAILED)
             .setExecutionExceptionHandler((ex, cmd, parseResult) ->
             {
                 cmd.getErr().println("ipc audit " + cmd.getCommandName() + ": " + describe(ex));

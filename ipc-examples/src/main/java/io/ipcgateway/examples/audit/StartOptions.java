@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.audit.AuditReader;
+import io.ipcgateway.audit.AuditRecordHandler;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -16,6 +17,10 @@ import picocli.CommandLine.TypeConversionException;
  */
 final class StartOptions
 {
+    private static final AuditRecordHandler SKIP = (type, flags, timestamp, sequence, buffer, offset, length) ->
+    {
+    };
+
     @Option(names = "--from-seq", paramLabel = "N", description = "start at sequence N (from 1)")
     private Long fromSequence;
 
@@ -46,7 +51,12 @@ final class StartOptions
         }
         else if (otherwiseLast >= 0)
         {
+            // Seeking past the end stops at the last index entry; reading on from there finds the end.
             reader.seekToSequence(Long.MAX_VALUE);
+            while (reader.poll(SKIP, Integer.MAX_VALUE) > 0)
+            {
+                // Skip to the end.
+            }
             reader.seekToSequence(Math.max(1, reader.nextSequence() - otherwiseLast));
         }
     }
