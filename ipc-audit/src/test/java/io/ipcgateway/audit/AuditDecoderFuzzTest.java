@@ -62,7 +62,8 @@ class AuditDecoderFuzzTest
         final int limitCut = data.consumeInt(0, 64);
         final byte[] bytes = data.consumeRemainingAsBytes();
         final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
-        final AuditSegmentDecoder decoder = new AuditSegmentDecoder().wrap(buffer, Math.max(0, bytes.length - limitCut));
+        final AuditSegmentDecoder decoder =
+            new AuditSegmentDecoder().wrap(buffer, Math.max(0, bytes.length - limitCut));
         final int limit = decoder.limit();
         assertThat(limit).isBetween(0, bytes.length);
         final int header = decoder.decodeHeader();
@@ -187,7 +188,9 @@ class AuditDecoderFuzzTest
         {
             template = Files.createTempDirectory("audit-fuzz-template");
             final Path log = template.resolve("log");
-            try (AuditLog writer = AuditLog.open(AuditLogConfig.builder(log).segmentSize(SEGMENT_BYTES).indexInterval(512).build()))
+            final AuditLogConfig config =
+                AuditLogConfig.builder(log).segmentSize(SEGMENT_BYTES).indexInterval(512).build();
+            try (AuditLog writer = AuditLog.open(config))
             {
                 final UnsafeBuffer payload = new UnsafeBuffer(new byte[300]);
                 for (int i = 0; i < 90; i++)
