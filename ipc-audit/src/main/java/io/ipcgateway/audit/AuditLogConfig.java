@@ -32,7 +32,7 @@ public final class AuditLogConfig
     public static final long DEFAULT_RETENTION_BYTES = 0;
     /** Default retention by age: 0, unlimited. */
     public static final long DEFAULT_RETENTION_AGE_NS = 0;
-    /** Default spacing of sparse index entries: one per 64 KiB of segment. */
+    /** Default spacing of sparse index entries: one per 64 KiB of segment (a 16th of smaller segments). */
     public static final int DEFAULT_INDEX_INTERVAL = 64 * 1024;
     /** Default: the next segment is created (and its space reserved) in the background before it is needed. */
     public static final boolean DEFAULT_PREALLOCATE = true;
@@ -216,7 +216,7 @@ public final class AuditLogConfig
         private long rotationIntervalNs = DEFAULT_ROTATION_INTERVAL_NS;
         private long retentionBytes = DEFAULT_RETENTION_BYTES;
         private long retentionAgeNs = DEFAULT_RETENTION_AGE_NS;
-        private int indexInterval = DEFAULT_INDEX_INTERVAL;
+        private int indexInterval;
         private boolean preallocate = DEFAULT_PREALLOCATE;
         private EpochNanoClock clock;
 
@@ -312,7 +312,8 @@ public final class AuditLogConfig
         }
 
         /**
-         * Sets the spacing of sparse index entries, 512 bytes to the segment size.
+         * Sets the spacing of sparse index entries, 512 bytes to the segment size; 0 (the default) means
+         * {@value AuditLogConfig#DEFAULT_INDEX_INTERVAL} or a 16th of a smaller segment.
          *
          * @param bytes bytes of segment per entry.
          * @return this.
@@ -383,6 +384,10 @@ public final class AuditLogConfig
             }
             Configuration.requireRange("retentionBytes", retentionBytes, 0, Long.MAX_VALUE);
             Configuration.requireRange("retentionAgeNs", retentionAgeNs, 0, Long.MAX_VALUE);
+            if (indexInterval == 0)
+            {
+                indexInterval = (int)Math.min(DEFAULT_INDEX_INTERVAL, Math.max(512, segmentSize / 16));
+            }
             Configuration.requireRange("indexInterval", indexInterval, 512, segmentSize);
             return new AuditLogConfig(this);
         }
