@@ -26,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.ipcgateway.audit.internal.AuditFiles;
@@ -54,6 +56,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class AuditLog implements AutoCloseable
 {
     private static final long RETRY_PARK_NS = 100_000;
+    private static final String PREALLOCATED_SUFFIX = ".preallocated";
 
     private final AuditLogConfig config;
     private final Path directory;
@@ -67,6 +70,8 @@ public final class AuditLog implements AutoCloseable
     private final Object syncLock = new Object();
     private final ArrayDeque<Sealed> sealed = new ArrayDeque<>();
     private final int maxFrameLength;
+    private final AtomicReference<Path> preallocated = new AtomicReference<>();
+    private final AtomicBoolean preallocating = new AtomicBoolean();
 
     private MappedSegment active;
     private SparseIndex activeIndex;
@@ -117,6 +122,7 @@ public final class AuditLog implements AutoCloseable
             log.unmapAll();
             throw ex;
         }
+        log.preallocateNext();
         return log;
     }
 
@@ -285,6 +291,7 @@ public final class AuditLog implements AutoCloseable
                 forceUpTo(lastSequence, true);
             }
             closed = true;
+            deletePreallocated();
             writeIndexQuietly(active.firstSequence(), activeIndex);
             synchronized (syncLock)
             {
@@ -483,15 +490,23 @@ public final class AuditLog implements AutoCloseable
         }
         writeIndexQuietly(previous.firstSequence(), previousIndex);
         applyRetention(timestamp);
+        preallocateNext();
     }
 
+    /**
+     * Creates a segment: its space reserved (or taken from the background preallocation) under a temporary name,
+     * its header written, and only then hard-linked under its real name, so a reader never finds a segment without
+     * its header and an existing segment is never replaced.
+     */
     private MappedSegment createSegment(final long firstSequence, final long creationTime, final byte[] previousHash)
     {
         final Path path = AuditFiles.segmentPath(directory, name, firstSequence);
         final long size = config.segmentSize();
-        try (FileChannel channel = AuditFiles.createReserved(path, size, directory))
+        final Path temp = reserveTemp(size);
+        MappedSegment segment = null;
+        try (FileChannel channel = AuditFiles.openReadWrite(temp))
         {
-            final MappedSegment segment = MappedSegment.mapReadWrite(path, firstSequence, channel, size);
+            segment = MappedSegment.mapReadWrite(path, firstSequence, channel, size);
             final UnsafeBuffer header = headerScratch;
             header.setMemory(0, HEADER_LENGTH, (byte)0);
             header.putLong(MAGIC_OFFSET, MAGIC);
@@ -502,19 +517,145 @@ public final class AuditLog implements AutoCloseable
             header.putBytes(PREVIOUS_HASH_OFFSET, previousHash, 0, HASH_LENGTH);
             header.putInt(HEADER_CRC_OFFSET, decoder.headerCrc(header));
             segment.buffer().putBytes(Long.BYTES, header, Long.BYTES, HEADER_LENGTH - Long.BYTES);
-            // The magic goes last, so a reader never takes a half-written header for a valid one.
             segment.buffer().putLongRelease(MAGIC_OFFSET, MAGIC);
             if (durability.kind() != DurabilityPolicy.Kind.NONE)
             {
                 segment.force(0, HEADER_LENGTH);
+            }
+            Files.createLink(path, temp);
+            Files.delete(temp);
+            if (durability.kind() != DurabilityPolicy.Kind.NONE)
+            {
                 AuditFiles.syncDirectory(directory);
             }
             return segment;
         }
+        catch (final IOException | RuntimeException ex)
+        {
+            if (segment != null)
+            {
+                segment.close();
+            }
+            AuditFiles.deleteQuietly(temp);
+            if (ex instanceof AuditDiskFullException)
+            {
+                throw (AuditDiskFullException)ex;
+            }
+            if (ex instanceof java.nio.file.FileAlreadyExistsException)
+            {
+                throw new ChannelFileException(path, "audit segment exists already: another writer on this folder?"
+                    + " Only one process may write a log", ex);
+            }
+            if (ex instanceof IOException && AuditFiles.isNoSpace((IOException)ex))
+            {
+                throw new AuditDiskFullException(directory, size, ex);
+            }
+            throw ex instanceof ChannelFileException ? (ChannelFileException)ex :
+                new ChannelFileException(path, "cannot create audit segment: " + ex, ex);
+        }
+    }
+
+    /**
+     * A reserved file under a temporary name: the one preallocated in the background when there is one, else a new
+     * one reserved now.
+     */
+    private Path reserveTemp(final long size)
+    {
+        final Path ready = preallocated.getAndSet(null);
+        if (ready != null)
+        {
+            try
+            {
+                if (Files.size(ready) == size)
+                {
+                    return ready;
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // Not usable: reserve a new one.
+            }
+            AuditFiles.deleteQuietly(ready);
+        }
+        final Path temp = tempPath();
+        try
+        {
+            AuditFiles.createReserved(temp, size, directory).close();
+        }
         catch (final IOException ex)
         {
-            AuditFiles.deleteQuietly(path);
-            throw new ChannelFileException(path, "cannot create audit segment: " + ex, ex);
+            AuditFiles.deleteQuietly(temp);
+            throw new ChannelFileException(temp, "cannot create audit segment: " + ex, ex);
+        }
+        return temp;
+    }
+
+    private Path tempPath()
+    {
+        return directory.resolve("." + name + "-" + System.nanoTime() + PREALLOCATED_SUFFIX);
+    }
+
+    /**
+     * Reserves the next segment's file in the background, so a rotation is a link and a header instead of writing
+     * a whole segment of zeros while appends wait.
+     */
+    private void preallocateNext()
+    {
+        if (!config.preallocate() || closed || preallocated.get() != null || !preallocating.compareAndSet(false, true))
+        {
+            return;
+        }
+        final Path path = tempPath();
+        final Thread thread = new Thread(() ->
+        {
+            try
+            {
+                AuditFiles.createReserved(path, config.segmentSize(), directory).close();
+                if (!preallocated.compareAndSet(null, path))
+                {
+                    AuditFiles.deleteQuietly(path);
+                }
+                else if (closed && preallocated.compareAndSet(path, null))
+                {
+                    AuditFiles.deleteQuietly(path);
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // No room now: the next rotation reserves its segment itself and reports a full disk then.
+                AuditFiles.deleteQuietly(path);
+            }
+            finally
+            {
+                preallocating.set(false);
+            }
+        }, "ipc-audit-preallocate-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void deletePreallocated()
+    {
+        final Path ready = preallocated.getAndSet(null);
+        if (ready != null)
+        {
+            AuditFiles.deleteQuietly(ready);
+        }
+    }
+
+    private void deleteStalePreallocated()
+    {
+        try (java.nio.file.DirectoryStream<Path> stream =
+            Files.newDirectoryStream(directory, "." + name + "-*" + PREALLOCATED_SUFFIX))
+        {
+            for (final Path stale : stream)
+            {
+                AuditFiles.deleteQuietly(stale);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // Leftovers only waste space; they are never taken for segments.
         }
     }
 
@@ -571,6 +712,7 @@ public final class AuditLog implements AutoCloseable
     private void recover()
     {
         AuditFiles.ensureDirectory(directory);
+        deleteStalePreallocated();
         long[] firsts = AuditFiles.listSegments(directory, name);
         // A segment whose header was never completed (a crash while it was being created) holds no record.
         while (firsts.length > 0 && dropIfUnwritten(firsts[firsts.length - 1]))

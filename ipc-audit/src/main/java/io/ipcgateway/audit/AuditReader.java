@@ -309,8 +309,14 @@ public final class AuditReader implements AutoCloseable
                 + AuditSegmentDecoder.statusName(again) + " expectedSequence=" + nextSequence
                 + ": run 'ipc audit verify' on the folder");
         }
-        closeSegment();
-        openSegment(nextSequence);
+        final MappedSegment current = segment;
+        segment = null;
+        if (!openSegment(nextSequence, true))
+        {
+            segment = current;
+            return false;
+        }
+        current.close();
         return true;
     }
 
@@ -339,6 +345,16 @@ public final class AuditReader implements AutoCloseable
 
     private void openSegment(final long firstSequence)
     {
+        openSegment(firstSequence, false);
+    }
+
+    /**
+     * Maps a segment and checks its header.
+     *
+     * @return false when {@code tolerateIncomplete} and the header is not written yet.
+     */
+    private boolean openSegment(final long firstSequence, final boolean tolerateIncomplete)
+    {
         final Path path = AuditFiles.segmentPath(directory, name, firstSequence);
         final MappedSegment mapped;
         try
@@ -355,6 +371,11 @@ public final class AuditReader implements AutoCloseable
         }
         decoder.wrap(mapped.buffer(), mapped.length());
         final int status = decoder.decodeHeader();
+        if (tolerateIncomplete && (status == AuditSegmentDecoder.END || status == AuditSegmentDecoder.TRUNCATED))
+        {
+            mapped.close();
+            return false;
+        }
         if (status != AuditSegmentDecoder.OK || decoder.firstSequence() != firstSequence)
         {
             mapped.close();
@@ -367,6 +388,7 @@ public final class AuditReader implements AutoCloseable
         maxFrameLength = Math.max(0, mapped.length() - HEADER_LENGTH);
         offset = HEADER_LENGTH;
         nextSequence = firstSequence;
+        return true;
     }
 
     private void useEntry(final long entryOffset, final long entrySequence)

@@ -211,6 +211,47 @@ class AuditRotationTest
         }
     }
 
+    @Test
+    void shouldPreallocateNextSegmentInBackgroundAndRemoveItOnClose() throws Exception
+    {
+        final Path folder = dir.resolve("log");
+        try (AuditLog log = AuditLog.open(config().build()))
+        {
+            final Path reserved = awaitPreallocated(folder);
+            assertThat(Files.size(reserved)).isEqualTo(4096);
+            for (int i = 1; i <= 60; i++)
+            {
+                append(log, 1, payload(i));
+            }
+            assertThat(reserved).doesNotExist();
+            assertThat(AuditFiles.listSegments(folder, "audit").length).isGreaterThan(1);
+            awaitPreallocated(folder);
+        }
+        try (var files = Files.list(folder))
+        {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".preallocated"));
+        }
+        assertThat(AuditVerifier.verify(folder, "audit", null).ok()).isTrue();
+    }
+
+    private static Path awaitPreallocated(final Path folder) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline)
+        {
+            try (var files = Files.list(folder))
+            {
+                final var found = files.filter(p -> p.getFileName().toString().endsWith(".preallocated")).findFirst();
+                if (found.isPresent() && Files.size(found.get()) == 4096)
+                {
+                    return found.get();
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no preallocated segment in " + folder);
+    }
+
     private static List<Long> range(final long from, final long to)
     {
         final List<Long> out = new ArrayList<>();
