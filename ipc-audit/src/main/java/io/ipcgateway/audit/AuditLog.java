@@ -74,6 +74,8 @@ public final class AuditLog implements AutoCloseable
     private final AtomicBoolean preallocating = new AtomicBoolean();
 
     private MappedSegment active;
+    private FileChannel lockChannel;
+    private java.nio.channels.FileLock writerLock;
     private SparseIndex activeIndex;
     private long activeCreationTime;
     private int writeOffset;
@@ -305,6 +307,52 @@ public final class AuditLog implements AutoCloseable
         if (active != null)
         {
             active.close();
+        }
+        AuditFiles.closeQuietly(writerLock);
+        AuditFiles.closeQuietly(lockChannel);
+    }
+
+    /**
+     * Takes an exclusive lock on {@code .<name>.lock} in the folder, so a second writer (in this process or another)
+     * is refused instead of corrupting the log. The operating system releases it when the process dies.
+     */
+    private void lockWriter()
+    {
+        final Path lockPath = directory.resolve("." + name + ".lock");
+        try
+        {
+            FileChannel channel;
+            try
+            {
+                channel = AuditFiles.createReserved(lockPath, 0, directory);
+            }
+            catch (final ChannelFileException ex)
+            {
+                if (!Files.exists(lockPath, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                {
+                    throw ex;
+                }
+                channel = AuditFiles.openReadWrite(lockPath);
+            }
+            lockChannel = channel;
+            try
+            {
+                writerLock = channel.tryLock();
+            }
+            catch (final java.nio.channels.OverlappingFileLockException ex)
+            {
+                writerLock = null;
+            }
+            if (writerLock == null)
+            {
+                throw new ChannelFileException(lockPath, "another writer has this audit log open: directory="
+                    + directory + " name=" + name + ": only one AuditLog (one process) may write a log; readers need"
+                    + " no lock");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new ChannelFileException(lockPath, "cannot lock audit log for writing: " + ex, ex);
         }
     }
 
@@ -712,6 +760,7 @@ public final class AuditLog implements AutoCloseable
     private void recover()
     {
         AuditFiles.ensureDirectory(directory);
+        lockWriter();
         deleteStalePreallocated();
         long[] firsts = AuditFiles.listSegments(directory, name);
         // A segment whose header was never completed (a crash while it was being created) holds no record.
@@ -866,6 +915,10 @@ public final class AuditLog implements AutoCloseable
         }
         // Whatever follows the last intact record is a torn tail: cut it (zero it, the file keeps its reserved size).
         int end = offset;
+        while (end <= limit - Long.BYTES && segment.getLong(end) == 0)
+        {
+            end += Long.BYTES;
+        }
         while (end < limit && segment.getByte(end) == 0)
         {
             end++;
@@ -873,6 +926,10 @@ public final class AuditLog implements AutoCloseable
         if (end < limit)
         {
             int last = limit;
+            while (last - Long.BYTES >= end && segment.getLong(last - Long.BYTES) == 0)
+            {
+                last -= Long.BYTES;
+            }
             while (last > offset && segment.getByte(last - 1) == 0)
             {
                 last--;

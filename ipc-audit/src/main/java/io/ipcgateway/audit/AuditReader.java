@@ -7,13 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 
 import io.ipcgateway.audit.internal.AuditFiles;
+import io.ipcgateway.audit.internal.ChainHasher;
 import io.ipcgateway.audit.internal.MappedSegment;
 import io.ipcgateway.audit.internal.SparseIndex;
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.JvmAccess;
+import org.agrona.DirectBuffer;
 
 /**
  * Reads an audit log in sequence order, across segments, from a sequence ({@link #seekToSequence(long)}) or a time
@@ -34,6 +37,11 @@ public final class AuditReader implements AutoCloseable
     private final Path directory;
     private final String name;
     private final AuditSegmentDecoder decoder = new AuditSegmentDecoder();
+    private final ChainHasher hasher;
+    private final byte[] chain = new byte[AuditSegmentDescriptor.HASH_LENGTH];
+    private final byte[] computed = new byte[AuditSegmentDescriptor.HASH_LENGTH];
+    private final byte[] stored = new byte[AuditSegmentDescriptor.HASH_LENGTH];
+    private boolean anchored;
     private MappedSegment segment;
     private int maxFrameLength;
     private int offset;
@@ -46,10 +54,11 @@ public final class AuditReader implements AutoCloseable
     private boolean eager;
     private boolean closed;
 
-    private AuditReader(final Path directory, final String name)
+    private AuditReader(final Path directory, final String name, final ChainHasher hasher)
     {
         this.directory = directory;
         this.name = name;
+        this.hasher = hasher;
     }
 
     /**
@@ -62,7 +71,25 @@ public final class AuditReader implements AutoCloseable
     public static AuditReader open(final Path directory, final String name)
     {
         JvmAccess.ensureAgronaAccess();
-        final AuditReader reader = new AuditReader(directory, name);
+        final AuditReader reader = new AuditReader(directory, name, null);
+        reader.seekToSequence(1);
+        return reader;
+    }
+
+    /**
+     * Opens a reader that also checks the hash chain of every record it reads (after the first one read following a
+     * seek into the middle of a segment, whose predecessor it has not seen), and across segments. A break throws
+     * {@link CorruptionException} naming the segment, offset and sequence. Costs one SHA-256 or HMAC per record.
+     *
+     * @param directory the log's folder.
+     * @param name      the log's name.
+     * @param key       the log's HMAC key, or null for an unkeyed log.
+     * @return the reader, positioned at the oldest record kept.
+     */
+    public static AuditReader openVerifying(final Path directory, final String name, final byte[] key)
+    {
+        JvmAccess.ensureAgronaAccess();
+        final AuditReader reader = new AuditReader(directory, name, new ChainHasher(key));
         reader.seekToSequence(1);
         return reader;
     }
@@ -78,6 +105,7 @@ public final class AuditReader implements AutoCloseable
     {
         final long[] firsts = AuditFiles.listSegments(directory, name);
         closeSegment();
+        anchored = false;
         skipBeforeTime = Long.MIN_VALUE;
         skipBelowSequence = sequence;
         if (firsts.length == 0)
@@ -116,6 +144,7 @@ public final class AuditReader implements AutoCloseable
     {
         final long[] firsts = AuditFiles.listSegments(directory, name);
         closeSegment();
+        anchored = false;
         skipBelowSequence = 0;
         skipBeforeTime = time;
         if (firsts.length == 0)
@@ -176,6 +205,10 @@ public final class AuditReader implements AutoCloseable
                 {
                     throw new CorruptionException(segment.path(), offset, "audit record out of sequence: expected="
                         + nextSequence + " found=" + sequence + ": run 'ipc audit verify' on the folder");
+                }
+                if (hasher != null)
+                {
+                    checkChain(sequence);
                 }
                 final long timestamp = decoder.timestamp();
                 if (sequence >= skipBelowSequence && timestamp >= skipBeforeTime)
@@ -320,6 +353,24 @@ public final class AuditReader implements AutoCloseable
         return true;
     }
 
+    private void checkChain(final long sequence)
+    {
+        final DirectBuffer buffer = decoder.buffer();
+        buffer.getBytes(decoder.hashOffset(), stored);
+        if (anchored)
+        {
+            hasher.hash(chain, buffer, decoder.recordOffset(), decoder.payloadLength(), computed, 0);
+            if (!MessageDigest.isEqual(computed, stored))
+            {
+                throw new CorruptionException(segment.path(), offset, "audit chain broken: sequence=" + sequence
+                    + ": the record's chain hash does not follow from the previous record's (edited, or the wrong"
+                    + " key): run 'ipc audit verify' on the folder");
+            }
+        }
+        System.arraycopy(stored, 0, chain, 0, stored.length);
+        anchored = true;
+    }
+
     private boolean reopenAtNext()
     {
         final long[] firsts = AuditFiles.listSegments(directory, name);
@@ -383,6 +434,18 @@ public final class AuditReader implements AutoCloseable
                 + AuditSegmentDecoder.statusName(status) + " expectedFirstSequence=" + firstSequence
                 + ": run 'ipc audit verify' on the folder");
         }
+        if (hasher != null)
+        {
+            decoder.previousHash(computed);
+            if (anchored && nextSequence == firstSequence && !MessageDigest.isEqual(computed, chain))
+            {
+                mapped.close();
+                throw new CorruptionException(path, 0, "audit chain broken between segments: the header's previous"
+                    + " hash is not the previous segment's final chain hash: run 'ipc audit verify' on the folder");
+            }
+            System.arraycopy(computed, 0, chain, 0, chain.length);
+            anchored = true;
+        }
         segment = mapped;
         progress++;
         maxFrameLength = Math.max(0, mapped.length() - HEADER_LENGTH);
@@ -403,6 +466,7 @@ public final class AuditReader implements AutoCloseable
         {
             offset = (int)entryOffset;
             nextSequence = entrySequence;
+            anchored = false;
         }
     }
 

@@ -185,8 +185,9 @@ class AsyncAuditAppenderTest
                 final long allocated = threads.getThreadAllocatedBytes(self) - before;
                 if (round >= 2)
                 {
-                    // Zero per record; a few hundred bytes of slack for the measurement itself.
-                    assertThat(allocated).as("round %d", round).isLessThan(1024);
+                    // Less than one byte per record (the smallest object is 16): nothing is allocated per record;
+                    // the slack is for the JIT and the measurement, which the thread's counter also sees.
+                    assertThat(allocated).as("round %d", round).isLessThan(20_000);
                 }
             }
         }

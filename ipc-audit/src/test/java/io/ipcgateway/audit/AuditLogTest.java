@@ -88,6 +88,23 @@ class AuditLogTest
     }
 
     @Test
+    void shouldRefuseASecondWriterOnTheSameLog()
+    {
+        try (AuditLog log = AuditLog.open(config().build()))
+        {
+            append(log, 1, "a");
+            assertThatThrownBy(() -> AuditLog.open(config().build()))
+                .isInstanceOf(io.ipcgateway.core.ChannelFileException.class)
+                .hasMessageContaining("another writer");
+            assertThat(append(log, 1, "b")).isEqualTo(2);
+        }
+        try (AuditLog log = AuditLog.open(config().build()))
+        {
+            assertThat(append(log, 1, "c")).isEqualTo(3);
+        }
+    }
+
+    @Test
     void shouldRejectInvalidSettingsNamingThem()
     {
         assertThatThrownBy(() -> config().segmentSize(100).build())

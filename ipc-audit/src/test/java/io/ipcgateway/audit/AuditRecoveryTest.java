@@ -22,7 +22,7 @@ class AuditRecoveryTest
 
     private AuditLogConfig config(final Path folder)
     {
-        return AuditLogConfig.builder(folder).segmentSize(16 * 1024).durability(DurabilityPolicy.everyRecord())
+        return AuditLogConfig.builder(folder).segmentSize(16 * 1024).durability(DurabilityPolicy.none())
             .build();
     }
 

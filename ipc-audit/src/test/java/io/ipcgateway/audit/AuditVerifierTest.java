@@ -101,6 +101,37 @@ class AuditVerifierTest
     }
 
     @Test
+    void shouldLetAVerifyingReaderReplayAnIntactLogAcrossSegments()
+    {
+        final java.util.List<Long> seen = new java.util.ArrayList<>();
+        try (AuditReader reader = AuditReader.openVerifying(folder, "audit", null))
+        {
+            assertThat(reader.replay(1, (t, f, ts, s, b, o, l) -> seen.add(s))).isEqualTo(RECORDS);
+            assertThat(reader.replay(60, (t, f, ts, s, b, o, l) -> seen.add(s))).isEqualTo(RECORDS - 59);
+        }
+        assertThat(seen).hasSize(RECORDS + RECORDS - 59);
+    }
+
+    @Test
+    void shouldStopAVerifyingReaderAtAnEditedRecordNamingItsOffsetAndSequence() throws Exception
+    {
+        bytes[offsets.get(4) + AuditSegmentDescriptor.RECORD_HEADER_LENGTH] = (byte)'R';
+        SegmentBytes.fixCrc(bytes, offsets.get(4));
+        Files.write(first, bytes);
+        final java.util.List<Long> seen = new java.util.ArrayList<>();
+        try (AuditReader reader = AuditReader.openVerifying(folder, "audit", null))
+        {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> reader.replay(1, (t, f, ts, s, b, o, l) -> seen.add(s)))
+                .isInstanceOf(io.ipcgateway.core.CorruptionException.class)
+                .hasMessageContaining(first.getFileName().toString())
+                .hasMessageContaining("offset=" + offsets.get(4))
+                .hasMessageContaining("sequence=5");
+        }
+        assertThat(seen).containsExactly(1L, 2L, 3L, 4L);
+    }
+
+    @Test
     void shouldReportDeletedRecord() throws Exception
     {
         final int start = offsets.get(4);
