@@ -82,9 +82,9 @@ class FullDiskTest
             try (Stream<Path> files = Files.list(dir))
             {
                 assertThat(files.map(p -> p.getFileName().toString()))
-                    .as("only segments and their indexes: no partial or temporary file left")
+                    .as("only segments, their indexes and the writer's lock file: no partial or temporary file left")
                     .allMatch(n -> n.endsWith(AuditSegmentDescriptor.SEGMENT_SUFFIX)
-                        || n.endsWith(AuditSegmentDescriptor.INDEX_SUFFIX));
+                        || n.endsWith(AuditSegmentDescriptor.INDEX_SUFFIX) || n.equals("." + config.name() + ".lock"));
             }
         }
     }
