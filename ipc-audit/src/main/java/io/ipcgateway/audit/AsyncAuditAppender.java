@@ -266,6 +266,16 @@ public final class AsyncAuditAppender implements AutoCloseable
     }
 
     /**
+     * Largest payload one slot holds: longer records are refused with {@link OfferResult#TOO_LARGE}.
+     *
+     * @return bytes.
+     */
+    public int maxPayloadLength()
+    {
+        return maxPayloadLength;
+    }
+
+    /**
      * Records handed over and not yet appended.
      *
      * @return count (approximate while threads append).

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import io.ipcgateway.bench.audit.AuditBench;
 import io.ipcgateway.bench.load.Args;
 import io.ipcgateway.bench.load.ClientRole;
 import io.ipcgateway.bench.load.CpuPinning;
@@ -37,6 +38,8 @@ public final class BenchMain
           report    print a saved compare --json again: --json FILE [--plot FILE.svg] [--markdown FILE.md]
           paired    two or more transports in one JVM taking turns in short phases, so each round compares
                     them under the same machine state; prints per-round ratios to the first transport
+          audit     the audit log beside a plain FileChannel writer and Chronicle Queue (JMH), with the
+                    ratios against issue 14's targets (bench audit --help)
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
 
         run options:
@@ -105,6 +108,7 @@ public final class BenchMain
                 case "compare" -> Compare.main(rest);
                 case "report" -> Compare.report(rest);
                 case "paired" -> paired(rest);
+                case "audit" -> AuditBench.main(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);
