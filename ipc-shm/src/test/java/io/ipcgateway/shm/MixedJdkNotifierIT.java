@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import io.ipcgateway.core.IdleMode;
+import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.notify.NotifierKind;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * that every one of 200 request round trips completes in less than half the consumers' sleep timeout: before the
  * negotiation, a futex consumer fed by a producer without the futex waited for its sleep timeout on every request.
  * That bound is a correctness guarantee, not a speed assertion (speed is measured by {@code bin/ipc bench mixed-jdk}).
+ * A consumer that forces the futex cannot be served by a producer without it: the connect fails naming what to change.
  */
 class MixedJdkNotifierIT
 {
@@ -106,6 +108,52 @@ class MixedJdkNotifierIT
         }
     }
 
+    @ParameterizedTest(name = "{2} forces the futex on JDK 25, the {3} is on JDK 17: the connect says what to change")
+    @CsvSource({
+        "25, 17, server, client",
+        "17, 25, client, server",
+    })
+    @Timeout(120)
+    void shouldFailTheConnectNamingWhatToChangeWhenAConsumerForcesTheFutexAndItsProducerCannotCallIt(
+        final String serverJdk, final String clientJdk, final String forcing, final String other) throws Exception
+    {
+        assumeTrue(Files.isExecutable(Path.of(JDK17_JAVA)) && Files.isExecutable(Path.of(JDK25_JAVA)),
+            "needs " + JDK17_JAVA + " and " + JDK25_JAVA);
+        final String service = "forced";
+        final List<String> forceFutex = List.of("-Dipc.notifier=futex");
+        Process server = null;
+        Process client = null;
+        final StringBuilder serverLog = new StringBuilder();
+        final StringBuilder clientLog = new StringBuilder();
+        try
+        {
+            server = start(serverJdk, "server".equals(forcing) ? forceFutex : List.of(), TestProcesses.ServerMain.class,
+                dir.toString(), service, "65536", IdleMode.BLOCK.name(), "65536");
+            assertThat(TestProcesses.awaitLine(server, "READY", serverLog, START_TIMEOUT_MS))
+                .as("server on JDK %s started: %s", serverJdk, serverLog).isNotNull();
+
+            client = start(clientJdk, "client".equals(forcing) ? forceFutex : List.of(), RequestClientMain.class,
+                dir.toString(), service, "1");
+            final String refused = TestProcesses.awaitLine(client, "REFUSED", clientLog, 60_000);
+
+            assertThat(refused).as("the %s's connect fails: %s", other, clientLog).isNotNull()
+                .contains("cannot wake the consumer of channel=")
+                .contains("forces ipc.notifier=futex")
+                .contains("run this process on JDK 22+ with --enable-native-access=ALL-UNNAMED")
+                .contains("start the consumer with ipc.notifier=auto");
+            if ("client".equals(forcing))
+            {
+                assertThat(refused).as("the server refused the session and told the client why")
+                    .contains("connect rejected by service=" + service);
+            }
+        }
+        finally
+        {
+            stop(client);
+            stop(server);
+        }
+    }
+
     private static Map<String, String> parse(final String line)
     {
         final Map<String, String> values = new TreeMap<>();
@@ -126,6 +174,12 @@ class MixedJdkNotifierIT
      */
     private static Process start(final String jdk, final Class<?> main, final String... args) throws IOException
     {
+        return start(jdk, List.of(), main, args);
+    }
+
+    private static Process start(final String jdk, final List<String> flags, final Class<?> main,
+        final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(jdk.startsWith("17") ? JDK17_JAVA : JDK25_JAVA);
         command.add("--add-opens");
@@ -133,6 +187,7 @@ class MixedJdkNotifierIT
         command.add(jdk.endsWith("-deny") ? "--illegal-native-access=deny" : "--enable-native-access=ALL-UNNAMED");
         command.add("-Xmx256m");
         command.add("-D" + ShmConfiguration.MAX_SLEEP_PROP_NAME + "=" + MAX_SLEEP);
+        command.addAll(flags);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
@@ -177,8 +232,19 @@ class MixedJdkNotifierIT
         public static void main(final String[] args) throws Exception
         {
             final int requests = Integer.parseInt(args[2]);
-            try (ShmClient client = ShmClient.connect(new ClientContext().baseDirectory(Paths.get(args[0]))
-                .serviceName(args[1]).idleMode(IdleMode.BLOCK).connectTimeoutNs(TimeUnit.SECONDS.toNanos(30))))
+            final ShmClient connected;
+            try
+            {
+                connected = ShmClient.connect(new ClientContext().baseDirectory(Paths.get(args[0]))
+                    .serviceName(args[1]).idleMode(IdleMode.BLOCK).connectTimeoutNs(TimeUnit.SECONDS.toNanos(30)));
+            }
+            catch (final IpcException ex)
+            {
+                System.out.println("REFUSED " + ex.getMessage().replace('\n', ' '));
+                System.out.flush();
+                return;
+            }
+            try (ShmClient client = connected)
             {
                 final UnsafeBuffer buffer = new UnsafeBuffer(new byte[16]);
                 final long[] echoed = new long[1];
