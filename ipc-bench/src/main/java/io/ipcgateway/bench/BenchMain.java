@@ -16,6 +16,8 @@ import io.ipcgateway.bench.load.LoadRun;
 import io.ipcgateway.bench.load.RunResult;
 import io.ipcgateway.bench.load.RunSpec;
 import io.ipcgateway.bench.load.ServerRole;
+import io.ipcgateway.bench.mixed.MixedJdkRun;
+import io.ipcgateway.bench.mixed.MixedJdkSpec;
 import io.ipcgateway.bench.paired.PairedRun;
 import io.ipcgateway.bench.paired.PairedSpec;
 import io.ipcgateway.bench.report.Compare;
@@ -24,8 +26,8 @@ import io.ipcgateway.bench.report.ResultTable;
 
 /**
  * Entry point of {@code bin/ipc bench}: {@code run} one load run, {@code compare} every transport over the
- * standard workloads, {@code jmh} the JMH suite; {@code child-server} and {@code child-client} are the roles of
- * the JVMs the harness starts.
+ * standard workloads, {@code mixed-jdk} server and client on different JDKs, {@code jmh} the JMH suite;
+ * {@code child-server} and {@code child-client} are the roles of the JVMs the harness starts.
  */
 public final class BenchMain
 {
@@ -40,6 +42,8 @@ public final class BenchMain
                     them under the same machine state; prints per-round ratios to the first transport
           audit     the audit log beside a plain FileChannel writer and Chronicle Queue (JMH), with the
                     ratios against issue 14's targets (bench audit --help)
+          mixed-jdk blocking request/response with server and client on different JDKs (both directions)
+                    and on the same JDK; prints the rates, the negotiated notifiers and the ratios
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
 
         run options:
@@ -71,6 +75,14 @@ public final class BenchMain
           --duration 5s        measured time of each run (default 5s, quick 1.5s)
           --warmup 2s          warm-up of each run (default 2s, quick 0.5s)
           --pin 0/1            server JVMs on CPUs 0, client JVMs on CPUs 1, for every transport
+
+        mixed-jdk options:
+          --old-jdk HOME       JDK without the futex (default /usr/lib/jvm/java-17-openjdk-amd64)
+          --new-jdk HOME       JDK with the futex layer (default /usr/lib/jvm/temurin-25-jdk-amd64)
+          --size BYTES         request and response size (default 32)
+          --duration 3s        measured time of each run (default 3s)
+          --warmup 1s          warm-up of each run (default 1s)
+          --repeat K           rounds, every pairing once per round, medians reported (default 3)
 
         paired options:
           --transports a,b     two or more of ipc,agrona,aeron,uds; ratios are taken to the first
@@ -109,6 +121,7 @@ public final class BenchMain
                 case "report" -> Compare.report(rest);
                 case "paired" -> paired(rest);
                 case "audit" -> AuditBench.main(rest);
+                case "mixed-jdk" -> mixedJdk(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);
@@ -156,6 +169,12 @@ public final class BenchMain
         System.err.printf("paired %s: %s, %d B, %d + %d rounds of %d ms per transport, one JVM%n", spec.modeLabel(),
             spec.transports(), spec.size(), spec.warmupRounds(), spec.rounds(), spec.phaseNs() / 1_000_000);
         System.out.print(PairedRun.execute(spec, System.err::println).format());
+    }
+
+    private static void mixedJdk(final List<String> args) throws Exception
+    {
+        final MixedJdkSpec spec = MixedJdkSpec.parse(args);
+        System.out.print(MixedJdkRun.format(spec, MixedJdkRun.execute(spec, System.err::println)));
     }
 
     /**

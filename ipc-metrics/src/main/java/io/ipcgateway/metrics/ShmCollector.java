@@ -19,13 +19,15 @@ import io.prometheus.client.GaugeMetricFamily;
  * cooperate (or even have ipc-metrics on their class path).
  * <p>
  * Labels: {@code service} (a folder name) and {@code channel} ({@code server} or {@code client-<pid>-<n>}), so the
- * number of series grows with connected clients and nothing else. Notifier activity comes from each channel's
- * notifier area, where the consumer counts every sleep, wake-up and timeout.
+ * number of series grows with connected clients and nothing else; {@code ipc_notifier_info} adds {@code kind}, the
+ * mechanism a blocking consumer negotiated with its producers (one series per channel). Notifier activity comes from
+ * each channel's notifier area, where the consumer counts every sleep, wake-up and timeout.
  */
 public final class ShmCollector extends Collector
 {
     private static final List<String> CHANNEL_LABELS = List.of("service", "channel");
     private static final List<String> SERVICE_LABELS = List.of("service");
+    private static final List<String> NOTIFIER_LABELS = List.of("service", "channel", "kind");
     private static final double NANOS_PER_SECOND = 1e9;
 
     private final ShmObserver observer;
@@ -93,9 +95,16 @@ public final class ShmCollector extends Collector
         final GaugeMetricFamily alive = new GaugeMetricFamily("ipc_peer_alive",
             "1 when the channel's owner is alive (its pid with the start time in the header, or its heartbeat for an"
             + " owner in another pid namespace), else 0.", CHANNEL_LABELS);
+        final GaugeMetricFamily notifier = new GaugeMetricFamily("ipc_notifier_info",
+            "1 for the mechanism the channel's blocking consumer sleeps on (FUTEX or UNIX_SOCKET), as negotiated with"
+            + " its producers; absent for a consumer that does not block.", NOTIFIER_LABELS);
         final Map<String, Integer> clientsPerService = new LinkedHashMap<>();
         for (final ChannelSnapshot s : snapshots)
         {
+            if (s.notifierKind() != null)
+            {
+                notifier.addMetric(List.of(s.service(), s.channel(), s.notifierKind().name()), 1);
+            }
             final List<String> labels = labels(s);
             sleeps.addMetric(labels, s.notifierSleeps());
             wakeups.addMetric(labels, s.notifierWakeups());
@@ -114,8 +123,8 @@ public final class ShmCollector extends Collector
             "Channel files the last scrape could not read (corrupt, wrong version, or foreign).", List.of());
         problems.addMetric(List.of(), unreadable);
 
-        families.addAll(List.of(sleeps, wakeups, timeouts, occupancy, ratio, capacity, heartbeat, alive, clients,
-            problems));
+        families.addAll(List.of(sleeps, wakeups, timeouts, notifier, occupancy, ratio, capacity, heartbeat, alive,
+            clients, problems));
         return families;
     }
 

@@ -89,6 +89,8 @@ class ShmMetricsProcessTest
                     .contains("# TYPE ipc_messages_sent_total counter")
                     .contains("# TYPE ipc_backpressure_events_total counter")
                     .contains("# TYPE ipc_notifier_wakeups_total counter")
+                    .containsPattern("ipc_notifier_info\\{service=\"" + SERVICE
+                        + "\",channel=\"server\",kind=\"(FUTEX|UNIX_SOCKET)\",} 1\\.0")
                     .contains("# TYPE ipc_unblocked_slots_total counter")
                     .contains("# TYPE ipc_errors_total counter")
                     .contains("# TYPE ipc_ring_occupancy_bytes gauge")

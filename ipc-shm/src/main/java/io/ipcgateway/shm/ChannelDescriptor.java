@@ -79,8 +79,12 @@ public final class ChannelDescriptor
     /** Magic number at offset 0: the ASCII bytes {@code IPCGWSHM} read as a little-endian long. */
     public static final long MAGIC = 0x4D4853_5747_4350_49L;
 
-    /** Version of this layout; bumped on any incompatible change (2: ring records carry a lap tag). */
-    public static final int LAYOUT_VERSION = 2;
+    /**
+     * Version of this layout; bumped on any incompatible change (2: ring records carry a lap tag; 3: the notifier
+     * area records the kinds its consumer accepts and producers' requests for the socket, see
+     * {@link io.ipcgateway.shm.notify.NotifierDescriptor}).
+     */
+    public static final int LAYOUT_VERSION = 3;
 
     /** File type of a service's inbox (many-to-one ring). */
     public static final int TYPE_SERVER = 1;

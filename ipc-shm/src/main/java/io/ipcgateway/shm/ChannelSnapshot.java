@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.shm.notify.NotifierKind;
 
 /**
  * What one channel file showed when {@link ShmObserver} read it: owner, liveness, ring occupancy, counters and
@@ -29,6 +30,7 @@ public final class ChannelSnapshot
     private final long notifierSleeps;
     private final long notifierWakeups;
     private final long notifierTimeouts;
+    private final NotifierKind notifierKind;
 
     ChannelSnapshot(
         final String service,
@@ -45,7 +47,8 @@ public final class ChannelSnapshot
         final long[] counters,
         final long notifierSleeps,
         final long notifierWakeups,
-        final long notifierTimeouts)
+        final long notifierTimeouts,
+        final NotifierKind notifierKind)
     {
         this.service = service;
         this.channel = channel;
@@ -62,6 +65,7 @@ public final class ChannelSnapshot
         this.notifierSleeps = notifierSleeps;
         this.notifierWakeups = notifierWakeups;
         this.notifierTimeouts = notifierTimeouts;
+        this.notifierKind = notifierKind;
     }
 
     /**
@@ -242,6 +246,18 @@ public final class ChannelSnapshot
     {
         return "ChannelSnapshot{service=" + service + ", channel=" + channel + ", ownerPid=" + ownerPid
             + ", alive=" + ownerAlive + ", heartbeatAgeNs=" + heartbeatAgeNs + ", occupancy=" + occupancyBytes + "/"
-            + ringCapacity + ", counters=" + Arrays.toString(counters) + '}';
+            + ringCapacity + ", notifier=" + notifierKind + ", counters=" + Arrays.toString(counters) + '}';
+    }
+
+    /**
+     * How the channel's consumer sleeps now, as its notifier area records it: the mechanism every producer of the
+     * channel wakes it with (a futex consumer switches to the socket when a producer without the futex connects).
+     *
+     * @return {@link NotifierKind#FUTEX} or {@link NotifierKind#UNIX_SOCKET}, or {@code null} when the consumer does
+     *         not block (spin, yield or backoff idle mode) or has not opened its notifier.
+     */
+    public NotifierKind notifierKind()
+    {
+        return notifierKind;
     }
 }

@@ -628,8 +628,9 @@ final class ServerAgent implements Agent, MessageHandler
         }
         catch (final RuntimeException ex)
         {
-            clientFile.close();
-            invalid("connect refused, cannot open the client's notifier: " + ex.getMessage());
+            // The client polls its inbox during the handshake, so it reads the refusal without being woken.
+            reject(new ClientSession(newSessionId(), pid, clientFile, null, context.maxMessageLength(),
+                context.sendTimeoutNs(), counters), "cannot open the client's notifier: " + ex.getMessage());
             return;
         }
         final ClientSession session = new ClientSession(newSessionId(), pid, clientFile, clientNotifier,

@@ -11,6 +11,7 @@ import java.util.List;
 
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.shm.notify.NotifierDescriptor;
+import io.ipcgateway.shm.notify.Notifiers;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.agrona.concurrent.status.CountersReader;
@@ -194,7 +195,8 @@ public final class ShmObserver
             readCounters(header),
             header.getLongVolatile(notifier + NotifierDescriptor.SLEEPS_OFFSET),
             header.getLongVolatile(notifier + NotifierDescriptor.WAKEUPS_OFFSET),
-            header.getLongVolatile(notifier + NotifierDescriptor.TIMEOUTS_OFFSET));
+            header.getLongVolatile(notifier + NotifierDescriptor.TIMEOUTS_OFFSET),
+            Notifiers.consumerKind(header, notifier));
     }
 
     /**

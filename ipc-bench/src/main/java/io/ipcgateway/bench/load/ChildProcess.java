@@ -80,8 +80,28 @@ public final class ChildProcess implements AutoCloseable
         final String name, final String role, final List<String> args, final List<String> launcher)
         throws IOException
     {
+        return start(name, role, args, launcher, javaBinary());
+    }
+
+    /**
+     * Start {@code BenchMain <role> <args>} in a new JVM of a chosen java binary (for example another JDK, to mix
+     * JDK versions between server and clients), with the same class path and flags.
+     *
+     * @param name     for messages, e.g. {@code server}.
+     * @param role     the hidden subcommand, e.g. {@code child-server}.
+     * @param args     its options.
+     * @param launcher the command and options placed before {@code java}, or empty.
+     * @param java     the java binary to run.
+     * @return the started child.
+     * @throws IOException when the JVM cannot be started.
+     */
+    public static ChildProcess start(
+        final String name, final String role, final List<String> args, final List<String> launcher,
+        final String java)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(launcher);
-        command.add(javaBinary());
+        command.add(java);
         command.addAll(JVM_FLAGS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

@@ -49,13 +49,20 @@ public final class LoadRun
     private final RunSpec spec;
     private final CpuPinning pinning;
     private final Consumer<String> progress;
+    private final String serverJava;
+    private final String clientJava;
+    private final Consumer<Path> whileConnected;
     private final List<ChildProcess> clients = new ArrayList<>();
     private ChildProcess server;
 
-    private LoadRun(final RunSpec spec, final CpuPinning pinning, final Consumer<String> progress)
+    private LoadRun(final RunSpec spec, final CpuPinning pinning, final String serverJava, final String clientJava,
+        final Consumer<Path> whileConnected, final Consumer<String> progress)
     {
         this.spec = spec;
         this.pinning = pinning;
+        this.serverJava = serverJava;
+        this.clientJava = clientJava;
+        this.whileConnected = whileConnected;
         this.progress = progress;
     }
 
@@ -84,8 +91,29 @@ public final class LoadRun
     public static RunResult execute(final RunSpec spec, final CpuPinning pinning, final Consumer<String> progress)
         throws Exception
     {
+        final String java = ChildProcess.javaBinary();
+        return execute(spec, pinning, java, java, dir -> { }, progress);
+    }
+
+    /**
+     * Run one load run with the server and the client JVMs on chosen java binaries (for example different JDKs).
+     *
+     * @param spec           what to run.
+     * @param pinning        where the children may run.
+     * @param serverJava     the java binary of the server JVM.
+     * @param clientJava     the java binary of the client JVMs.
+     * @param whileConnected called with the run's folder after the figures are in and before the children stop,
+     *                       while every client is still connected (to read the channel headers, for example).
+     * @param progress       receives one-line progress messages.
+     * @return the figures.
+     * @throws Exception when a child fails or times out; the children are stopped and files deleted anyway.
+     */
+    public static RunResult execute(final RunSpec spec, final CpuPinning pinning, final String serverJava,
+        final String clientJava, final Consumer<Path> whileConnected, final Consumer<String> progress)
+        throws Exception
+    {
         final Path dir = newRunDir();
-        final LoadRun run = new LoadRun(spec, pinning, progress);
+        final LoadRun run = new LoadRun(spec, pinning, serverJava, clientJava, whileConnected, progress);
         try
         {
             return run.execute(dir);
@@ -131,7 +159,8 @@ public final class LoadRun
         final List<String> childArgs = new ArrayList<>(spec.toArgs());
         childArgs.add("--dir");
         childArgs.add(dir.toString());
-        server = track(ChildProcess.start("server", "child-server", childArgs, pinning.launcherPrefix(true)));
+        server = track(ChildProcess.start("server", "child-server", childArgs, pinning.launcherPrefix(true),
+            serverJava));
         server.await("READY", START_TIMEOUT_NS);
         for (int jvm = 0; jvm < spec.clientJvms(); jvm++)
         {
@@ -140,7 +169,7 @@ public final class LoadRun
             args.addAll(List.of("--first", Integer.toString(first),
                 "--count", Integer.toString(spec.firstClientOf(jvm + 1) - first)));
             clients.add(track(ChildProcess.start("client JVM " + jvm, "child-client", args,
-                pinning.launcherPrefix(false))));
+                pinning.launcherPrefix(false), clientJava)));
         }
         for (final ChildProcess client : clients)
         {
@@ -166,6 +195,7 @@ public final class LoadRun
                 clientHistogram.add(Histograms.decode(value(line, "hist")));
             }
         }
+        whileConnected.accept(dir);
         final long rssServerKb = ProcessStats.rssKb(server.pid());
         final List<Long> rssClientsKb = clients.stream().map(c -> ProcessStats.rssKb(c.pid())).toList();
         final long shmBytes = ProcessStats.fileBytes(dir);

@@ -1,6 +1,7 @@
 package io.ipcgateway.bench.transport;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.core.IdleMode;
@@ -46,6 +47,17 @@ public final class IpcTransport implements Transport
         this.config = config;
     }
 
+    /**
+     * Where this transport keeps its service folders within a run's folder.
+     *
+     * @param runDir the run's folder.
+     * @return the base directory of the service.
+     */
+    public static Path baseDirectory(final Path runDir)
+    {
+        return runDir.resolve("ipc");
+    }
+
     private IdleMode idleMode()
     {
         return config.idle() == Idle.BLOCK ? IdleMode.BLOCK : IdleMode.SPIN;
@@ -57,7 +69,7 @@ public final class IpcTransport implements Transport
         final Server server = new Server();
         server.server = ShmServer.create(new ServerContext()
             .serviceName(SERVICE_NAME)
-            .baseDirectory(config.runDir().resolve("ipc"))
+            .baseDirectory(baseDirectory(config.runDir()))
             .idleMode(idleMode()), server);
         server.agent = server.server.agent();
         server.idle = server.server.idleStrategy();
@@ -69,7 +81,7 @@ public final class IpcTransport implements Transport
     {
         return new Client(ShmClient.connect(new ClientContext()
             .serviceName(SERVICE_NAME)
-            .baseDirectory(config.runDir().resolve("ipc"))
+            .baseDirectory(baseDirectory(config.runDir()))
             .idleMode(idleMode())
             .receiverThread(false)));
     }

@@ -7,8 +7,10 @@ import java.util.function.BooleanSupplier;
 
 import static io.ipcgateway.shm.notify.NotifierDescriptor.AWAKE;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.CONSUMER_KIND_OFFSET;
+import static io.ipcgateway.shm.notify.NotifierDescriptor.CONSUMER_LISTENS_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.SLEEPING;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.SLEEPS_OFFSET;
+import static io.ipcgateway.shm.notify.NotifierDescriptor.SOCKET_REQUESTS_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.TIMEOUTS_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.WAITER_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.WAKEUPS_OFFSET;
@@ -17,7 +19,8 @@ import static io.ipcgateway.shm.notify.NotifierDescriptor.WAKEUPS_OFFSET;
  * The event-count protocol of {@link NotifierDescriptor} over one notifier area, with a pluggable blocking
  * primitive. A producer wakes with the primitive the consumer announced in the area, so producers and consumer
  * agree even when they resolved {@link NotifierKind#AUTO} differently (say, a JDK 17 producer and a JDK 25
- * consumer using the socket).
+ * consumer). A futex consumer that also accepts the socket switches to it before its next sleep once a producer
+ * that cannot call the futex has asked for it (the negotiation in {@link NotifierDescriptor}).
  */
 final class EventCountNotifier implements Notifier
 {
@@ -30,26 +33,35 @@ final class EventCountNotifier implements Notifier
     private final int sleepsIndex;
     private final int wakeupsIndex;
     private final int timeoutsIndex;
-    private final NotifierKind kind;
-    private final Sleeper sleeper;
+    private final int socketRequestsIndex;
+    private final boolean consumer;
+    private final Sleeper socketSleeper;
     private final Waker futexWaker;
     private final Waker socketWaker;
+    /** The consumer's current primitive; only the consumer thread changes it, others read it for reports. */
+    private volatile NotifierKind kind;
+    private Sleeper sleeper;
+    private boolean switchable;
 
     /**
      * Creates a notifier over an area; the caller has validated the area and built the primitives.
      *
-     * @param buffer      the mapped header page holding the area.
-     * @param areaOffset  offset of the area in {@code buffer}.
-     * @param kind        the resolved kind of this side.
-     * @param sleeper     the consumer's primitive, or {@code null} on a producer.
-     * @param futexWaker  wakes a futex consumer, or {@code null} when the futex is unavailable here.
-     * @param socketWaker wakes a socket consumer.
+     * @param buffer        the mapped header page holding the area.
+     * @param areaOffset    offset of the area in {@code buffer}.
+     * @param kind          the resolved kind of this side (a consumer's first kind).
+     * @param consumer      {@code true} on the consumer side, which writes its kind and accepted kinds.
+     * @param futexSleeper  the consumer's futex primitive when it sleeps on the futex, else {@code null}.
+     * @param socketSleeper the consumer's socket listener when it accepts the socket, else {@code null}.
+     * @param futexWaker    wakes a futex consumer, or {@code null} when the futex is unavailable here.
+     * @param socketWaker   wakes a socket consumer.
      */
     EventCountNotifier(
         final AtomicBuffer buffer,
         final int areaOffset,
         final NotifierKind kind,
-        final Sleeper sleeper,
+        final boolean consumer,
+        final Sleeper futexSleeper,
+        final Sleeper socketSleeper,
         final Waker futexWaker,
         final Waker socketWaker)
     {
@@ -59,15 +71,46 @@ final class EventCountNotifier implements Notifier
         this.sleepsIndex = areaOffset + SLEEPS_OFFSET;
         this.wakeupsIndex = areaOffset + WAKEUPS_OFFSET;
         this.timeoutsIndex = areaOffset + TIMEOUTS_OFFSET;
-        this.kind = kind;
-        this.sleeper = sleeper;
+        this.socketRequestsIndex = areaOffset + SOCKET_REQUESTS_OFFSET;
+        this.consumer = consumer;
+        this.socketSleeper = socketSleeper;
         this.futexWaker = futexWaker;
         this.socketWaker = socketWaker;
-        if (sleeper != null)
+        this.kind = kind;
+        this.sleeper = kind == NotifierKind.FUTEX ? futexSleeper : socketSleeper;
+        if (consumer)
         {
+            if (sleeper == null)
+            {
+                throw new IllegalStateException("consumer without a primitive for its kind: kind=" + kind);
+            }
+            this.switchable = kind == NotifierKind.FUTEX && socketSleeper != null;
+            int listens = kind.mask();
+            if (socketSleeper != null)
+            {
+                listens |= NotifierKind.UNIX_SOCKET.mask();
+            }
             // A consumer that died asleep may have left the word set; the new consumer is awake.
             buffer.putIntVolatile(waiterIndex, AWAKE);
+            buffer.putIntVolatile(areaOffset + CONSUMER_LISTENS_OFFSET, listens);
             buffer.putIntVolatile(consumerKindIndex, kind.code());
+            // A producer without the futex may have asked before this consumer opened.
+            switchToSocketIfRequested();
+        }
+    }
+
+    /**
+     * Before a sleep: a producer that cannot call the futex asked for the socket, so sleep there from now on. The
+     * kind is published before the waiter word announces the sleep, so a producer that wins the word reads it.
+     */
+    private void switchToSocketIfRequested()
+    {
+        if (switchable && buffer.getIntVolatile(socketRequestsIndex) != 0)
+        {
+            switchable = false;
+            sleeper = socketSleeper;
+            kind = NotifierKind.UNIX_SOCKET;
+            buffer.putIntVolatile(consumerKindIndex, NotifierKind.UNIX_SOCKET.code());
         }
     }
 
@@ -112,16 +155,19 @@ final class EventCountNotifier implements Notifier
         {
             socketWaker.wake();
         }
-        // Otherwise a futex consumer and a producer without the futex: the consumer's timeout bounds the delay.
+        // Otherwise a futex consumer and a producer without the futex that asked for the socket when it opened: the
+        // consumer switches before its next sleep, and until then its timeout bounds the delay.
     }
 
     @Override
     public boolean await(final BooleanSupplier recheck, final long timeoutNs)
     {
-        if (sleeper == null)
+        if (!consumer)
         {
             throw new IllegalStateException("await called on a producer-side notifier: kind=" + kind);
         }
+        switchToSocketIfRequested();
+        final Sleeper sleeper = this.sleeper;
         // Volatile store: the announcement must be visible before the re-check reads the ring (StoreLoad).
         buffer.putIntVolatile(waiterIndex, SLEEPING);
         if (recheck.getAsBoolean())
@@ -178,9 +224,9 @@ final class EventCountNotifier implements Notifier
     @Override
     public void close()
     {
-        if (sleeper != null)
+        if (socketSleeper != null)
         {
-            sleeper.close();
+            socketSleeper.close();
         }
         if (futexWaker != null)
         {
@@ -192,7 +238,7 @@ final class EventCountNotifier implements Notifier
     @Override
     public String toString()
     {
-        return "EventCountNotifier{kind=" + kind + ", side=" + (sleeper != null ? "consumer" : "producer")
+        return "EventCountNotifier{kind=" + kind + ", side=" + (consumer ? "consumer" : "producer")
             + ", sleeps=" + sleeps() + ", wakeups=" + wakeups() + ", timeouts=" + timeouts() + '}';
     }
 }

@@ -20,9 +20,24 @@ package io.ipcgateway.shm.notify;
  *  |                 Timeouts (a sleep ended by its timeout)       |
  *  |                                                               |
  *  +---------------------------------------------------------------+
- *  |                 Reserved, zero (32 bytes)                    ...
+ *  |                 Consumer listens (NotifierKind mask bits)     |  written by the consumer on open
+ *  +---------------------------------------------------------------+
+ *  |                 Socket requests (producers without futex)     |  atomic add by such producers on open
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved, zero (24 bytes)                    ...
  *  +---------------------------------------------------------------+
  * </pre>
+ * <p>
+ * <b>Negotiation</b> (layout version 3 of the channel header): every producer must be able to wake the consumer
+ * the way it sleeps, although a JDK 17 process (or JDK 22+ with {@code --illegal-native-access=deny}) cannot call
+ * the futex. The consumer writes the kind it sleeps on and the mask of kinds it accepts ({@link NotifierKind#mask()}):
+ * a consumer that chose the futex automatically also accepts the socket and listens on it from the start (no thread,
+ * only the bound socket). A producer that cannot signal the consumer's kind adds one to the socket requests when it
+ * opens (at connect, before its first record); the consumer sees the count before its next sleep, writes
+ * {@link NotifierKind#UNIX_SOCKET} as its kind and sleeps on the socket from then on, which every producer can
+ * signal. A consumer that accepts only the futex (forced with {@code ipc.notifier=futex}) makes such a producer
+ * fail at open, naming what to change. The kind is written before the waiter word announces a sleep, so a producer
+ * that wins the word reads the kind of that sleep.
  * <p>
  * The protocol (an event count, proven by the cross-process stress tests over millions of messages):
  * <ol>
@@ -58,6 +73,18 @@ public final class NotifierDescriptor
 
     /** Offset of the timeout counter (long): incremented by the consumer when a sleep ends by its timeout. */
     public static final int TIMEOUTS_OFFSET = 24;
+
+    /**
+     * Offset of the kinds the consumer accepts wake-ups from (int): {@link NotifierKind#mask()} bits, 0 until a
+     * consumer has opened.
+     */
+    public static final int CONSUMER_LISTENS_OFFSET = 32;
+
+    /**
+     * Offset of the socket request count (int): producers that opened this channel and cannot call the futex add
+     * one; a consumer on the futex that also accepts the socket switches to it for good before its next sleep.
+     */
+    public static final int SOCKET_REQUESTS_OFFSET = 36;
 
     /** Waiter word value while nobody sleeps. */
     public static final int AWAKE = 0;

@@ -45,6 +45,16 @@ public enum NotifierKind
     }
 
     /**
+     * This kind as a bit in the consumer's mask of accepted kinds ({@link NotifierDescriptor#CONSUMER_LISTENS_OFFSET}).
+     *
+     * @return {@code 1 << code()} for a concrete kind, 0 for {@link #AUTO}.
+     */
+    public int mask()
+    {
+        return code == 0 ? 0 : 1 << code;
+    }
+
+    /**
      * The kind with the given code.
      *
      * @param code a value of {@link #code()}.

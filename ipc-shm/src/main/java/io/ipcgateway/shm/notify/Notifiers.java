@@ -26,6 +26,10 @@ import java.util.Locale;
  * <b>Configuration.</b> A concrete kind passed to {@link #open} wins. {@link NotifierKind#AUTO} consults the
  * system property {@value #NOTIFIER_PROP_NAME} ({@code auto|futex|unix-socket}, default {@code auto}) and then
  * detects. Forcing {@link NotifierKind#FUTEX} where it is unavailable fails at open with the reason.
+ * <p>
+ * <b>Mixed JVMs.</b> A producer that cannot call the futex (JDK 17-21, or native access denied) makes a futex
+ * consumer that chose automatically switch to the socket before its next sleep, so both sides run at full speed;
+ * a consumer that forces the futex refuses such a producer at open. See {@link NotifierDescriptor}.
  */
 public final class Notifiers
 {
@@ -85,22 +89,64 @@ public final class Notifiers
         }
 
         final Path socketPath = wakeSocketPath(channelFile);
-        final Waker futexWaker = futexProblem.isEmpty() ?
+        final FutexPrimitive futex = futexProblem.isEmpty() ?
             new FutexPrimitive(buffer.addressOffset() + areaOffset + NotifierDescriptor.WAITER_OFFSET) : null;
-        final Sleeper sleeper;
         if (!consumerSide)
         {
-            sleeper = null;
+            negotiateAsProducer(buffer, areaOffset, channelFile, futex != null, futexProblem);
+            return new EventCountNotifier(buffer, areaOffset, kind, false, null, null, futex,
+                new SocketWaker(socketPath));
         }
-        else if (kind == NotifierKind.FUTEX)
+        // A futex consumer chosen automatically also listens on the socket, for producers that cannot call futex.
+        final boolean acceptsSocket = kind == NotifierKind.UNIX_SOCKET || wanted == NotifierKind.AUTO;
+        final SocketSleeper socketSleeper = acceptsSocket ? new SocketSleeper(socketPath, channelFile) : null;
+        return new EventCountNotifier(buffer, areaOffset, kind, true, kind == NotifierKind.FUTEX ? futex : null,
+            socketSleeper, futex, new SocketWaker(socketPath));
+    }
+
+    /**
+     * A producer that cannot call the futex asks the consumer for the socket (see {@link NotifierDescriptor}), or
+     * fails when the consumer accepts only the futex. Runs once per producer, when it opens the channel.
+     */
+    private static void negotiateAsProducer(
+        final AtomicBuffer buffer,
+        final int areaOffset,
+        final Path channelFile,
+        final boolean canFutex,
+        final String futexProblem)
+    {
+        if (canFutex)
         {
-            sleeper = (FutexPrimitive)futexWaker;
+            return;
         }
-        else
+        final int consumerKind = buffer.getIntVolatile(areaOffset + NotifierDescriptor.CONSUMER_KIND_OFFSET);
+        final int listens = buffer.getIntVolatile(areaOffset + NotifierDescriptor.CONSUMER_LISTENS_OFFSET);
+        if (consumerKind == NotifierKind.UNIX_SOCKET.code())
         {
-            sleeper = new SocketSleeper(socketPath, channelFile);
+            return;
         }
-        return new EventCountNotifier(buffer, areaOffset, kind, sleeper, futexWaker, new SocketWaker(socketPath));
+        if (consumerKind == NotifierKind.FUTEX.code() && (listens & NotifierKind.UNIX_SOCKET.mask()) == 0)
+        {
+            throw new IpcException("cannot wake the consumer of channel=" + channelFile
+                + ": it sleeps only on the futex (its process forces " + NOTIFIER_PROP_NAME + "=futex) and this "
+                + "process cannot call the futex (" + futexProblem + "); run this process on JDK 22+ with "
+                + "--enable-native-access=ALL-UNNAMED, or start the consumer with " + NOTIFIER_PROP_NAME
+                + "=auto so it switches to the socket for producers like this one");
+        }
+        buffer.getAndAddInt(areaOffset + NotifierDescriptor.SOCKET_REQUESTS_OFFSET, 1);
+    }
+
+    /**
+     * How the consumer of a channel sleeps now, as recorded in its notifier area (for observers and tests).
+     *
+     * @param buffer     the channel's mapped header page.
+     * @param areaOffset where the notifier area starts in {@code buffer}.
+     * @return the consumer's current kind, or {@code null} when no consumer has opened (or the code is unknown).
+     */
+    public static NotifierKind consumerKind(final AtomicBuffer buffer, final int areaOffset)
+    {
+        final int code = buffer.getIntVolatile(areaOffset + NotifierDescriptor.CONSUMER_KIND_OFFSET);
+        return code == 0 ? null : NotifierKind.fromCode(code);
     }
 
     /**
