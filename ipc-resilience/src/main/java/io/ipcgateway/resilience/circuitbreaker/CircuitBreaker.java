@@ -752,7 +752,6 @@ public class CircuitBreaker
         final long sequence = buffer.getAndAddLong(window + WINDOW_SEQUENCE_OFFSET, 1) & SEQUENCE_MASK;
         final int slot = window + WINDOW_SLOTS_OFFSET + (int)(sequence % size) * Long.BYTES;
         final long mine = sequence << SLOT_SEQUENCE_SHIFT | (long)generation << 3 | outcome;
-        final long previous = (sequence - size) & SEQUENCE_MASK;
         long delta = contribution(outcome);
         while (true)
         {
@@ -772,7 +771,8 @@ public class CircuitBreaker
             }
             if (buffer.compareAndSetLong(slot, old, mine))
             {
-                if (oldSequence == previous && (int)((old >>> 3) & GENERATION_MASK) == generation)
+                // The outcome this call evicts leaves the counters, if it belongs to this generation's window.
+                if (old != 0 && (int)((old >>> 3) & GENERATION_MASK) == generation)
                 {
                     delta -= contribution((int)(old & 7));
                 }

@@ -36,9 +36,8 @@ import org.agrona.BitUtil;
  * biased by {@link #COUNTER_BIAS} so the short-lived negative values of racing updates never borrow from the next
  * field. A window belongs to one generation of the state word: a state change starts a new generation, so a new
  * window starts empty without anyone clearing it (the first call of the new generation resets the counters, and
- * slots or buckets of an older generation count as empty). A slot's old outcome leaves the counters only when it
- * is the outcome of the call one window earlier in the same generation (its sequence says so), so generations
- * that wrap (4096) cannot revive stale outcomes.
+ * slots or buckets of an older generation count as empty). A slot's sequence number orders racing writers: a call
+ * that finds a later call already in its slot has left the window before arriving and counts nowhere.
  */
 public final class CircuitBreakerDescriptor
 {
