@@ -81,6 +81,11 @@ public class CircuitBreaker
     private static final long SEQUENCE_MASK = (1L << SLOT_SEQUENCE_BITS) - 1;
     private static final long SINCE_MASK = (1L << 52) - 1;
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
+    private static final int TIME_HEAD = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_HEAD_OFFSET;
+    private static final int TIME_TOTAL = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_TOTAL_OFFSET;
+    private static final int TIME_FAILED = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_FAILED_OFFSET;
+    private static final int TIME_SLOW = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_SLOW_OFFSET;
+    private static final int TIME_BUCKETS_OFFSET = CircuitBreakerDescriptor.TIME_BUCKETS_OFFSET;
     private static final long SECOND_MASK = (1L << 20) - 1;
     private static final CircuitBreakerListener[] NO_LISTENERS = new CircuitBreakerListener[0];
 
@@ -821,33 +826,70 @@ public class CircuitBreaker
     {
         final int generation = generation(word);
         final long second = Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
-        final int bucket = CLOSED_WINDOW_OFFSET + (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
+        if (!advanceHead(second, generation))
+        {
+            return DROPPED;
+        }
+        final int bucket = timeBucket(second);
         final long stamp = stamp(second, generation);
-        if (!addToBucket(bucket + BUCKET_TOTAL_OFFSET, stamp, second, generation))
+        if (!addToBucket(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, stamp, generation))
         {
             return DROPPED;
         }
         if ((outcome & FAILED) != 0)
         {
-            addToBucket(bucket + BUCKET_FAILED_OFFSET, stamp, second, generation);
+            addToBucket(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, stamp, generation);
         }
         if ((outcome & SLOW) != 0)
         {
-            addToBucket(bucket + BUCKET_SLOW_OFFSET, stamp, second, generation);
+            addToBucket(bucket + BUCKET_SLOW_OFFSET, TIME_SLOW, stamp, generation);
         }
-        long total = 0;
-        long failed = 0;
-        long slow = 0;
-        for (int i = 0; i < windowSize; i++)
+        return evaluate(timeTotal(TIME_TOTAL, generation), timeTotal(TIME_FAILED, generation),
+            timeTotal(TIME_SLOW, generation), minimumCallsClosed);
+    }
+
+    /**
+     * Moves the window's head to this second if it is behind; the thread that moves it empties the buckets of
+     * the seconds it passes (each emptied count leaves the totals exactly once, by compare-and-set).
+     *
+     * @return false when this call's second has already left the window or the generation changed.
+     */
+    private boolean advanceHead(final long second, final int generation)
+    {
+        while (true)
         {
-            final long s = second - i;
-            final int offset = CLOSED_WINDOW_OFFSET + (int)Math.floorMod(s, (long)windowSize) * BUCKET_LENGTH;
-            final long expected = stamp(s, generation);
-            total += bucketCount(offset + BUCKET_TOTAL_OFFSET, expected);
-            failed += bucketCount(offset + BUCKET_FAILED_OFFSET, expected);
-            slow += bucketCount(offset + BUCKET_SLOW_OFFSET, expected);
+            final long head = buffer.getLongVolatile(TIME_HEAD);
+            final boolean sameGeneration = (int)(head & GENERATION_MASK) == generation;
+            final long headSecond = head >> 12;
+            if (sameGeneration && headSecond >= second)
+            {
+                return headSecond - second < windowSize;
+            }
+            if (generation(buffer.getLongVolatile(STATE_OFFSET)) != generation)
+            {
+                return false;
+            }
+            if (buffer.compareAndSetLong(TIME_HEAD, head, second << 12 | generation))
+            {
+                if (sameGeneration)
+                {
+                    for (long s = Math.max(headSecond + 1, second - windowSize + 1); s <= second; s++)
+                    {
+                        final int bucket = timeBucket(s);
+                        final long stamp = stamp(s, generation);
+                        empty(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, stamp, generation);
+                        empty(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, stamp, generation);
+                        empty(bucket + BUCKET_SLOW_OFFSET, TIME_SLOW, stamp, generation);
+                    }
+                }
+                return true;
+            }
         }
-        return evaluate(total, failed, slow, minimumCallsClosed);
+    }
+
+    private int timeBucket(final long second)
+    {
+        return CLOSED_WINDOW_OFFSET + TIME_BUCKETS_OFFSET + (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
     }
 
     private static long stamp(final long second, final int generation)
@@ -861,20 +903,44 @@ public class CircuitBreaker
         return word >>> 32 == expectedStamp ? word & COUNT_MASK : 0;
     }
 
-    private boolean addToBucket(final int offset, final long stamp, final long second, final int generation)
+    private void empty(final int offset, final int total, final long stamp, final int generation)
     {
         while (true)
         {
             final long word = buffer.getLongVolatile(offset);
             final long found = word >>> 32;
-            final long next;
+            if (found == stamp)
+            {
+                return;
+            }
+            if (buffer.compareAndSetLong(offset, word, stamp << 32))
+            {
+                if ((int)(found & GENERATION_MASK) == generation)
+                {
+                    addToTotal(total, -(word & COUNT_MASK), generation);
+                }
+                return;
+            }
+        }
+    }
+
+    private boolean addToBucket(final int offset, final int total, final long stamp, final int generation)
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(offset);
+            final long found = word >>> 32;
             if (found == stamp)
             {
                 if ((word & COUNT_MASK) == COUNT_MASK)
                 {
                     return true;
                 }
-                next = word + 1;
+                if (buffer.compareAndSetLong(offset, word, word + 1))
+                {
+                    addToTotal(total, 1, generation);
+                    return true;
+                }
             }
             else
             {
@@ -882,21 +948,46 @@ public class CircuitBreaker
                 {
                     return false;
                 }
-                final long ahead = ((found >>> 12) - (second & SECOND_MASK)) & SECOND_MASK;
-                if ((found & GENERATION_MASK) == generation && ahead != 0 &&
-                    ahead < (1L << 19))
+                // First call of this second here: the stale count it replaces leaves the totals.
+                if (buffer.compareAndSetLong(offset, word, stamp << 32 | 1))
                 {
-                    // Another thread already started a later second in this bucket: this call's second is gone.
-                    return false;
+                    addToTotal(total, (int)(found & GENERATION_MASK) == generation ? 1 - (word & COUNT_MASK) : 1,
+                        generation);
+                    return true;
                 }
-                // First call of this second in this bucket: the stale count it replaces is forgotten.
-                next = stamp << 32 | 1;
+            }
+        }
+    }
+
+    private void addToTotal(final int offset, final long delta, final int generation)
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(offset);
+            final long next;
+            if ((int)(word & GENERATION_MASK) == generation)
+            {
+                next = word + (delta << 12);
+            }
+            else
+            {
+                if (generation(buffer.getLongVolatile(STATE_OFFSET)) != generation)
+                {
+                    return;
+                }
+                next = delta << 12 | generation;
             }
             if (buffer.compareAndSetLong(offset, word, next))
             {
-                return true;
+                return;
             }
         }
+    }
+
+    private long timeTotal(final int offset, final int generation)
+    {
+        final long word = buffer.getLongVolatile(offset);
+        return (int)(word & GENERATION_MASK) == generation ? Math.max(0, word >> 12) : 0;
     }
 
     private int evaluate(final long total, final long failed, final long slow, final int minimumCalls)
@@ -1104,7 +1195,7 @@ public class CircuitBreaker
         for (int i = 0; i < windowSize; i++)
         {
             final long s = second - i;
-            final int offset = CLOSED_WINDOW_OFFSET + (int)Math.floorMod(s, (long)windowSize) * BUCKET_LENGTH;
+            final int offset = timeBucket(s);
             final long expected = stamp(s, generation);
             counts[0] += bucketCount(offset + BUCKET_TOTAL_OFFSET, expected);
             counts[1] += bucketCount(offset + BUCKET_FAILED_OFFSET, expected);

@@ -26,8 +26,10 @@ import org.agrona.BitUtil;
  *  |  CLOSED window, from 128:                                     | 128
  *  |   COUNT_BASED: Sequence (+0), Counters (+8), Slots (+64, one  |
  *  |   long per call: generation | outcome bits)                   |
- *  |   TIME_BASED: one 24-byte bucket per second: Total, Failed,   |
- *  |   Slow, each stamp (second mod 2^20 | generation) | count     |
+ *  |   TIME_BASED: Head (+0), window Totals: calls, failed, slow   |
+ *  |   (+8, +16, +24), then from +64 one 24-byte bucket per second:|
+ *  |   Total, Failed, Slow, each stamp (second mod 2^20 |          |
+ *  |   generation) | count (32 bits)                               |
  *  +---------------------------------------------------------------+
  *  |  HALF_OPEN window (64-aligned): count-based, size Permitted   |
  *  +---------------------------------------------------------------+
@@ -36,7 +38,10 @@ import org.agrona.BitUtil;
  * biased by {@link #COUNTER_BIAS} so the short-lived negative values of racing updates never borrow from the next
  * field. A window belongs to one generation of the state word: a state change starts a new generation, so a new
  * window starts empty without anyone clearing it (the first call of the new generation resets the counters, and
- * slots or buckets of an older generation count as empty). A slot's sequence number orders racing writers: a call
+ * slots or buckets of an older generation count as empty). A time window keeps running totals, so a call costs the
+ * same whatever the window's length: the thread that moves the head to a new second empties the buckets it passes,
+ * and every count that leaves a bucket (emptied, or replaced by a later second's first call) leaves the totals
+ * exactly once, because the bucket word changes by compare-and-set. A slot's sequence number orders racing writers: a call
  * that finds a later call already in its slot has left the window before arriving and counts nowhere.
  */
 public final class CircuitBreakerDescriptor
@@ -73,6 +78,21 @@ public final class CircuitBreakerDescriptor
 
     /** Within a count window: the first slot. */
     public static final int WINDOW_SLOTS_OFFSET = 64;
+
+    /** Within a time window: the head, second (52 bits) | generation (12), moved by compare-and-set. */
+    public static final int TIME_HEAD_OFFSET = 0;
+
+    /** Within a time window: the window's total calls, count | generation (12). */
+    public static final int TIME_TOTAL_OFFSET = 8;
+
+    /** Within a time window: the window's failed calls, count | generation (12). */
+    public static final int TIME_FAILED_OFFSET = 16;
+
+    /** Within a time window: the window's slow calls, count | generation (12). */
+    public static final int TIME_SLOW_OFFSET = 24;
+
+    /** Within a time window: the first bucket. */
+    public static final int TIME_BUCKETS_OFFSET = 64;
 
     /** Length of a time window bucket: three words. */
     public static final int BUCKET_LENGTH = 24;
@@ -147,7 +167,7 @@ public final class CircuitBreakerDescriptor
     {
         return config.slidingWindowType() == SlidingWindowType.COUNT_BASED ?
             countWindowLength(config.slidingWindowSize()) :
-            BitUtil.align(config.slidingWindowSize() * BUCKET_LENGTH, BitUtil.CACHE_LINE_LENGTH);
+            BitUtil.align(TIME_BUCKETS_OFFSET + config.slidingWindowSize() * BUCKET_LENGTH, BitUtil.CACHE_LINE_LENGTH);
     }
 
     /**
