@@ -889,7 +889,8 @@ public class CircuitBreaker
 
     private int timeBucket(final long second)
     {
-        return CLOSED_WINDOW_OFFSET + TIME_BUCKETS_OFFSET + (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
+        return CLOSED_WINDOW_OFFSET + TIME_BUCKETS_OFFSET +
+            (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
     }
 
     private static long stamp(final long second, final int generation)

@@ -40,9 +40,10 @@ import org.agrona.BitUtil;
  * window starts empty without anyone clearing it (the first call of the new generation resets the counters, and
  * slots or buckets of an older generation count as empty). A time window keeps running totals, so a call costs the
  * same whatever the window's length: the thread that moves the head to a new second empties the buckets it passes,
- * and every count that leaves a bucket (emptied, or replaced by a later second's first call) leaves the totals
- * exactly once, because the bucket word changes by compare-and-set. A slot's sequence number orders racing writers: a call
- * that finds a later call already in its slot has left the window before arriving and counts nowhere.
+ * and every count that leaves a bucket (emptied, or replaced by a later second's first call) leaves the
+ * totals exactly once, because the bucket word changes by compare-and-set. A slot's sequence number orders
+ * racing writers: a call that finds a later call already in its slot has left the window before arriving and
+ * counts nowhere.
  */
 public final class CircuitBreakerDescriptor
 {
