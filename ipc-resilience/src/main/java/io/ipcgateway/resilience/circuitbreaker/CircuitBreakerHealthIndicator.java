@@ -15,7 +15,8 @@ import io.ipcgateway.core.health.HealthStatus;
  * without depending on this module: OPEN, FORCED_OPEN and HALF_OPEN are DEGRADED (calls are being refused or
  * tried), every other state UP. Details: state, shared, buffered, failed and slow calls, failure rate and
  * not-permitted calls. Register one per breaker ({@code MetricsServer.addHealthIndicator}), or a registry's
- * breakers as they come with {@code MetricsServer.addHealthSource(() -> CircuitBreakerHealthIndicator.allOf(registry))}.
+ * breakers as they come with
+ * {@code MetricsServer.addHealthSource(() -> CircuitBreakerHealthIndicator.allOf(registry))}.
  */
 public final class CircuitBreakerHealthIndicator implements HealthIndicator
 {
