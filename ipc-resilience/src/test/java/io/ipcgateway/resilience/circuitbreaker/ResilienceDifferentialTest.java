@@ -51,7 +51,7 @@ class ResilienceDifferentialTest
     static final String REFERENCE_DIVIDES_BY_ZERO_IN_OPEN =
         "Resilience4j throws ArithmeticException for an outcome in OPEN entered from FORCED_OPEN or DISABLED";
 
-    private static final int SCENARIOS = 160;
+    private static final int SCENARIOS = 100;
     private static final int STEPS = 3_000;
     private static final long START_NANOS = TimeUnit.SECONDS.toNanos(1_000);
     private static final long SLOW_MS = 100;
