@@ -1,77 +1,42 @@
 package io.ipcgateway.resilience.ratelimiter;
 
 import java.time.Duration;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A rate limiter for the threads of one process, with the behaviour of Resilience4j's {@code AtomicRateLimiter}:
- * {@code limitForPeriod} permits per refresh period, callers wait up to {@code timeoutDuration} for a permit, and a
- * permit can be reserved ahead ({@link #reservePermission(int)} says how long to wait for it).
- * <p>
- * The state is one {@code long} (see {@link PermitCycles}) swapped by compare-and-set: no lock, and a granted or
- * refused permit allocates nothing. Periods start at the clock reading taken when the limiter is made.
- * <p>
- * Differences from Resilience4j, on purpose:
- * <ul>
- *     <li>{@link #acquirePermission(int)} returns {@code false} at once when the permit cannot come within the
- *     timeout; Resilience4j first sleeps the whole timeout, which only delays a certain refusal;</li>
- *     <li>{@link #drainPermissions()} leaves no permission in the current period; Resilience4j's takes as many as
- *     were left when the period was last touched, so after an idle period it can leave some;</li>
- *     <li>a reservation that would push the count of permissions reserved ahead below
- *     {@code Integer.MIN_VALUE / 2} is refused (Resilience4j's int would overflow);</li>
- *     <li>no events and no registry (nothing in this module's users needs them yet).</li>
- * </ul>
+ * A rate limiter with the behaviour of Resilience4j's {@code AtomicRateLimiter}: {@code limitForPeriod} permits
+ * per refresh period, callers wait up to {@code timeoutDuration} for a permit, and permits can be reserved ahead
+ * ({@link #reservePermission(int)} says how long to wait for them). Two implementations:
+ * {@link LocalRateLimiter} ({@link #of}) for the threads of one process, and {@link SharedRateLimiter} for every
+ * process of a host through a mapped file. Both are lock-free and allocate nothing per permit.
  */
-public final class RateLimiter
+public interface RateLimiter
 {
-    /** What {@link #reservePermission(int)} returns when the permit cannot come within the timeout. */
-    public static final long RESERVATION_REFUSED = PermitCycles.REFUSED;
-
-    private final String name;
-    private final NanoClock clock;
-    private final long originNs;
-    private final AtomicReference<RateLimiterConfig> config;
-    private final AtomicLong state;
-    private final AtomicInteger waitingThreads = new AtomicInteger();
-    private final RequestNotPermittedException notPermitted;
-
-    private RateLimiter(final String name, final RateLimiterConfig config, final NanoClock clock)
-    {
-        this.name = Objects.requireNonNull(name, "name");
-        this.config = new AtomicReference<>(Objects.requireNonNull(config, "config"));
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.originNs = clock.nanoTime();
-        this.state = new AtomicLong(PermitCycles.initialState(config.limitForPeriod()));
-        this.notPermitted = new RequestNotPermittedException(name);
-    }
+    /** What {@link #reservePermission(int)} returns when the permits cannot come within the timeout. */
+    long RESERVATION_REFUSED = PermitCycles.REFUSED;
 
     /**
-     * Makes a limiter on the system clock.
+     * Makes an in-process limiter on the system clock.
      *
      * @param name   the limiter's name, used in errors.
      * @param config its settings.
      * @return a new limiter with a full period of permits.
      */
-    public static RateLimiter of(final String name, final RateLimiterConfig config)
+    static RateLimiter of(final String name, final RateLimiterConfig config)
     {
-        return new RateLimiter(name, config, NanoClock.SYSTEM);
+        return LocalRateLimiter.of(name, config);
     }
 
     /**
-     * Makes a limiter on a given clock (tests move it by hand).
+     * Makes an in-process limiter on a given clock (tests move it by hand).
      *
      * @param name   the limiter's name, used in errors.
      * @param config its settings.
      * @param clock  the source of time; its reading now is the start of the first period.
      * @return a new limiter with a full period of permits.
      */
-    public static RateLimiter of(final String name, final RateLimiterConfig config, final NanoClock clock)
+    static RateLimiter of(final String name, final RateLimiterConfig config, final NanoClock clock)
     {
-        return new RateLimiter(name, config, clock);
+        return LocalRateLimiter.of(name, config, clock);
     }
 
     /**
@@ -79,10 +44,7 @@ public final class RateLimiter
      *
      * @return the name.
      */
-    public String name()
-    {
-        return name;
-    }
+    String name();
 
     /**
      * The settings in force (they change with {@link #changeLimitForPeriod(int)} and
@@ -90,20 +52,14 @@ public final class RateLimiter
      *
      * @return the settings.
      */
-    public RateLimiterConfig config()
-    {
-        return config.get();
-    }
+    RateLimiterConfig config();
 
     /**
      * Takes one permit if one is available now, without waiting and without reserving.
      *
      * @return {@code true} when the permit was granted.
      */
-    public boolean tryAcquirePermission()
-    {
-        return reserve(1, 0) == 0;
-    }
+    boolean tryAcquirePermission();
 
     /**
      * Takes {@code permits} permits if they are available now, without waiting and without reserving.
@@ -111,10 +67,7 @@ public final class RateLimiter
      * @param permits permits wanted, at least 1.
      * @return {@code true} when they were granted.
      */
-    public boolean tryAcquirePermission(final int permits)
-    {
-        return reserve(PermitCycles.checkPermits(permits), 0) == 0;
-    }
+    boolean tryAcquirePermission(int permits);
 
     /**
      * Takes one permit, waiting for it up to the timeout.
@@ -122,10 +75,7 @@ public final class RateLimiter
      * @return {@code true} when granted; {@code false} when it cannot come within the timeout or the thread was
      *         interrupted while waiting (its interrupt flag is then set again).
      */
-    public boolean acquirePermission()
-    {
-        return acquirePermission(1);
-    }
+    boolean acquirePermission();
 
     /**
      * Takes {@code permits} permits, waiting for them up to the timeout.
@@ -134,38 +84,21 @@ public final class RateLimiter
      * @return {@code true} when granted; {@code false} when they cannot come within the timeout or the thread was
      *         interrupted while waiting (its interrupt flag is then set again).
      */
-    public boolean acquirePermission(final int permits)
-    {
-        final long nanosToWait = reserve(PermitCycles.checkPermits(permits), config.get().timeoutNs());
-        if (nanosToWait == 0)
-        {
-            return true;
-        }
-        return nanosToWait > 0 && waitFor(nanosToWait);
-    }
+    boolean acquirePermission(int permits);
 
     /**
      * Takes one permit, waiting for it up to the timeout, or throws.
      *
      * @throws RequestNotPermittedException (preallocated, no stack trace) when no permit comes in time.
      */
-    public void acquirePermissionOrThrow()
-    {
-        if (!acquirePermission(1))
-        {
-            throw notPermitted;
-        }
-    }
+    void acquirePermissionOrThrow();
 
     /**
      * Reserves one permit without waiting; see {@link #reservePermission(int)}.
      *
      * @return 0, the nanoseconds to wait, or {@link #RESERVATION_REFUSED}.
      */
-    public long reservePermission()
-    {
-        return reservePermission(1);
-    }
+    long reservePermission();
 
     /**
      * Reserves {@code permits} permits if they can come within the timeout, and says when: the caller waits the
@@ -175,29 +108,12 @@ public final class RateLimiter
      * @return 0 when they are granted now, the nanoseconds to wait for them when they are reserved ahead, or
      *         {@link #RESERVATION_REFUSED} (negative) when they cannot come within the timeout (nothing is taken).
      */
-    public long reservePermission(final int permits)
-    {
-        return reserve(PermitCycles.checkPermits(permits), config.get().timeoutNs());
-    }
+    long reservePermission(int permits);
 
     /**
      * Takes every permission left in the current period (a downstream said "slow down").
      */
-    public void drainPermissions()
-    {
-        while (true)
-        {
-            final RateLimiterConfig settings = config.get();
-            final long nowNs = clock.nanoTime() - originNs;
-            final long cycle = nowNs / settings.limitRefreshPeriodNs();
-            final long current = state.get();
-            final int available = PermitCycles.permissionsAt(current, cycle, settings.limitForPeriod());
-            if (state.compareAndSet(current, PermitCycles.pack(cycle, Math.min(available, 0))))
-            {
-                return;
-            }
-        }
-    }
+    void drainPermissions();
 
     /**
      * Changes the permits per period. As in Resilience4j, permissions already counted for the period last touched
@@ -205,115 +121,33 @@ public final class RateLimiter
      *
      * @param limitForPeriod 1 to {@link RateLimiterConfig#MAX_LIMIT_FOR_PERIOD}.
      */
-    public void changeLimitForPeriod(final int limitForPeriod)
-    {
-        RateLimiterConfig.checkLimitForPeriod(limitForPeriod);
-        config.updateAndGet(c -> RateLimiterConfig.from(c).limitForPeriod(limitForPeriod).build());
-    }
+    void changeLimitForPeriod(int limitForPeriod);
 
     /**
      * Changes how long later callers may wait for a permit.
      *
      * @param timeout 0 or more.
      */
-    public void changeTimeoutDuration(final Duration timeout)
-    {
-        final long timeoutNs = RateLimiterConfig.checkDurationNs(
-            "timeoutDuration", RateLimiterConfig.toNanos("timeoutDuration", timeout), 0);
-        config.updateAndGet(c -> RateLimiterConfig.from(c).timeoutNs(timeoutNs).build());
-    }
+    void changeTimeoutDuration(Duration timeout);
 
     /**
      * The permissions available now (negative when reserved ahead); an estimate under contention.
      *
      * @return the count.
      */
-    public int availablePermissions()
-    {
-        final RateLimiterConfig settings = config.get();
-        final long cycle = (clock.nanoTime() - originNs) / settings.limitRefreshPeriodNs();
-        return PermitCycles.permissionsAt(state.get(), cycle, settings.limitForPeriod());
-    }
+    int availablePermissions();
 
     /**
-     * Threads waiting in {@link #acquirePermission(int)} now.
+     * Threads waiting in {@link #acquirePermission(int)} now (for a shared limiter: in every process).
      *
      * @return the count.
      */
-    public int waitingThreads()
-    {
-        return waitingThreads.get();
-    }
+    int waitingThreads();
 
     /**
      * The exception a decorated call throws when refused: preallocated, without a stack trace.
      *
      * @return the limiter's exception.
      */
-    public RequestNotPermittedException notPermittedException()
-    {
-        return notPermitted;
-    }
-
-    @Override
-    public String toString()
-    {
-        return "RateLimiter{name=" + name + ", config=" + config.get() + '}';
-    }
-
-    private long reserve(final int permits, final long timeoutNs)
-    {
-        final RateLimiterConfig settings = config.get();
-        final long periodNs = settings.limitRefreshPeriodNs();
-        final int limitForPeriod = settings.limitForPeriod();
-        while (true)
-        {
-            final long nowNs = clock.nanoTime() - originNs;
-            final long cycle = nowNs / periodNs;
-            final long current = state.get();
-            final int available = PermitCycles.permissionsAt(current, cycle, limitForPeriod);
-            final long nanosToWait = PermitCycles.nanosToWait(
-                permits, periodNs, limitForPeriod, available, nowNs, cycle);
-            final long left = (long)available - permits;
-            if (nanosToWait > timeoutNs || left < PermitCycles.MIN_PERMISSIONS)
-            {
-                // A refusal still records the refill of a new period, as Resilience4j does: a limit changed
-                // later must not apply to periods that have already begun.
-                final long refreshed = PermitCycles.pack(cycle, available);
-                if (refreshed == current || state.compareAndSet(current, refreshed))
-                {
-                    return RESERVATION_REFUSED;
-                }
-            }
-            else if (state.compareAndSet(current, PermitCycles.pack(cycle, left)))
-            {
-                return nanosToWait;
-            }
-        }
-    }
-
-    private boolean waitFor(final long nanosToWait)
-    {
-        waitingThreads.incrementAndGet();
-        try
-        {
-            final long deadline = clock.nanoTime() + nanosToWait;
-            long remaining = nanosToWait;
-            while (remaining > 0)
-            {
-                LockSupport.parkNanos(this, remaining);
-                if (Thread.interrupted())
-                {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-                remaining = deadline - clock.nanoTime();
-            }
-            return true;
-        }
-        finally
-        {
-            waitingThreads.decrementAndGet();
-        }
-    }
+    RequestNotPermittedException notPermittedException();
 }
