@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.resilience.shared.SharedStateOptions;
@@ -91,6 +92,49 @@ class SharedRateLimiterTest
                 RateLimiterConfig.custom().limitRefreshPeriodNs(PERIOD * 2).build(), clock))
                 .isInstanceOf(ChannelFileException.class);
             assertThat(a.tryAcquirePermission()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldNeverGrantAPermitTwiceWhenThreadsRaceThroughTwoMappingsOfTheFile() throws Exception
+    {
+        final int limit = 40_000;
+        try (SharedRateLimiter a = open("race", limit, 0); SharedRateLimiter b = open("race", limit, 0))
+        {
+            for (int period = 0; period < 3; period++)
+            {
+                final AtomicLong granted = new AtomicLong();
+                final Thread[] threads = new Thread[4];
+                for (int i = 0; i < threads.length; i++)
+                {
+                    final SharedRateLimiter limiter = i % 2 == 0 ? a : b;
+                    threads[i] = new Thread(() ->
+                    {
+                        int refusalsInARow = 0;
+                        long mine = 0;
+                        while (refusalsInARow < 1_000)
+                        {
+                            if (limiter.tryAcquirePermission())
+                            {
+                                mine++;
+                                refusalsInARow = 0;
+                            }
+                            else
+                            {
+                                refusalsInARow++;
+                            }
+                        }
+                        granted.addAndGet(mine);
+                    });
+                    threads[i].start();
+                }
+                for (final Thread thread : threads)
+                {
+                    thread.join();
+                }
+                assertThat(granted.get()).as("period " + period).isEqualTo(limit);
+                clock.advance(PERIOD);
+            }
         }
     }
 
