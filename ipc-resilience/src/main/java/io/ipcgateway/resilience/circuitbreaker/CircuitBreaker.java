@@ -1,0 +1,1201 @@
+package io.ipcgateway.resilience.circuitbreaker;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import io.ipcgateway.resilience.circuitbreaker.internal.TransitionScheduler;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BASE_NS_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_FAILED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_LENGTH;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_SLOW_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_TOTAL_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CLOSED_WINDOW_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_BIAS;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_FIELD_BITS;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_TAG_SHIFT;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.GENERATION_MASK;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.HALF_OPEN_SINCE_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.NOT_PERMITTED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PAYLOAD_SHIFT;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PERMITTED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.SLOT_SEQUENCE_BITS;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.SLOT_SEQUENCE_SHIFT;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.STATE_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_COUNTERS_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_SEQUENCE_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_SIZE_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_SLOTS_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_TYPE_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.attempts;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.emptyCounters;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.generation;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.payload;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.stateCode;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.stateWord;
+
+/**
+ * A circuit breaker with Resilience4j's states and semantics (see {@code docs/resilience.md} for the deliberate
+ * differences), lock-free: its whole state is a few words in a buffer laid out by {@link CircuitBreakerDescriptor}
+ * and changed by atomic operations only. A call on a CLOSED breaker ({@link #tryAcquirePermission()} then
+ * {@link #onSuccess}/{@link #onError}) and a rejection by an OPEN one allocate nothing.
+ * <p>
+ * Use: {@code if (breaker.tryAcquirePermission()) { start = clock; call; breaker.onSuccess(elapsed, NANOSECONDS)
+ * or breaker.onError(elapsed, NANOSECONDS, error) } else { fallback }}, or {@link #executeSupplier} and friends,
+ * which measure and classify for you and throw the breaker's preallocated {@link CallNotPermittedException}.
+ * <p>
+ * {@link SharedCircuitBreaker} is the same breaker with its buffer in a file shared by the processes of a host.
+ */
+public class CircuitBreaker
+{
+    static final int CLOSED = 0;
+    static final int OPEN = 1;
+    static final int HALF_OPEN = 2;
+    static final int DISABLED = 3;
+    static final int FORCED_OPEN = 4;
+    static final int METRICS_ONLY = 5;
+
+    private static final int PRESENT = 1;
+    private static final int FAILED = 2;
+    private static final int SLOW = 4;
+
+    private static final int DROPPED = -1;
+    private static final int BELOW_MINIMUM = 0;
+    private static final int BELOW_THRESHOLDS = 1;
+    private static final int FAILURE_RATE_EXCEEDED = 2;
+    private static final int SLOW_CALL_RATE_EXCEEDED = 3;
+    private static final int BOTH_EXCEEDED = 4;
+
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long FIELD_MASK = (1L << COUNTER_FIELD_BITS) - 1;
+    private static final long SEQUENCE_MASK = (1L << SLOT_SEQUENCE_BITS) - 1;
+    private static final long SINCE_MASK = (1L << 52) - 1;
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+    private static final long SECOND_MASK = (1L << 20) - 1;
+    private static final CircuitBreakerListener[] NO_LISTENERS = new CircuitBreakerListener[0];
+
+    private final String name;
+    private final CircuitBreakerConfig config;
+    private final NanoClock clock;
+    private final AtomicBuffer buffer;
+    private final boolean countBased;
+    private final int windowSize;
+    private final int permitted;
+    private final int halfOpenWindow;
+    private final int minimumCallsClosed;
+    private final int minimumCallsHalfOpen;
+    private final long slowCallNs;
+    private final float failureRateThreshold;
+    private final float slowCallRateThreshold;
+    private final long maxWaitInHalfOpenMs;
+    private final boolean automaticOpenToHalfOpen;
+    private final long baseNs;
+    private final CallNotPermittedException notPermitted;
+    private final AtomicInteger failureEventGeneration = new AtomicInteger(-1);
+    private final AtomicInteger slowEventGeneration = new AtomicInteger(-1);
+    private volatile CircuitBreakerListener[] listeners = NO_LISTENERS;
+
+    /**
+     * Wraps state that {@link #initialise} wrote (in this process, or in another one for a shared breaker).
+     *
+     * @param name   the breaker's name.
+     * @param config its config.
+     * @param buffer its state, {@link CircuitBreakerDescriptor#length} bytes, 8-byte aligned.
+     */
+    CircuitBreaker(final String name, final CircuitBreakerConfig config, final AtomicBuffer buffer)
+    {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = config.clock();
+        this.buffer = buffer;
+        this.countBased = config.slidingWindowType() == SlidingWindowType.COUNT_BASED;
+        this.windowSize = config.slidingWindowSize();
+        this.permitted = config.permittedNumberOfCallsInHalfOpenState();
+        this.halfOpenWindow = CircuitBreakerDescriptor.halfOpenWindowOffset(config);
+        this.minimumCallsClosed = countBased ?
+            Math.min(config.minimumNumberOfCalls(), windowSize) : config.minimumNumberOfCalls();
+        this.minimumCallsHalfOpen = Math.min(config.minimumNumberOfCalls(), permitted);
+        this.slowCallNs = config.slowCallDurationThresholdNs();
+        this.failureRateThreshold = config.failureRateThreshold();
+        this.slowCallRateThreshold = config.slowCallRateThreshold();
+        this.maxWaitInHalfOpenMs = config.maxWaitDurationInHalfOpenStateMs();
+        this.automaticOpenToHalfOpen = config.automaticTransitionFromOpenToHalfOpenEnabled();
+        this.baseNs = buffer.getLongVolatile(BASE_NS_OFFSET);
+        this.notPermitted = new CallNotPermittedException(name);
+    }
+
+    /**
+     * An in-process breaker.
+     *
+     * @param name   its name (for events, metrics and messages).
+     * @param config its config.
+     * @return the breaker, CLOSED.
+     */
+    public static CircuitBreaker of(final String name, final CircuitBreakerConfig config)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(CircuitBreakerDescriptor.length(config), 64));
+        initialise(buffer, config);
+        return new CircuitBreaker(name, config, buffer);
+    }
+
+    /**
+     * An in-process breaker with the default config.
+     *
+     * @param name its name.
+     * @return the breaker, CLOSED.
+     */
+    public static CircuitBreaker ofDefaults(final String name)
+    {
+        return of(name, CircuitBreakerConfig.ofDefaults());
+    }
+
+    /**
+     * Writes the initial state (CLOSED, generation 0, empty windows) into zeroed memory.
+     *
+     * @param buffer the state's memory, zeroed, {@link CircuitBreakerDescriptor#length} bytes.
+     * @param config the config.
+     */
+    static void initialise(final AtomicBuffer buffer, final CircuitBreakerConfig config)
+    {
+        buffer.putLong(BASE_NS_OFFSET, config.clock().nanoTime());
+        buffer.putInt(WINDOW_TYPE_OFFSET, config.slidingWindowType().ordinal());
+        buffer.putInt(WINDOW_SIZE_OFFSET, config.slidingWindowSize());
+        buffer.putInt(PERMITTED_OFFSET, config.permittedNumberOfCallsInHalfOpenState());
+        if (config.slidingWindowType() == SlidingWindowType.COUNT_BASED)
+        {
+            buffer.putLong(CLOSED_WINDOW_OFFSET + WINDOW_COUNTERS_OFFSET, emptyCounters(0));
+        }
+        buffer.putLong(CircuitBreakerDescriptor.halfOpenWindowOffset(config) + WINDOW_COUNTERS_OFFSET,
+            emptyCounters(0));
+        buffer.putLongRelease(STATE_OFFSET, stateWord(CLOSED, 0, 0, 0));
+    }
+
+    /**
+     * The breaker's name.
+     *
+     * @return the name.
+     */
+    public final String name()
+    {
+        return name;
+    }
+
+    /**
+     * The breaker's config.
+     *
+     * @return the config.
+     */
+    public final CircuitBreakerConfig config()
+    {
+        return config;
+    }
+
+    /**
+     * Whether the state is shared with other processes.
+     *
+     * @return true for a {@link SharedCircuitBreaker}.
+     */
+    public boolean isShared()
+    {
+        return false;
+    }
+
+    /**
+     * The current state.
+     *
+     * @return the state.
+     */
+    public final CircuitBreakerState state()
+    {
+        return CircuitBreakerState.ofCode(stateCode(buffer.getLongVolatile(STATE_OFFSET)));
+    }
+
+    /**
+     * Asks to make a call: allocation-free and lock-free. In OPEN, once the wait is over, this moves the breaker
+     * to HALF_OPEN and takes a trial permit. A permitted call must end with {@link #onSuccess}, {@link #onError},
+     * {@link #onResult} or {@link #releasePermission()}.
+     *
+     * @return true when the call may go ahead; false when rejected (counted, and published to listeners).
+     */
+    public final boolean tryAcquirePermission()
+    {
+        final long word = buffer.getLongVolatile(STATE_OFFSET);
+        if (stateCode(word) == CLOSED)
+        {
+            return true;
+        }
+        return acquireSlowly(word);
+    }
+
+    /**
+     * Like {@link #tryAcquirePermission()}, but throws when rejected.
+     *
+     * @throws CallNotPermittedException the breaker's preallocated instance, without a stack trace.
+     */
+    public final void acquirePermission()
+    {
+        if (!tryAcquirePermission())
+        {
+            throw notPermitted;
+        }
+    }
+
+    /**
+     * Gives back a permission without recording an outcome (e.g. the call was not made after all): in HALF_OPEN
+     * the trial permit returns.
+     */
+    public final void releasePermission()
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(STATE_OFFSET);
+            if (stateCode(word) != HALF_OPEN ||
+                buffer.compareAndSetLong(STATE_OFFSET, word, word + (1L << PAYLOAD_SHIFT)))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Records a successful call.
+     *
+     * @param duration how long it took.
+     * @param unit     the unit of the duration.
+     */
+    public final void onSuccess(final long duration, final TimeUnit unit)
+    {
+        final long durationNs = unit.toNanos(duration);
+        final CircuitBreakerListener[] current = listeners;
+        if (current.length != 0)
+        {
+            publishSuccess(current, durationNs);
+        }
+        record(durationNs, false);
+    }
+
+    /**
+     * Records a failed call, for callers that classify failures themselves (no exception needed).
+     *
+     * @param duration how long it took.
+     * @param unit     the unit of the duration.
+     */
+    public final void onError(final long duration, final TimeUnit unit)
+    {
+        final long durationNs = unit.toNanos(duration);
+        final CircuitBreakerListener[] current = listeners;
+        if (current.length != 0)
+        {
+            publishError(current, durationNs, null);
+        }
+        record(durationNs, true);
+    }
+
+    /**
+     * Records a call that threw: ignored (permission released), recorded as a failure, or counted as a success,
+     * by the config's exception rules. A {@link CompletionException} or {@link ExecutionException} is judged by
+     * its cause.
+     *
+     * @param duration how long it took.
+     * @param unit     the unit of the duration.
+     * @param error    what it threw.
+     */
+    public final void onError(final long duration, final TimeUnit unit, final Throwable error)
+    {
+        Throwable cause = error;
+        if ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null)
+        {
+            cause = cause.getCause();
+        }
+        final long durationNs = unit.toNanos(duration);
+        final CircuitBreakerListener[] current = listeners;
+        if (config.isIgnored(cause))
+        {
+            releasePermission();
+            for (final CircuitBreakerListener listener : current)
+            {
+                try
+                {
+                    listener.onIgnoredError(name, durationNs, cause);
+                }
+                catch (final RuntimeException ignore)
+                {
+                    // A listener cannot break the call.
+                }
+            }
+            return;
+        }
+        final boolean failed = config.isRecorded(cause);
+        if (current.length != 0)
+        {
+            if (failed)
+            {
+                publishError(current, durationNs, cause);
+            }
+            else
+            {
+                publishSuccess(current, durationNs);
+            }
+        }
+        record(durationNs, failed);
+    }
+
+    /**
+     * Records a call that returned: a failure when the config's result predicate says so, else a success.
+     *
+     * @param duration how long it took.
+     * @param unit     the unit of the duration.
+     * @param result   what it returned (null is a success).
+     */
+    public final void onResult(final long duration, final TimeUnit unit, final Object result)
+    {
+        if (result != null && config.isFailureResult(result))
+        {
+            onError(duration, unit);
+        }
+        else
+        {
+            onSuccess(duration, unit);
+        }
+    }
+
+    /**
+     * Runs a supplier through the breaker, measuring it with the breaker's clock.
+     *
+     * @param supplier the call.
+     * @param <T>      its result type.
+     * @return its result.
+     * @throws CallNotPermittedException when rejected.
+     */
+    public final <T> T executeSupplier(final Supplier<T> supplier)
+    {
+        acquirePermission();
+        final long start = clock.nanoTime();
+        try
+        {
+            final T result = supplier.get();
+            onResult(clock.nanoTime() - start, TimeUnit.NANOSECONDS, result);
+            return result;
+        }
+        catch (final Throwable error)
+        {
+            onError(clock.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+            throw error;
+        }
+    }
+
+    /**
+     * Runs a callable through the breaker.
+     *
+     * @param callable the call.
+     * @param <T>      its result type.
+     * @return its result.
+     * @throws Exception what the call threw, or {@link CallNotPermittedException} when rejected.
+     */
+    public final <T> T executeCallable(final Callable<T> callable) throws Exception
+    {
+        acquirePermission();
+        final long start = clock.nanoTime();
+        try
+        {
+            final T result = callable.call();
+            onResult(clock.nanoTime() - start, TimeUnit.NANOSECONDS, result);
+            return result;
+        }
+        catch (final Throwable error)
+        {
+            onError(clock.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+            throw error;
+        }
+    }
+
+    /**
+     * Runs a runnable through the breaker.
+     *
+     * @param runnable the call.
+     * @throws CallNotPermittedException when rejected.
+     */
+    public final void executeRunnable(final Runnable runnable)
+    {
+        acquirePermission();
+        final long start = clock.nanoTime();
+        try
+        {
+            runnable.run();
+            onSuccess(clock.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+        catch (final Throwable error)
+        {
+            onError(clock.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+            throw error;
+        }
+    }
+
+    /**
+     * Moves to CLOSED with an empty window.
+     */
+    public final void transitionToClosedState()
+    {
+        transitionTo(CLOSED);
+    }
+
+    /**
+     * Moves to OPEN (one more attempt, its wait starting now).
+     */
+    public final void transitionToOpenState()
+    {
+        transitionTo(OPEN);
+    }
+
+    /**
+     * Moves to HALF_OPEN with all its trial permits (not from CLOSED or METRICS_ONLY).
+     */
+    public final void transitionToHalfOpenState()
+    {
+        transitionTo(HALF_OPEN);
+    }
+
+    /**
+     * Moves to DISABLED: every call permitted, nothing recorded.
+     */
+    public final void transitionToDisabledState()
+    {
+        transitionTo(DISABLED);
+    }
+
+    /**
+     * Moves to FORCED_OPEN: every call rejected.
+     */
+    public final void transitionToForcedOpenState()
+    {
+        transitionTo(FORCED_OPEN);
+    }
+
+    /**
+     * Moves to METRICS_ONLY: every call permitted and recorded, never opening (not from OPEN... see
+     * {@link IllegalStateTransitionException} for the refused transitions).
+     */
+    public final void transitionToMetricsOnlyState()
+    {
+        transitionTo(METRICS_ONLY);
+    }
+
+    /**
+     * Back to CLOSED with an empty window from any state, and a reset event.
+     */
+    public final void reset()
+    {
+        final long now = clock.nanoTime();
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(STATE_OFFSET);
+            final long next = stateWord(CLOSED, 0, generation(word) + 1, 0);
+            if (buffer.compareAndSetLong(STATE_OFFSET, word, next))
+            {
+                afterTransition(stateCode(word), next, now);
+                for (final CircuitBreakerListener listener : listeners)
+                {
+                    try
+                    {
+                        listener.onReset(name);
+                    }
+                    catch (final RuntimeException ignore)
+                    {
+                        // A listener cannot break the caller.
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * A snapshot of the current window (allocates).
+     *
+     * @return the metrics.
+     */
+    public final CircuitBreakerMetrics metrics()
+    {
+        final long word = buffer.getLongVolatile(STATE_OFFSET);
+        final int state = stateCode(word);
+        final int generation = generation(word);
+        final long notPermittedCalls = buffer.getLongVolatile(NOT_PERMITTED_OFFSET);
+        final CircuitBreakerState current = CircuitBreakerState.ofCode(state);
+        final long[] counts;
+        int minimum = minimumCallsClosed;
+        if (state == CLOSED || state == METRICS_ONLY)
+        {
+            counts = closedCounts(generation);
+        }
+        else if (state == HALF_OPEN)
+        {
+            counts = countWindowCounts(halfOpenWindow, generation);
+            minimum = minimumCallsHalfOpen;
+        }
+        else if (state == OPEN)
+        {
+            final int previous = (generation - 1) & GENERATION_MASK;
+            final long[] closed = closedCounts(previous);
+            if (closed[0] > 0)
+            {
+                counts = closed;
+            }
+            else
+            {
+                counts = countWindowCounts(halfOpenWindow, previous);
+                minimum = minimumCallsHalfOpen;
+            }
+        }
+        else
+        {
+            counts = new long[3];
+        }
+        return new CircuitBreakerMetrics(current, (int)counts[0], (int)counts[1], (int)counts[2], minimum,
+            notPermittedCalls);
+    }
+
+    /**
+     * Registers a listener (copy on write: do it at set-up, not per call).
+     *
+     * @param listener the listener.
+     */
+    public final synchronized void addListener(final CircuitBreakerListener listener)
+    {
+        final CircuitBreakerListener[] current = listeners;
+        final CircuitBreakerListener[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = Objects.requireNonNull(listener, "listener");
+        listeners = next;
+    }
+
+    /**
+     * Removes a listener.
+     *
+     * @param listener the listener.
+     * @return true when it was registered.
+     */
+    public final synchronized boolean removeListener(final CircuitBreakerListener listener)
+    {
+        final CircuitBreakerListener[] current = listeners;
+        for (int i = 0; i < current.length; i++)
+        {
+            if (current[i] == listener)
+            {
+                final CircuitBreakerListener[] next = new CircuitBreakerListener[current.length - 1];
+                System.arraycopy(current, 0, next, 0, i);
+                System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                listeners = next;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The exception the throwing paths throw (one per breaker).
+     *
+     * @return the preallocated exception.
+     */
+    public final CallNotPermittedException callNotPermittedException()
+    {
+        return notPermitted;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "CircuitBreaker{name=" + name + ", state=" + state() + ", shared=" + isShared() + '}';
+    }
+
+    /**
+     * Runs a timed transition task from the scheduler thread; a shared breaker skips it once closed.
+     *
+     * @param task the task.
+     */
+    void runTimedTask(final Runnable task)
+    {
+        task.run();
+    }
+
+    private boolean acquireSlowly(final long firstWord)
+    {
+        long word = firstWord;
+        while (true)
+        {
+            final int state = stateCode(word);
+            if (state == CLOSED || state == DISABLED || state == METRICS_ONLY)
+            {
+                return true;
+            }
+            if (state == OPEN)
+            {
+                final long now = clock.nanoTime();
+                if (relativeMillis(now) > payload(word))
+                {
+                    final long next = stateWord(HALF_OPEN, attempts(word), generation(word) + 1, permitted);
+                    if (buffer.compareAndSetLong(STATE_OFFSET, word, next))
+                    {
+                        afterTransition(OPEN, next, now);
+                    }
+                    word = buffer.getLongVolatile(STATE_OFFSET);
+                    continue;
+                }
+                return reject();
+            }
+            if (state == HALF_OPEN)
+            {
+                if (maxWaitInHalfOpenMs > 0 && halfOpenExpired(word, clock.nanoTime()))
+                {
+                    leaveHalfOpenAfterMaxWait(word);
+                    word = buffer.getLongVolatile(STATE_OFFSET);
+                    continue;
+                }
+                if (payload(word) > 0)
+                {
+                    if (buffer.compareAndSetLong(STATE_OFFSET, word, word - (1L << PAYLOAD_SHIFT)))
+                    {
+                        return true;
+                    }
+                    word = buffer.getLongVolatile(STATE_OFFSET);
+                    continue;
+                }
+                return reject();
+            }
+            return reject();
+        }
+    }
+
+    private boolean reject()
+    {
+        buffer.getAndAddLong(NOT_PERMITTED_OFFSET, 1);
+        final CircuitBreakerListener[] current = listeners;
+        for (final CircuitBreakerListener listener : current)
+        {
+            try
+            {
+                listener.onCallNotPermitted(name);
+            }
+            catch (final RuntimeException ignore)
+            {
+                // A listener cannot break the call.
+            }
+        }
+        return false;
+    }
+
+    private void record(final long durationNs, final boolean failed)
+    {
+        final boolean slow = durationNs > slowCallNs;
+        if (slow)
+        {
+            for (final CircuitBreakerListener listener : listeners)
+            {
+                try
+                {
+                    listener.onSlowCall(name, durationNs);
+                }
+                catch (final RuntimeException ignore)
+                {
+                    // A listener cannot break the call.
+                }
+            }
+        }
+        final int outcome = PRESENT | (failed ? FAILED : 0) | (slow ? SLOW : 0);
+        final long word = buffer.getLongVolatile(STATE_OFFSET);
+        final int state = stateCode(word);
+        if (state == CLOSED || state == METRICS_ONLY)
+        {
+            final int result = countBased ?
+                recordInCountWindow(CLOSED_WINDOW_OFFSET, windowSize, word, outcome, minimumCallsClosed) :
+                recordInTimeWindow(word, outcome);
+            if (result >= FAILURE_RATE_EXCEEDED)
+            {
+                if (state == CLOSED)
+                {
+                    openFromClosed(word, result);
+                }
+                else
+                {
+                    publishMetricsOnlyExceeded(word, result);
+                }
+            }
+        }
+        else if (state == HALF_OPEN)
+        {
+            final int result = recordInCountWindow(halfOpenWindow, permitted, word, outcome, minimumCallsHalfOpen);
+            if (result >= FAILURE_RATE_EXCEEDED)
+            {
+                leaveHalfOpen(word, OPEN);
+            }
+            else if (result == BELOW_THRESHOLDS)
+            {
+                leaveHalfOpen(word, CLOSED);
+            }
+        }
+        // OPEN, FORCED_OPEN and DISABLED record nothing: their windows are never read again.
+    }
+
+    private int recordInCountWindow(
+        final int window, final int size, final long word, final int outcome, final int minimumCalls)
+    {
+        final int generation = generation(word);
+        final long sequence = buffer.getAndAddLong(window + WINDOW_SEQUENCE_OFFSET, 1) & SEQUENCE_MASK;
+        final int slot = window + WINDOW_SLOTS_OFFSET + (int)(sequence % size) * Long.BYTES;
+        final long mine = sequence << SLOT_SEQUENCE_SHIFT | (long)generation << 3 | outcome;
+        long delta = contribution(outcome);
+        while (true)
+        {
+            // A thread that slept through a state change must not write its stale outcome into the new window.
+            if (generation(buffer.getLongVolatile(STATE_OFFSET)) != generation)
+            {
+                return DROPPED;
+            }
+            final long old = buffer.getLongVolatile(slot);
+            final long oldSequence = old >>> SLOT_SEQUENCE_SHIFT;
+            if (old != 0 && ((oldSequence - sequence) & SEQUENCE_MASK) != 0 &&
+                ((oldSequence - sequence) & SEQUENCE_MASK) < (1L << (SLOT_SEQUENCE_BITS - 1)))
+            {
+                // A call one window later already took this slot: this call has left the window before arriving.
+                delta = 0;
+                break;
+            }
+            if (buffer.compareAndSetLong(slot, old, mine))
+            {
+                // The outcome this call evicts leaves the counters, if it belongs to this generation's window.
+                if (old != 0 && (int)((old >>> 3) & GENERATION_MASK) == generation)
+                {
+                    delta -= contribution((int)(old & 7));
+                }
+                break;
+            }
+        }
+        final int counters = window + WINDOW_COUNTERS_OFFSET;
+        final long tag = generation;
+        while (true)
+        {
+            final long current = buffer.getLongVolatile(counters);
+            final long next;
+            if (current >>> COUNTER_TAG_SHIFT == tag)
+            {
+                next = current + delta;
+            }
+            else
+            {
+                if (generation(buffer.getLongVolatile(STATE_OFFSET)) != generation)
+                {
+                    return DROPPED;
+                }
+                // The first call of a new generation starts its window: nobody else clears it.
+                next = emptyCounters(generation) + delta;
+            }
+            if (buffer.compareAndSetLong(counters, current, next))
+            {
+                return evaluate(field(next, 0), field(next, COUNTER_FIELD_BITS), field(next, 2 * COUNTER_FIELD_BITS),
+                    minimumCalls);
+            }
+        }
+    }
+
+    private static long contribution(final int outcome)
+    {
+        return (outcome & PRESENT) | (long)((outcome >>> 1) & 1) << COUNTER_FIELD_BITS |
+            (long)((outcome >>> 2) & 1) << (2 * COUNTER_FIELD_BITS);
+    }
+
+    private static long field(final long counters, final int shift)
+    {
+        return ((counters >>> shift) & FIELD_MASK) - COUNTER_BIAS;
+    }
+
+    private int recordInTimeWindow(final long word, final int outcome)
+    {
+        final int generation = generation(word);
+        final long second = Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+        final int bucket = CLOSED_WINDOW_OFFSET + (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
+        final long stamp = stamp(second, generation);
+        if (!addToBucket(bucket + BUCKET_TOTAL_OFFSET, stamp, second, generation))
+        {
+            return DROPPED;
+        }
+        if ((outcome & FAILED) != 0)
+        {
+            addToBucket(bucket + BUCKET_FAILED_OFFSET, stamp, second, generation);
+        }
+        if ((outcome & SLOW) != 0)
+        {
+            addToBucket(bucket + BUCKET_SLOW_OFFSET, stamp, second, generation);
+        }
+        long total = 0;
+        long failed = 0;
+        long slow = 0;
+        for (int i = 0; i < windowSize; i++)
+        {
+            final long s = second - i;
+            final int offset = CLOSED_WINDOW_OFFSET + (int)Math.floorMod(s, (long)windowSize) * BUCKET_LENGTH;
+            final long expected = stamp(s, generation);
+            total += bucketCount(offset + BUCKET_TOTAL_OFFSET, expected);
+            failed += bucketCount(offset + BUCKET_FAILED_OFFSET, expected);
+            slow += bucketCount(offset + BUCKET_SLOW_OFFSET, expected);
+        }
+        return evaluate(total, failed, slow, minimumCallsClosed);
+    }
+
+    private static long stamp(final long second, final int generation)
+    {
+        return (second & SECOND_MASK) << 12 | generation;
+    }
+
+    private long bucketCount(final int offset, final long expectedStamp)
+    {
+        final long word = buffer.getLongVolatile(offset);
+        return word >>> 32 == expectedStamp ? word & COUNT_MASK : 0;
+    }
+
+    private boolean addToBucket(final int offset, final long stamp, final long second, final int generation)
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(offset);
+            final long found = word >>> 32;
+            final long next;
+            if (found == stamp)
+            {
+                if ((word & COUNT_MASK) == COUNT_MASK)
+                {
+                    return true;
+                }
+                next = word + 1;
+            }
+            else
+            {
+                if (generation(buffer.getLongVolatile(STATE_OFFSET)) != generation)
+                {
+                    return false;
+                }
+                final long ahead = ((found >>> 12) - (second & SECOND_MASK)) & SECOND_MASK;
+                if ((found & GENERATION_MASK) == generation && ahead != 0 &&
+                    ahead < (1L << 19))
+                {
+                    // Another thread already started a later second in this bucket: this call's second is gone.
+                    return false;
+                }
+                // First call of this second in this bucket: the stale count it replaces is forgotten.
+                next = stamp << 32 | 1;
+            }
+            if (buffer.compareAndSetLong(offset, word, next))
+            {
+                return true;
+            }
+        }
+    }
+
+    private int evaluate(final long total, final long failed, final long slow, final int minimumCalls)
+    {
+        if (total <= 0 || total < minimumCalls)
+        {
+            return BELOW_MINIMUM;
+        }
+        // Same arithmetic as Resilience4j (count * 100.0f / total), so the same call crosses the threshold.
+        final boolean failureExceeded = failed * 100.0f / total >= failureRateThreshold;
+        final boolean slowExceeded = slow * 100.0f / total >= slowCallRateThreshold;
+        if (failureExceeded)
+        {
+            return slowExceeded ? BOTH_EXCEEDED : FAILURE_RATE_EXCEEDED;
+        }
+        return slowExceeded ? SLOW_CALL_RATE_EXCEEDED : BELOW_THRESHOLDS;
+    }
+
+    private void openFromClosed(final long word, final int result)
+    {
+        final long now = clock.nanoTime();
+        final int attempt = attempts(word) + 1;
+        final long next = stateWord(OPEN, attempt, generation(word) + 1, waitEndMillis(now, attempt));
+        if (buffer.compareAndSetLong(STATE_OFFSET, word, next))
+        {
+            publishThresholdsExceeded(result, generation(word));
+            afterTransition(CLOSED, next, now);
+        }
+    }
+
+    private void leaveHalfOpen(final long seen, final int target)
+    {
+        final long now = clock.nanoTime();
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(STATE_OFFSET);
+            if (stateCode(word) != HALF_OPEN || generation(word) != generation(seen))
+            {
+                return;
+            }
+            final long next = target == OPEN ?
+                stateWord(OPEN, attempts(word) + 1, generation(word) + 1, waitEndMillis(now, attempts(word) + 1)) :
+                stateWord(CLOSED, 0, generation(word) + 1, 0);
+            if (buffer.compareAndSetLong(STATE_OFFSET, word, next))
+            {
+                afterTransition(HALF_OPEN, next, now);
+                return;
+            }
+        }
+    }
+
+    private void leaveHalfOpenAfterMaxWait(final long seen)
+    {
+        leaveHalfOpen(seen, config.transitionToStateAfterWaitDuration() == CircuitBreakerState.CLOSED ? CLOSED : OPEN);
+    }
+
+    private boolean halfOpenExpired(final long word, final long now)
+    {
+        final long since = buffer.getLongVolatile(HALF_OPEN_SINCE_OFFSET);
+        if ((int)(since >>> 52) != generation(word))
+        {
+            return false;
+        }
+        return relativeMillis(now) - (since & SINCE_MASK) >= maxWaitInHalfOpenMs;
+    }
+
+    private void transitionTo(final int target)
+    {
+        final long now = clock.nanoTime();
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(STATE_OFFSET);
+            final int from = stateCode(word);
+            if (target == HALF_OPEN && (from == CLOSED || from == METRICS_ONLY) || target == OPEN &&
+                from == METRICS_ONLY)
+            {
+                throw new IllegalStateTransitionException(
+                    name, CircuitBreakerState.ofCode(from), CircuitBreakerState.ofCode(target));
+            }
+            final int generation = generation(word) + 1;
+            final long next;
+            switch (target)
+            {
+                case OPEN:
+                    next = stateWord(OPEN, attempts(word) + 1, generation, waitEndMillis(now, attempts(word) + 1));
+                    break;
+                case HALF_OPEN:
+                    next = stateWord(HALF_OPEN, attempts(word), generation, permitted);
+                    break;
+                case FORCED_OPEN:
+                    next = stateWord(FORCED_OPEN, attempts(word) + 1, generation, 0);
+                    break;
+                default:
+                    next = stateWord(target, 0, generation, 0);
+                    break;
+            }
+            if (buffer.compareAndSetLong(STATE_OFFSET, word, next))
+            {
+                afterTransition(from, next, now);
+                return;
+            }
+        }
+    }
+
+    private long waitEndMillis(final long now, final int attempt)
+    {
+        final long wait = config.waitIntervalFunctionInOpenState().waitMillis(
+            Math.min(attempt, CircuitBreakerDescriptor.MAX_ATTEMPTS));
+        return relativeMillis(now) + Math.max(1, Math.min(wait, CircuitBreakerConfig.MAX_WAIT_MILLIS));
+    }
+
+    private long relativeMillis(final long now)
+    {
+        return Math.floorDiv(now - baseNs, NANOS_PER_MILLI);
+    }
+
+    private void afterTransition(final int from, final long next, final long now)
+    {
+        final int to = stateCode(next);
+        final int generation = generation(next);
+        if (to == HALF_OPEN)
+        {
+            buffer.putLongRelease(HALF_OPEN_SINCE_OFFSET, (long)generation << 52 | (relativeMillis(now) & SINCE_MASK));
+            if (maxWaitInHalfOpenMs > 0)
+            {
+                scheduleHalfOpenExit(generation, maxWaitInHalfOpenMs * NANOS_PER_MILLI);
+            }
+        }
+        else if (to == OPEN && automaticOpenToHalfOpen)
+        {
+            scheduleOpenExit(generation, (payload(next) - relativeMillis(now) + 1) * NANOS_PER_MILLI);
+        }
+        if (from != to)
+        {
+            final CircuitBreakerState fromState = CircuitBreakerState.ofCode(from);
+            final CircuitBreakerState toState = CircuitBreakerState.ofCode(to);
+            for (final CircuitBreakerListener listener : listeners)
+            {
+                try
+                {
+                    listener.onStateTransition(name, fromState, toState);
+                }
+                catch (final RuntimeException ignore)
+                {
+                    // A listener cannot break the call.
+                }
+            }
+        }
+    }
+
+    private void scheduleOpenExit(final int generation, final long delayNs)
+    {
+        TransitionScheduler.schedule(() -> runTimedTask(() ->
+        {
+            final long word = buffer.getLongVolatile(STATE_OFFSET);
+            if (stateCode(word) != OPEN || generation(word) != generation)
+            {
+                return;
+            }
+            final long now = clock.nanoTime();
+            final long left = payload(word) - relativeMillis(now);
+            if (left < 0)
+            {
+                final long next = stateWord(HALF_OPEN, attempts(word), generation + 1, permitted);
+                if (buffer.compareAndSetLong(STATE_OFFSET, word, next))
+                {
+                    afterTransition(OPEN, next, now);
+                }
+            }
+            else
+            {
+                scheduleOpenExit(generation, (left + 1) * NANOS_PER_MILLI);
+            }
+        }), delayNs);
+    }
+
+    private void scheduleHalfOpenExit(final int generation, final long delayNs)
+    {
+        TransitionScheduler.schedule(() -> runTimedTask(() ->
+        {
+            final long word = buffer.getLongVolatile(STATE_OFFSET);
+            if (stateCode(word) != HALF_OPEN || generation(word) != generation)
+            {
+                return;
+            }
+            if (halfOpenExpired(word, clock.nanoTime()))
+            {
+                leaveHalfOpenAfterMaxWait(word);
+            }
+            else
+            {
+                scheduleHalfOpenExit(generation, NANOS_PER_MILLI);
+            }
+        }), delayNs);
+    }
+
+    private long[] closedCounts(final int generation)
+    {
+        if (countBased)
+        {
+            return countWindowCounts(CLOSED_WINDOW_OFFSET, generation);
+        }
+        final long second = Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+        final long[] counts = new long[3];
+        for (int i = 0; i < windowSize; i++)
+        {
+            final long s = second - i;
+            final int offset = CLOSED_WINDOW_OFFSET + (int)Math.floorMod(s, (long)windowSize) * BUCKET_LENGTH;
+            final long expected = stamp(s, generation);
+            counts[0] += bucketCount(offset + BUCKET_TOTAL_OFFSET, expected);
+            counts[1] += bucketCount(offset + BUCKET_FAILED_OFFSET, expected);
+            counts[2] += bucketCount(offset + BUCKET_SLOW_OFFSET, expected);
+        }
+        return counts;
+    }
+
+    private long[] countWindowCounts(final int window, final int generation)
+    {
+        final long counters = buffer.getLongVolatile(window + WINDOW_COUNTERS_OFFSET);
+        final long[] counts = new long[3];
+        if (counters >>> COUNTER_TAG_SHIFT == generation)
+        {
+            counts[0] = Math.max(0, field(counters, 0));
+            counts[1] = Math.max(0, field(counters, COUNTER_FIELD_BITS));
+            counts[2] = Math.max(0, field(counters, 2 * COUNTER_FIELD_BITS));
+        }
+        return counts;
+    }
+
+    private void publishThresholdsExceeded(final int result, final int generation)
+    {
+        final CircuitBreakerListener[] current = listeners;
+        if (current.length == 0)
+        {
+            return;
+        }
+        final long[] counts = closedCounts(generation);
+        final float total = Math.max(1, counts[0]);
+        for (final CircuitBreakerListener listener : current)
+        {
+            try
+            {
+                if (result != SLOW_CALL_RATE_EXCEEDED)
+                {
+                    listener.onFailureRateExceeded(name, counts[1] * 100.0f / total);
+                }
+                if (result != FAILURE_RATE_EXCEEDED)
+                {
+                    listener.onSlowCallRateExceeded(name, counts[2] * 100.0f / total);
+                }
+            }
+            catch (final RuntimeException ignore)
+            {
+                // A listener cannot break the call.
+            }
+        }
+    }
+
+    private void publishMetricsOnlyExceeded(final long word, final int result)
+    {
+        // Like Resilience4j: once per stay in METRICS_ONLY for each kind of threshold.
+        final int generation = generation(word);
+        final boolean failure = result != SLOW_CALL_RATE_EXCEEDED &&
+            failureEventGeneration.getAndSet(generation) != generation;
+        final boolean slow = result != FAILURE_RATE_EXCEEDED && slowEventGeneration.getAndSet(generation) != generation;
+        if ((failure || slow) && listeners.length != 0)
+        {
+            publishThresholdsExceeded(failure && slow ? BOTH_EXCEEDED : failure ? FAILURE_RATE_EXCEEDED :
+                SLOW_CALL_RATE_EXCEEDED, generation);
+        }
+    }
+
+    private void publishSuccess(final CircuitBreakerListener[] current, final long durationNs)
+    {
+        for (final CircuitBreakerListener listener : current)
+        {
+            try
+            {
+                listener.onSuccess(name, durationNs);
+            }
+            catch (final RuntimeException ignore)
+            {
+                // A listener cannot break the call.
+            }
+        }
+    }
+
+    private void publishError(final CircuitBreakerListener[] current, final long durationNs, final Throwable error)
+    {
+        for (final CircuitBreakerListener listener : current)
+        {
+            try
+            {
+                listener.onError(name, durationNs, error);
+            }
+            catch (final RuntimeException ignore)
+            {
+                // A listener cannot break the call.
+            }
+        }
+    }
+}

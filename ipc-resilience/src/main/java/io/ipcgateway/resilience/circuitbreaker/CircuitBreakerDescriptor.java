@@ -1,0 +1,246 @@
+package io.ipcgateway.resilience.circuitbreaker;
+
+import org.agrona.BitUtil;
+
+/**
+ * Layout of a breaker's state: the same bytes whether they live on the heap of one process ({@link CircuitBreaker})
+ * or in the body of a shared state file ({@link SharedCircuitBreaker}, see
+ * {@link io.ipcgateway.resilience.shared.SharedStateDescriptor}). Every word is a 64-bit little-endian long
+ * updated with atomic operations only (compare-and-set, get-and-add, get-and-set): no lock, so a process killed
+ * at any instant leaves nothing held.
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |  State word: state (3 bits) | attempts (9) | generation (12) | 0
+ *  |  payload (40): OPEN = end of the wait, ms after Base;         |
+ *  |  HALF_OPEN = trial permits left                               |
+ *  +---------------------------------------------------------------+
+ *  |  Base (clock nanos at creation; System.nanoTime is             | 8
+ *  |  CLOCK_MONOTONIC, shared by every process of one boot)        |
+ *  +---------------------------------------------------------------+
+ *  |  HALF_OPEN since: generation (12) | ms after Base (52)        | 16
+ *  +---------------------------------------------------------------+
+ *  |  Window type (int) | Window size (int) | Permitted (int)      | 24
+ *  +---------------------------------------------------------------+
+ *  |  Not-permitted calls (cumulative, get-and-add)                | 64
+ *  +---------------------------------------------------------------+
+ *  |  CLOSED window, from 128:                                     | 128
+ *  |   COUNT_BASED: Sequence (+0), Counters (+8), Slots (+64, one  |
+ *  |   long per call: generation | outcome bits)                   |
+ *  |   TIME_BASED: one 24-byte bucket per second: Total, Failed,   |
+ *  |   Slow, each stamp (second mod 2^20 | generation) | count     |
+ *  +---------------------------------------------------------------+
+ *  |  HALF_OPEN window (64-aligned): count-based, size Permitted   |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Counters (count-based window): generation (12 bits) | slow (17) | failed (17) | total (17), each field
+ * biased by {@link #COUNTER_BIAS} so the short-lived negative values of racing updates never borrow from the next
+ * field. A window belongs to one generation of the state word: a state change starts a new generation, so a new
+ * window starts empty without anyone clearing it (the first call of the new generation resets the counters, and
+ * slots or buckets of an older generation count as empty). A slot's sequence number orders racing writers: a call
+ * that finds a later call already in its slot has left the window before arriving and counts nowhere.
+ */
+public final class CircuitBreakerDescriptor
+{
+    /** Offset of the state word. */
+    public static final int STATE_OFFSET = 0;
+
+    /** Offset of the base time. */
+    public static final int BASE_NS_OFFSET = 8;
+
+    /** Offset of the HALF_OPEN entry time. */
+    public static final int HALF_OPEN_SINCE_OFFSET = 16;
+
+    /** Offset of the window type (int, SlidingWindowType ordinal). */
+    public static final int WINDOW_TYPE_OFFSET = 24;
+
+    /** Offset of the window size (int). */
+    public static final int WINDOW_SIZE_OFFSET = 28;
+
+    /** Offset of the permitted number of calls in HALF_OPEN (int). */
+    public static final int PERMITTED_OFFSET = 32;
+
+    /** Offset of the cumulative count of rejected calls. */
+    public static final int NOT_PERMITTED_OFFSET = 64;
+
+    /** Offset of the CLOSED window. */
+    public static final int CLOSED_WINDOW_OFFSET = 128;
+
+    /** Within a count window: the sequence of recorded calls. */
+    public static final int WINDOW_SEQUENCE_OFFSET = 0;
+
+    /** Within a count window: the packed counters. */
+    public static final int WINDOW_COUNTERS_OFFSET = 8;
+
+    /** Within a count window: the first slot. */
+    public static final int WINDOW_SLOTS_OFFSET = 64;
+
+    /** Length of a time window bucket: three words. */
+    public static final int BUCKET_LENGTH = 24;
+
+    /** Within a bucket: the total word. */
+    public static final int BUCKET_TOTAL_OFFSET = 0;
+
+    /** Within a bucket: the failed word. */
+    public static final int BUCKET_FAILED_OFFSET = 8;
+
+    /** Within a bucket: the slow word. */
+    public static final int BUCKET_SLOW_OFFSET = 16;
+
+    /** Bits of each counter field. */
+    public static final int COUNTER_FIELD_BITS = 17;
+
+    /** Bias of each counter field. */
+    public static final long COUNTER_BIAS = 1L << 15;
+
+    /** Shift of the generation tag in the counters word. */
+    public static final int COUNTER_TAG_SHIFT = 3 * COUNTER_FIELD_BITS;
+
+    /** Bits of the sequence number kept in a slot. */
+    public static final int SLOT_SEQUENCE_BITS = 48;
+
+    /** Shift of the sequence number in a slot. */
+    public static final int SLOT_SEQUENCE_SHIFT = 15;
+
+    /** Bits of the state in the state word. */
+    public static final int STATE_BITS = 3;
+
+    /** Shift of the attempts in the state word. */
+    public static final int ATTEMPTS_SHIFT = 3;
+
+    /** Largest attempt the state word holds (later attempts keep this value). */
+    public static final int MAX_ATTEMPTS = (1 << 9) - 1;
+
+    /** Shift of the generation in the state word. */
+    public static final int GENERATION_SHIFT = 12;
+
+    /** Mask of the generation (12 bits). */
+    public static final int GENERATION_MASK = (1 << 12) - 1;
+
+    /** Shift of the payload in the state word. */
+    public static final int PAYLOAD_SHIFT = 24;
+
+    /** Largest payload (40 bits). */
+    public static final long MAX_PAYLOAD = (1L << 40) - 1;
+
+    private CircuitBreakerDescriptor()
+    {
+    }
+
+    /**
+     * Length of a count window of a size.
+     *
+     * @param size slots.
+     * @return bytes, a multiple of 64.
+     */
+    public static int countWindowLength(final int size)
+    {
+        return BitUtil.align(WINDOW_SLOTS_OFFSET + size * Long.BYTES, BitUtil.CACHE_LINE_LENGTH);
+    }
+
+    /**
+     * Length of the CLOSED window of a config.
+     *
+     * @param config the config.
+     * @return bytes, a multiple of 64.
+     */
+    public static int closedWindowLength(final CircuitBreakerConfig config)
+    {
+        return config.slidingWindowType() == SlidingWindowType.COUNT_BASED ?
+            countWindowLength(config.slidingWindowSize()) :
+            BitUtil.align(config.slidingWindowSize() * BUCKET_LENGTH, BitUtil.CACHE_LINE_LENGTH);
+    }
+
+    /**
+     * Offset of the HALF_OPEN window.
+     *
+     * @param config the config.
+     * @return the offset.
+     */
+    public static int halfOpenWindowOffset(final CircuitBreakerConfig config)
+    {
+        return CLOSED_WINDOW_OFFSET + closedWindowLength(config);
+    }
+
+    /**
+     * Length of the whole state.
+     *
+     * @param config the config.
+     * @return bytes, a multiple of 64.
+     */
+    public static int length(final CircuitBreakerConfig config)
+    {
+        return halfOpenWindowOffset(config) + countWindowLength(config.permittedNumberOfCallsInHalfOpenState());
+    }
+
+    /**
+     * Packs a state word.
+     *
+     * @param state      the state.
+     * @param attempts   the attempts, capped at {@link #MAX_ATTEMPTS}.
+     * @param generation the generation (taken mod 4096).
+     * @param payload    the payload, clamped to 0 to {@link #MAX_PAYLOAD}.
+     * @return the word.
+     */
+    public static long stateWord(final int state, final int attempts, final int generation, final long payload)
+    {
+        return state | (long)Math.min(Math.max(attempts, 0), MAX_ATTEMPTS) << ATTEMPTS_SHIFT
+            | (long)(generation & GENERATION_MASK) << GENERATION_SHIFT
+            | Math.min(Math.max(payload, 0), MAX_PAYLOAD) << PAYLOAD_SHIFT;
+    }
+
+    /**
+     * The state code of a state word.
+     *
+     * @param word the word.
+     * @return the code.
+     */
+    public static int stateCode(final long word)
+    {
+        return (int)(word & ((1 << STATE_BITS) - 1));
+    }
+
+    /**
+     * The attempts of a state word.
+     *
+     * @param word the word.
+     * @return the attempts.
+     */
+    public static int attempts(final long word)
+    {
+        return (int)((word >>> ATTEMPTS_SHIFT) & MAX_ATTEMPTS);
+    }
+
+    /**
+     * The generation of a state word.
+     *
+     * @param word the word.
+     * @return the generation.
+     */
+    public static int generation(final long word)
+    {
+        return (int)((word >>> GENERATION_SHIFT) & GENERATION_MASK);
+    }
+
+    /**
+     * The payload of a state word.
+     *
+     * @param word the word.
+     * @return the payload.
+     */
+    public static long payload(final long word)
+    {
+        return word >>> PAYLOAD_SHIFT;
+    }
+
+    /**
+     * Empty counters of a generation.
+     *
+     * @param generation the generation.
+     * @return the counters word.
+     */
+    public static long emptyCounters(final int generation)
+    {
+        return (long)(generation & GENERATION_MASK) << COUNTER_TAG_SHIFT | COUNTER_BIAS << (2 * COUNTER_FIELD_BITS)
+            | COUNTER_BIAS << COUNTER_FIELD_BITS | COUNTER_BIAS;
+    }
+}

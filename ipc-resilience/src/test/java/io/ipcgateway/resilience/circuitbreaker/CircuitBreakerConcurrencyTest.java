@@ -1,0 +1,237 @@
+package io.ipcgateway.resilience.circuitbreaker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Many threads on one breaker: no trial permit is granted twice, and window counts add up.
+ */
+class CircuitBreakerConcurrencyTest
+{
+    private static final int THREADS = 4;
+
+    @Test
+    void shouldAdmitExactlyThePermittedTrialsWhenManyThreadsRaceOutOfOpen() throws Exception
+    {
+        final ManualClock clock = new ManualClock(0);
+        final int permitted = 7;
+        final CircuitBreaker breaker = CircuitBreaker.of("race", CircuitBreakerConfig.custom()
+            .permittedNumberOfCallsInHalfOpenState(permitted).waitDurationInOpenState(Duration.ofSeconds(1))
+            .clock(clock).build());
+        final AtomicInteger halfOpenTransitions = new AtomicInteger();
+        breaker.addListener(new CircuitBreakerListener()
+        {
+            @Override
+            public void onStateTransition(final String name, final CircuitBreakerState from,
+                final CircuitBreakerState to)
+            {
+                if (to == CircuitBreakerState.HALF_OPEN)
+                {
+                    halfOpenTransitions.incrementAndGet();
+                }
+            }
+        });
+        for (int round = 0; round < 200; round++)
+        {
+            breaker.reset();
+            breaker.transitionToOpenState();
+            clock.advance(1_001, TimeUnit.MILLISECONDS);
+            final AtomicInteger granted = new AtomicInteger();
+            runTogether(() ->
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    if (breaker.tryAcquirePermission())
+                    {
+                        granted.incrementAndGet();
+                    }
+                }
+            });
+            assertThat(granted.get()).as("round " + round).isEqualTo(permitted);
+            assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+            assertThat(halfOpenTransitions.get()).isEqualTo(round + 1);
+        }
+    }
+
+    @Test
+    void shouldDecideHalfOpenOnceWhenTrialsFinishTogether() throws Exception
+    {
+        final ManualClock clock = new ManualClock(0);
+        final CircuitBreaker breaker = CircuitBreaker.of("decide", CircuitBreakerConfig.custom()
+            .permittedNumberOfCallsInHalfOpenState(THREADS * 25).clock(clock).build());
+        final List<String> transitions = new ArrayList<>();
+        breaker.addListener(new CircuitBreakerListener()
+        {
+            @Override
+            public void onStateTransition(final String name, final CircuitBreakerState from,
+                final CircuitBreakerState to)
+            {
+                synchronized (transitions)
+                {
+                    transitions.add(from + "->" + to);
+                }
+            }
+        });
+        breaker.transitionToOpenState();
+        breaker.transitionToHalfOpenState();
+        runTogether(() ->
+        {
+            for (int i = 0; i < 25; i++)
+            {
+                if (breaker.tryAcquirePermission())
+                {
+                    breaker.onSuccess(1, TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+        assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+    }
+
+    @Test
+    void shouldCountEveryCallWhenThreadsRecordIntoOneCountWindow() throws Exception
+    {
+        final int perThread = 5_000;
+        final CircuitBreaker breaker = CircuitBreaker.of("counts", CircuitBreakerConfig.custom()
+            .slidingWindow(CircuitBreakerConfig.MAX_WINDOW_SIZE, CircuitBreakerConfig.MAX_WINDOW_SIZE,
+                SlidingWindowType.COUNT_BASED).slowCallDurationThreshold(Duration.ofMillis(1)).build());
+        runTogether(() ->
+        {
+            for (int i = 0; i < perThread; i++)
+            {
+                if (breaker.tryAcquirePermission())
+                {
+                    if (i % 4 == 0)
+                    {
+                        breaker.onError(2, TimeUnit.MILLISECONDS);
+                    }
+                    else
+                    {
+                        breaker.onSuccess(10, TimeUnit.MICROSECONDS);
+                    }
+                }
+            }
+        });
+        final CircuitBreakerMetrics metrics = breaker.metrics();
+        assertThat(metrics.bufferedCalls()).isEqualTo(THREADS * perThread);
+        assertThat(metrics.failedCalls()).isEqualTo(THREADS * perThread / 4);
+        assertThat(metrics.slowCalls()).isEqualTo(THREADS * perThread / 4);
+    }
+
+    @Test
+    void shouldKeepExactlyTheWindowSizeWhenThreadsLapASmallCountWindow() throws Exception
+    {
+        final int size = 16;
+        final CircuitBreaker breaker = CircuitBreaker.of("lap", CircuitBreakerConfig.custom()
+            .slidingWindow(size, size, SlidingWindowType.COUNT_BASED).failureRateThreshold(100).build());
+        runTogether(() ->
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                if (breaker.tryAcquirePermission())
+                {
+                    if (i % 2 == 0)
+                    {
+                        breaker.onError(1, TimeUnit.MICROSECONDS);
+                    }
+                    else
+                    {
+                        breaker.onSuccess(1, TimeUnit.MICROSECONDS);
+                    }
+                }
+            }
+        });
+        final CircuitBreakerMetrics metrics = breaker.metrics();
+        assertThat(metrics.bufferedCalls()).isEqualTo(size);
+        assertThat(metrics.failedCalls()).isBetween(0, size);
+        // Quiet now: one more round of single-threaded successes leaves exactly the window, all successful.
+        for (int i = 0; i < size; i++)
+        {
+            if (breaker.tryAcquirePermission())
+            {
+                breaker.onSuccess(1, TimeUnit.MICROSECONDS);
+            }
+        }
+        if (breaker.state() == CircuitBreakerState.CLOSED)
+        {
+            assertThat(breaker.metrics().failedCalls()).isZero();
+            assertThat(breaker.metrics().bufferedCalls()).isEqualTo(size);
+        }
+    }
+
+    @Test
+    void shouldCountEveryCallWhenThreadsRecordIntoOneTimeWindow() throws Exception
+    {
+        final ManualClock clock = new ManualClock(TimeUnit.SECONDS.toNanos(5));
+        final int perThread = 5_000;
+        final CircuitBreaker breaker = CircuitBreaker.of("time-counts", CircuitBreakerConfig.custom()
+            .slidingWindow(10, 1_000_000, SlidingWindowType.TIME_BASED).clock(clock).build());
+        runTogether(() ->
+        {
+            for (int i = 0; i < perThread; i++)
+            {
+                if (breaker.tryAcquirePermission())
+                {
+                    breaker.onError(1, TimeUnit.MICROSECONDS);
+                }
+            }
+        });
+        assertThat(breaker.metrics().bufferedCalls()).isEqualTo(THREADS * perThread);
+        assertThat(breaker.metrics().failedCalls()).isEqualTo(THREADS * perThread);
+    }
+
+    @Test
+    void shouldCountEveryRejection() throws Exception
+    {
+        final CircuitBreaker breaker = CircuitBreaker.ofDefaults("rejections");
+        breaker.transitionToForcedOpenState();
+        runTogether(() ->
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                breaker.tryAcquirePermission();
+            }
+        });
+        assertThat(breaker.metrics().notPermittedCalls()).isEqualTo(THREADS * 10_000L);
+    }
+
+    private static void runTogether(final Runnable work) throws Exception
+    {
+        final CyclicBarrier barrier = new CyclicBarrier(THREADS);
+        final List<Thread> threads = new ArrayList<>();
+        final List<Throwable> failures = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++)
+        {
+            final Thread thread = new Thread(() ->
+            {
+                try
+                {
+                    barrier.await(10, TimeUnit.SECONDS);
+                    work.run();
+                }
+                catch (final Exception | AssertionError ex)
+                {
+                    synchronized (failures)
+                    {
+                        failures.add(ex);
+                    }
+                }
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+        }
+        assertThat(failures).isEmpty();
+    }
+}
