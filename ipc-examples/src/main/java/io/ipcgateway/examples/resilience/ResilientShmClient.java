@@ -8,6 +8,8 @@ import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.resilience.CallPermit;
 import io.ipcgateway.resilience.bulkhead.Bulkhead;
 import io.ipcgateway.resilience.bulkhead.BulkheadFullException;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreaker;
+import io.ipcgateway.resilience.decorators.CircuitBreakerPermit;
 import io.ipcgateway.resilience.decorators.Decorators;
 import io.ipcgateway.resilience.ratelimiter.RateLimiter;
 import io.ipcgateway.resilience.ratelimiter.RequestNotPermittedException;
@@ -224,6 +226,18 @@ public final class ResilientShmClient
         {
             this.circuitBreaker = circuitBreaker;
             return this;
+        }
+
+        /**
+         * Adds a circuit breaker (in-process or shared by the host's processes); give it a
+         * {@code recordResult} predicate for the codes that count as failures, e.g. {@code PEER_DEAD}.
+         *
+         * @param circuitBreaker the breaker.
+         * @return this builder.
+         */
+        public Builder circuitBreaker(final CircuitBreaker circuitBreaker)
+        {
+            return circuitBreaker(CircuitBreakerPermit.of(circuitBreaker));
         }
 
         /**

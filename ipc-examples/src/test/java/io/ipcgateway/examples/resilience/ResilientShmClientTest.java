@@ -6,16 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.examples.EchoHandler;
 import io.ipcgateway.examples.EchoProtocol;
-import io.ipcgateway.resilience.CallPermit;
 import io.ipcgateway.resilience.bulkhead.Bulkhead;
 import io.ipcgateway.resilience.bulkhead.BulkheadConfig;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreaker;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerConfig;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
+import io.ipcgateway.resilience.circuitbreaker.SlidingWindowType;
 import io.ipcgateway.resilience.ratelimiter.RateLimiter;
 import io.ipcgateway.resilience.ratelimiter.RateLimiterConfig;
 import io.ipcgateway.resilience.retry.Retry;
@@ -48,7 +50,8 @@ class ResilientShmClientTest
         try (ShmServer server = ShmServer.launch(serverContext(dir), handler);
             ShmClient client = ShmClient.connect(clientContext(dir)))
         {
-            final CountingBreaker breaker = new CountingBreaker(3);
+            final CircuitBreaker breaker = CircuitBreaker.of("echo", CircuitBreakerConfig.custom()
+                .recordResult(code -> !Long.valueOf(OfferResult.OK).equals(code)).build());
             final ResilientShmClient resilient = ResilientShmClient.builder(client, TIMEOUT)
                 .retry(Retry.of("echo", RetryConfig.custom().maxAttempts(2).waitDuration(Duration.ZERO).build()))
                 .circuitBreaker(breaker)
@@ -72,7 +75,10 @@ class ResilientShmClientTest
             assertThat(ResilientShmClient.describe(refused)).isEqualTo("RATE_LIMITED");
 
             assertThat(handler.requests()).as("the refused request was never sent").isEqualTo(5);
-            assertThat(breaker.successes.get()).isEqualTo(5);
+            assertThat(breaker.metrics().successfulCalls()).isEqualTo(5);
+            assertThat(breaker.metrics().failedCalls())
+                .as("the limiter refused the attempt and its retry; the breaker records both, as Resilience4j's does")
+                .isEqualTo(2);
             assertThat(server.sessionCount()).isEqualTo(1);
         }
     }
@@ -83,7 +89,9 @@ class ResilientShmClientTest
         final ShmServer server = ShmServer.launch(serverContext(dir), handler);
         try (ShmClient client = ShmClient.connect(clientContext(dir)))
         {
-            final CountingBreaker breaker = new CountingBreaker(2);
+            final CircuitBreaker breaker = CircuitBreaker.of("echo", CircuitBreakerConfig.custom()
+                .slidingWindow(2, 2, SlidingWindowType.COUNT_BASED).failureRateThreshold(50)
+                .recordResult(code -> !Long.valueOf(OfferResult.OK).equals(code)).build());
             final Retry retry = Retry.of("echo", RetryConfig.custom().maxAttempts(3).waitDuration(Duration.ZERO)
                 .retryOnResult(code -> !Long.valueOf(OfferResult.OK).equals(code)).build());
             final ResilientShmClient resilient = ResilientShmClient.builder(client, TimeUnit.SECONDS.toNanos(2))
@@ -96,8 +104,11 @@ class ResilientShmClientTest
 
             final long code = resilient.request(EchoProtocol.ECHO_TYPE_ID, payload, 0, 8, (t, b, o, l) -> { });
             assertThat(ResilientShmClient.describe(code)).isEqualTo("CALL_NOT_PERMITTED");
-            assertThat(breaker.failures.get()).as("two failed attempts opened it, the third was refused").isEqualTo(2);
+            assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+            assertThat(breaker.metrics().failedCalls()).as("one failed code opened it").isEqualTo(1);
+            assertThat(breaker.metrics().notPermittedCalls()).as("the retries were refused").isEqualTo(2);
             assertThat(retry.failedCallsWithRetry()).isEqualTo(1);
+            assertThat(handler.requests()).isEqualTo(1);
         }
         finally
         {
@@ -114,52 +125,5 @@ class ResilientShmClientTest
     {
         return new ClientContext().serviceName("resilient-echo").baseDirectory(dir).idleMode(IdleMode.BLOCK)
             .connectTimeoutNs(TIMEOUT).requestTimeoutNs(TIMEOUT);
-    }
-
-    /**
-     * A breaker for the test: open after a number of failed codes (anything but OK), a failure being what the
-     * real breaker's result predicate would count.
-     */
-    private static final class CountingBreaker implements CallPermit
-    {
-        final AtomicInteger failures = new AtomicInteger();
-        final AtomicInteger successes = new AtomicInteger();
-        private final int failuresToOpen;
-        private final RuntimeException open = new IllegalStateException("open");
-
-        CountingBreaker(final int failuresToOpen)
-        {
-            this.failuresToOpen = failuresToOpen;
-        }
-
-        @Override
-        public boolean tryAcquirePermission()
-        {
-            return failures.get() < failuresToOpen;
-        }
-
-        @Override
-        public void releasePermission()
-        {
-        }
-
-        @Override
-        public void onResult(final long durationNs, final Object result, final Throwable error)
-        {
-            if (error == null && Long.valueOf(OfferResult.OK).equals(result))
-            {
-                successes.incrementAndGet();
-            }
-            else
-            {
-                failures.incrementAndGet();
-            }
-        }
-
-        @Override
-        public RuntimeException notPermittedException()
-        {
-            return open;
-        }
     }
 }

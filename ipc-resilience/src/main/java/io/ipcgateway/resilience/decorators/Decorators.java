@@ -11,6 +11,7 @@ import io.ipcgateway.core.IpcException;
 import io.ipcgateway.resilience.CallPermit;
 import io.ipcgateway.resilience.CheckedFunction;
 import io.ipcgateway.resilience.bulkhead.Bulkhead;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreaker;
 import io.ipcgateway.resilience.ratelimiter.RateLimiter;
 import io.ipcgateway.resilience.retry.Retry;
 import io.ipcgateway.resilience.timelimiter.TimeLimiter;
@@ -22,8 +23,8 @@ import io.ipcgateway.resilience.timelimiter.TimeLimiter;
  *   Retry ( CircuitBreaker ( RateLimiter ( TimeLimiter ( Bulkhead ( call ) ) ) ) )
  * </pre>
  * (Resilience4j nests in the order of the calls and documents this order as the one to use; fixing it removes a
- * way to get it wrong.) The time limiter applies to {@link #ofCompletionStage} only. The circuit breaker is any
- * {@link CallPermit}.
+ * way to get it wrong.) The time limiter applies to {@link #ofCompletionStage} only. The circuit breaker is a
+ * {@link CircuitBreaker} or any other {@link CallPermit}.
  * <pre>{@code
  * Supplier<Reply> guarded = Decorators.ofSupplier(() -> client.request(query))
  *     .withRetry(retry).withCircuitBreaker(breaker).withRateLimiter(limiter).withBulkhead(bulkhead)
@@ -151,6 +152,17 @@ public final class Decorators
         {
             steps.circuitBreaker = Objects.requireNonNull(circuitBreaker, "circuitBreaker");
             return self();
+        }
+
+        /**
+         * Adds a circuit breaker (inside the retry), through {@link CircuitBreakerPermit}.
+         *
+         * @param circuitBreaker the breaker, in-process or shared.
+         * @return this builder.
+         */
+        public B withCircuitBreaker(final CircuitBreaker circuitBreaker)
+        {
+            return withCircuitBreaker(CircuitBreakerPermit.of(circuitBreaker));
         }
 
         /**

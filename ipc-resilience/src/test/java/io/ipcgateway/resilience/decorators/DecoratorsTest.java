@@ -14,6 +14,10 @@ import java.util.function.Supplier;
 import io.ipcgateway.resilience.bulkhead.Bulkhead;
 import io.ipcgateway.resilience.bulkhead.BulkheadConfig;
 import io.ipcgateway.resilience.bulkhead.BulkheadFullException;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreaker;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerConfig;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
+import io.ipcgateway.resilience.circuitbreaker.SlidingWindowType;
 import io.ipcgateway.resilience.ratelimiter.RateLimiter;
 import io.ipcgateway.resilience.ratelimiter.RateLimiterConfig;
 import io.ipcgateway.resilience.ratelimiter.RequestNotPermittedException;
@@ -106,6 +110,34 @@ class DecoratorsTest
         assertThat(Decorators.ofSupplier(() -> "s").get()).isEqualTo("s");
         assertThat(runs).hasValue(1);
         assertThat(breaker.outcomes()).containsExactly("ok:null", "ok:42", "ok:c");
+    }
+
+    @Test
+    void shouldOpenARealCircuitBreakerAndThenRefuseWithItsException()
+    {
+        final CircuitBreaker breaker = CircuitBreaker.of("cb", CircuitBreakerConfig.custom()
+            .slidingWindow(4, 4, SlidingWindowType.COUNT_BASED).failureRateThreshold(50)
+            .recordResult(result -> "bad".equals(result)).build());
+        final AtomicInteger calls = new AtomicInteger();
+        final Supplier<String> decorated = Decorators.<String>ofSupplier(() ->
+            {
+                final int n = calls.incrementAndGet();
+                if (n % 2 == 0)
+                {
+                    throw new IllegalStateException("failure " + n);
+                }
+                return n == 3 ? "bad" : "good";
+            })
+            .withCircuitBreaker(breaker).decorate();
+
+        assertThat(decorated.get()).isEqualTo("good");
+        assertThatThrownBy(decorated::get).hasMessage("failure 2");
+        assertThat(decorated.get()).as("a result the breaker's predicate counts as a failure").isEqualTo("bad");
+        assertThatThrownBy(decorated::get).hasMessage("failure 4");
+
+        assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
+        assertThatThrownBy(decorated::get).isSameAs(breaker.callNotPermittedException());
+        assertThat(calls).hasValue(4);
     }
 
     @Test
