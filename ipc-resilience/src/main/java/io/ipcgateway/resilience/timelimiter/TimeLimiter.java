@@ -1,6 +1,7 @@
 package io.ipcgateway.resilience.timelimiter;
 
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -128,16 +130,19 @@ public final class TimeLimiter
             promise.completeExceptionally(ex);
             return promise;
         }
+        final AtomicBoolean timingOut = new AtomicBoolean();
         final ScheduledFuture<?> timer;
         try
         {
+            // The call is cancelled before the caller hears of the timeout, so a caller may rely on it.
             timer = scheduler.schedule(() ->
             {
-                if (promise.completeExceptionally(timeout()) && config.cancelRunningFuture() &&
-                    stage instanceof Future)
+                timingOut.set(true);
+                if (config.cancelRunningFuture() && stage instanceof Future)
                 {
                     ((Future<?>)stage).cancel(true);
                 }
+                promise.completeExceptionally(timeout());
             }, config.timeoutNs(), TimeUnit.NANOSECONDS);
         }
         catch (final RejectedExecutionException ex)
@@ -148,7 +153,11 @@ public final class TimeLimiter
         stage.whenComplete((result, error) ->
         {
             timer.cancel(false);
-            if (error != null)
+            if (error instanceof CancellationException && timingOut.get())
+            {
+                promise.completeExceptionally(timeout());
+            }
+            else if (error != null)
             {
                 promise.completeExceptionally(error);
             }
