@@ -24,7 +24,8 @@ public final class LocalNatsServer implements AutoCloseable
     public static final long READY_TIMEOUT_MS = 15_000;
 
     private static final String LOOPBACK = "127.0.0.1";
-    private static final List<String> SEARCH_PATH = List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin");
+    private static final List<String> SEARCH_PATH =
+        List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin");
 
     private final Process process;
     private final Path log;

@@ -37,7 +37,8 @@ public final class NatsServerProcess implements AutoCloseable
     public static final long STOP_TIMEOUT_MS = 5_000;
 
     private static final String LOOPBACK = "127.0.0.1";
-    private static final List<String> SEARCH_PATH = List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin");
+    private static final List<String> SEARCH_PATH =
+        List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin");
     private static final int START_ATTEMPTS = 3;
     private static final int LOG_LINES_QUOTED = 15;
 
