@@ -202,7 +202,8 @@ public final class NatsDirectRun
                     }
                     catch (final IllegalStateException ex)
                     {
-                        // jnats reports a timeout or no responders by exception in some paths, null in others.
+                        // jnats returns null on a timeout or when nobody answers;
+                        // it throws this while the connection is closed.
                         reply = null;
                     }
                     final long received = System.nanoTime();
