@@ -18,6 +18,8 @@ import io.ipcgateway.bench.load.RunSpec;
 import io.ipcgateway.bench.load.ServerRole;
 import io.ipcgateway.bench.mixed.MixedJdkRun;
 import io.ipcgateway.bench.mixed.MixedJdkSpec;
+import io.ipcgateway.bench.nats.NatsDirectRun;
+import io.ipcgateway.bench.nats.NatsResponderRole;
 import io.ipcgateway.bench.paired.PairedRun;
 import io.ipcgateway.bench.paired.PairedSpec;
 import io.ipcgateway.bench.report.Compare;
@@ -26,8 +28,9 @@ import io.ipcgateway.bench.report.ResultTable;
 
 /**
  * Entry point of {@code bin/ipc bench}: {@code run} one load run, {@code compare} every transport over the
- * standard workloads, {@code mixed-jdk} server and client on different JDKs, {@code jmh} the JMH suite;
- * {@code child-server} and {@code child-client} are the roles of the JVMs the harness starts.
+ * standard workloads, {@code mixed-jdk} server and client on different JDKs, {@code nats-direct} jnats
+ * request/reply without a gateway, {@code jmh} the JMH suite; {@code child-server}, {@code child-client} and
+ * {@code child-nats-responder} are the roles of the JVMs the harness starts.
  */
 public final class BenchMain
 {
@@ -45,6 +48,8 @@ public final class BenchMain
           mixed-jdk blocking request/response with server and client on different JDKs (both directions)
                     and on the same JDK; prints the rates, the negotiated notifiers and the ratios
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
+          nats-direct  client threads doing synchronous jnats requests to an echoing responder JVM through a
+                    nats-server: what local processes get without a gateway
 
         run options:
           --transport ipc|agrona|aeron|uds   (default ipc)
@@ -92,6 +97,15 @@ public final class BenchMain
           --rounds N           measured rounds, each a phase of every transport (default 30)
           --warmup-rounds N    rounds run first and not counted (default 3)
           --phase 300ms        length of one phase (default 300ms)
+
+        nats-direct options:
+          --clients N                   client threads (default 32)
+          --connections each|shared     a connection per client, or one shared by all (default each)
+          --size BYTES                  request payload (default 32)
+          --seconds 10s                 measured time (default 10s)
+          --warmup 2s                   excluded warm-up (default 2s)
+          --url nats://HOST:PORT        a running nats-server (default: start one on a free 127.0.0.1 port;
+                                        needs the Debian package nats-server)
         """;
 
     private BenchMain()
@@ -123,6 +137,8 @@ public final class BenchMain
                 case "audit" -> AuditBench.main(rest);
                 case "mixed-jdk" -> mixedJdk(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
+                case "nats-direct" -> NatsDirectRun.main(rest);
+                case "child-nats-responder" -> childNatsResponder(rest);
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);
                 default ->
@@ -210,6 +226,16 @@ public final class BenchMain
         final int count = Args.parsePositiveInt("--count", takeOption(rest, "--count"));
         final PrintStream out = System.out;
         exitAfter(() -> ClientRole.run(spec, dir, first, count, out));
+    }
+
+    private static void childNatsResponder(final List<String> args)
+    {
+        final List<String> rest = new ArrayList<>(args);
+        final String url = takeOption(rest, "--url");
+        final String subject = takeOption(rest, "--subject");
+        requireEmpty(rest);
+        final PrintStream out = System.out;
+        exitAfter(() -> NatsResponderRole.run(url, subject, out));
     }
 
     /** A child JVM ends when its role ends, even when a stuck non-daemon thread of a library is left. */
