@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.core.PeerDeadException;
@@ -330,7 +331,7 @@ final class ServerAgent implements Agent, MessageHandler
             unblockedSlots.incrementRelease();
             errors.incrementRelease();
             errorHandler.onError(new PeerDeadException("a producer did not commit its claim in the inbox of service="
-                + context.serviceName() + " within " + livenessTimeoutNs / 1_000_000 + " ms: slot at file offset "
+                + context.serviceName() + " within " + Durations.format(livenessTimeoutNs) + ": slot at file offset "
                 + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1))) + " skipped"));
         }
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.core.IpcException;
@@ -368,7 +369,7 @@ public final class ShmClient implements AutoCloseable
             lossReported = true;
             LOGGER.log(System.Logger.Level.WARNING, "lost service=" + context.serviceName() + " ("
                 + connection.describeState() + ", session=" + connection.sessionId() + "): " + (context.reconnect() ?
-                "reconnecting every " + context.reconnectIntervalNs() / 1_000_000L + " ms" :
+                "reconnecting every " + Durations.format(context.reconnectIntervalNs()) :
                 "reconnect is off, connect a new client"));
         }
         if (!context.reconnect() || nowNs - nextAttemptNs < 0)

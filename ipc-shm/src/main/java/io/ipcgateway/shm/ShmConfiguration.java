@@ -187,18 +187,20 @@ public final class ShmConfiguration
 
     /**
      * Checks that a service name is a safe file name: not empty, at most {@value #MAX_SERVICE_NAME_LENGTH}
-     * characters, no {@code /} or {@code \}, not {@code .} and no {@code ..}, no control characters.
+     * characters, only ASCII letters, digits, {@code -}, {@code _} and {@code .} (so no spaces, not even a trailing
+     * one, no {@code /} or {@code \\}, no control characters), not {@code .} and no {@code ..}.
      *
      * @param name the service name.
      * @return the name.
-     * @throws ConfigurationException naming the rule broken.
+     * @throws ConfigurationException naming the name (quoted, so a trailing space shows) and the rule broken.
      */
     public static String validateServiceName(final String name)
     {
         final String setting = "serviceName";
+        final String allowed = "letters, digits, '-', '_', '.'";
         if (name == null || name.isEmpty())
         {
-            throw Configuration.invalid(setting, name, "a non-empty name (letters, digits, '-', '_', '.')");
+            throw Configuration.invalid(setting, name, "a non-empty name (" + allowed + ")");
         }
         if (name.length() > MAX_SERVICE_NAME_LENGTH)
         {
@@ -221,8 +223,19 @@ public final class ShmConfiguration
                 throw Configuration.invalid(setting, name.replaceAll("\\p{Cntrl}", "?"),
                     "a name without control characters (found code " + (int)c + " at index " + i + ")");
             }
+            if (!isServiceNameChar(c))
+            {
+                throw Configuration.invalid(setting, name, "only " + allowed + " (found '" + c + "', code " + (int)c
+                    + ", at index " + i + (c == ' ' && i == name.length() - 1 ? ": a trailing space" : "") + ")");
+            }
         }
         return name;
+    }
+
+    private static boolean isServiceNameChar(final char c)
+    {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            || c == '.';
     }
 
     /**

@@ -90,11 +90,11 @@ public abstract class ShmContext<T extends ShmContext<T>>
                 throw Configuration.invalid(Notifiers.NOTIFIER_PROP_NAME, text, "auto, futex or unix-socket");
             }
         }
-        Configuration.requireRange("sendTimeoutNs", sendTimeoutNs, 0, Long.MAX_VALUE / 2);
-        Configuration.requireRange("heartbeatIntervalNs", heartbeatIntervalNs, 1, Long.MAX_VALUE / 2);
-        Configuration.requireRange("maxSleepNs", maxSleepNs, 1_000, Long.MAX_VALUE / 2);
-        Configuration.requireRange("livenessTimeoutNs", livenessTimeoutNs, 1, Long.MAX_VALUE / 2);
-        Configuration.requireRange("spinBeforeSleepNs", spinBeforeSleepNs, 0, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("sendTimeout", sendTimeoutNs, 0, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("heartbeatInterval", heartbeatIntervalNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("maxSleep", maxSleepNs, 1_000, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("livenessTimeout", livenessTimeoutNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("spinBeforeSleep", spinBeforeSleepNs, 0, Long.MAX_VALUE / 2);
         if (errorHandler == null)
         {
             throw Configuration.invalid("errorHandler", null, "a handler");
