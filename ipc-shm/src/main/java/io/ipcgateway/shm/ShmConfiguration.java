@@ -162,6 +162,17 @@ public final class ShmConfiguration
     /** Default: no record checksums. */
     public static final boolean RECORD_CHECKSUMS_DEFAULT = false;
 
+    /**
+     * Whether a server started with {@link ShmServer#launch} closes itself when the JVM shuts down (SIGTERM, SIGINT,
+     * {@code System.exit}, the end of {@code main}): it tells its clients and deletes its files and folder, as
+     * {@link ShmServer#close()} does, through a shutdown hook of its own. {@code false} leaves that to the application
+     * (a SIGKILL leaves the folder either way; the next server of that name removes it as stale).
+     */
+    public static final String CLOSE_ON_SHUTDOWN_PROP_NAME = "ipc.shm.close.on.shutdown";
+
+    /** Default: a launched server closes itself on JVM shutdown. */
+    public static final boolean CLOSE_ON_SHUTDOWN_DEFAULT = true;
+
     private ShmConfiguration()
     {
     }
