@@ -65,7 +65,8 @@ final class ClientHandshake
                 if (System.nanoTime() - deadlineNs >= 0)
                 {
                     throw new ChannelFileException(path, "service not found within "
-                        + Durations.describe("connectTimeout", context.connectTimeoutNs()) + ": service=" + context.serviceName() + " dir="
+                        + Durations.describe("connectTimeout", context.connectTimeoutNs()) + ": service="
+                        + context.serviceName() + " dir="
                         + context.baseDirectory() + ": start the server, or check the service name and "
                         + ShmConfiguration.BASE_DIR_PROP_NAME + " (" + ex.getMessage() + ")", ex);
                 }
@@ -120,7 +121,8 @@ final class ClientHandshake
             if (System.nanoTime() - deadlineNs >= 0)
             {
                 throw new PeerDeadException("no answer to connect within "
-                    + Durations.describe("connectTimeout", context.connectTimeoutNs()) + ": service=" + context.serviceName() + " serverPid="
+                    + Durations.describe("connectTimeout", context.connectTimeoutNs()) + ": service="
+                    + context.serviceName() + " serverPid="
                     + serverFile.ownerPid() + ": is the server running its duty cycle?");
             }
             LockSupport.parkNanos(50_000L);
