@@ -36,14 +36,16 @@ public final class ShmHealth implements Supplier<List<HealthIndicator>>
     private final double occupancyThreshold;
 
     /**
-     * Health of the given services, with the default thresholds.
+     * Health of the given services and of nothing else under the base directory (a stale service of another
+     * application does not make this process's {@code /health} DOWN), with the default thresholds.
      *
      * @param baseDirectory    the transport's base directory.
-     * @param expectedServices services that must be running; each is DOWN while absent.
+     * @param expectedServices services that must be running; each is DOWN while absent. Empty: every service found.
      */
     public ShmHealth(final Path baseDirectory, final List<String> expectedServices)
     {
-        this(new ShmObserver(baseDirectory), expectedServices, DEFAULT_STALE_AFTER_NS, DEFAULT_OCCUPANCY_THRESHOLD);
+        this(expectedServices.isEmpty() ? new ShmObserver(baseDirectory) : ShmObserver.ofServices(baseDirectory,
+            expectedServices), expectedServices, DEFAULT_STALE_AFTER_NS, DEFAULT_OCCUPANCY_THRESHOLD);
     }
 
     /**
