@@ -13,7 +13,7 @@ import org.agrona.ErrorHandler;
  * Settings shared by {@link ServerContext} and {@link ClientContext}: Aeron-style, with fluent setters, defaults from
  * {@link ShmConfiguration} (each overridable by its system property) and one {@link #conclude()} that validates
  * everything once. A context is used by one server or client and cannot be concluded twice.
- * Durations are nanoseconds.
+ * Durations are nanoseconds; error messages show them in human units ({@code connectTimeout=10 s}).
  *
  * @param <T> the concrete context type, returned by the fluent setters.
  */
@@ -121,8 +121,9 @@ public abstract class ShmContext<T extends ShmContext<T>>
     }
 
     /**
-     * Name of the service: a safe file name, at most {@value ShmConfiguration#MAX_SERVICE_NAME_LENGTH} characters,
-     * no {@code /}, {@code ..} or control characters.
+     * Name of the service: at most {@value ShmConfiguration#MAX_SERVICE_NAME_LENGTH} ASCII letters, digits,
+     * {@code -}, {@code _} and {@code .} (no space, not even a trailing one), not {@code .} and no {@code ..};
+     * checked by {@link #conclude()}, whose error quotes the name.
      *
      * @param serviceName the name.
      * @return this context.
