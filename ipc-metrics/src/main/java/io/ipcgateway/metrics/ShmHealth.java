@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.health.Health;
 import io.ipcgateway.core.health.HealthIndicator;
 import io.ipcgateway.core.health.HealthStatus;
@@ -64,7 +65,8 @@ public final class ShmHealth implements Supplier<List<HealthIndicator>>
     {
         if (staleAfterNs <= 0)
         {
-            throw new IllegalArgumentException("staleAfterNs must be positive, but was " + staleAfterNs);
+            throw new IllegalArgumentException("staleAfter must be positive, but was "
+                + Durations.format(staleAfterNs));
         }
         if (!(occupancyThreshold > 0 && occupancyThreshold <= 1))
         {

@@ -3,6 +3,7 @@ package io.ipcgateway.shm;
 import java.nio.file.Path;
 import java.util.Arrays;
 
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.CounterKind;
 
 /**
@@ -241,7 +242,8 @@ public final class ChannelSnapshot
     public String toString()
     {
         return "ChannelSnapshot{service=" + service + ", channel=" + channel + ", ownerPid=" + ownerPid
-            + ", alive=" + ownerAlive + ", heartbeatAgeNs=" + heartbeatAgeNs + ", occupancy=" + occupancyBytes + "/"
+            + ", alive=" + ownerAlive + ", heartbeatAge=" + Durations.format(heartbeatAgeNs) + ", occupancy="
+            + occupancyBytes + "/"
             + ringCapacity + ", counters=" + Arrays.toString(counters) + '}';
     }
 }
