@@ -244,6 +244,28 @@ public final class Configuration
     }
 
     /**
+     * Checks that a duration lies in {@code [minNs, maxNs]}; the message shows the value and the range as human
+     * durations ({@link Durations#format}), e.g. {@code connectTimeout='0 ns': expected a duration in [1 ns, 53375 d]}.
+     *
+     * @param setting name of the setting without a unit suffix, e.g. {@code connectTimeout}.
+     * @param valueNs the value in nanoseconds.
+     * @param minNs   smallest valid value in nanoseconds.
+     * @param maxNs   largest valid value in nanoseconds.
+     * @return {@code valueNs}.
+     * @throws ConfigurationException when the value is out of range.
+     */
+    public static long requireDurationRange(
+        final String setting, final long valueNs, final long minNs, final long maxNs)
+    {
+        if (valueNs < minNs || valueNs > maxNs)
+        {
+            throw invalid(setting, Durations.format(valueNs),
+                "a duration in [" + Durations.format(minNs) + ", " + Durations.format(maxNs) + "]");
+        }
+        return valueNs;
+    }
+
+    /**
      * Builds the exception for an invalid setting, with one message shape for every module.
      *
      * @param setting  name of the setting (or its system property).

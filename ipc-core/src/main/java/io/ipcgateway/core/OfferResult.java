@@ -51,6 +51,35 @@ public final class OfferResult
     }
 
     /**
+     * The optional throwing check of a code, for callers that prefer exceptions to codes (not for the hot path:
+     * a failure allocates the exception).
+     *
+     * @param code      a code returned by a hot-path operation.
+     * @param operation what was attempted, for the message, e.g. {@code "request to service=quotes"}.
+     * @return {@code code} when it means success.
+     * @throws RequestTimeoutException for {@link #TIMED_OUT}.
+     * @throws PeerDeadException       for {@link #PEER_DEAD}.
+     * @throws IpcException            for every other negative code, naming it.
+     */
+    public static long check(final long code, final String operation)
+    {
+        if (code >= 0)
+        {
+            return code;
+        }
+        final String message = operation + " failed: " + describe(code);
+        if (code == TIMED_OUT)
+        {
+            throw new RequestTimeoutException(message);
+        }
+        if (code == PEER_DEAD)
+        {
+            throw new PeerDeadException(message);
+        }
+        throw new IpcException(message);
+    }
+
+    /**
      * A short, constant description of a code, for logs and error messages.
      *
      * @param code a code returned by a hot-path operation.

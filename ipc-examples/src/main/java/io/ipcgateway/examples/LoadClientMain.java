@@ -1,5 +1,6 @@
 package io.ipcgateway.examples;
 
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.ClientContext;
 import io.ipcgateway.shm.ShmClient;
@@ -115,7 +116,7 @@ public final class LoadClientMain
             }
             out.printf(Locale.ROOT, "Connected to service '%s' (session %d); %d client thread%s sending %s...%n",
                 options.service(), client.sessionId(), options.clients(), options.clients() == 1 ? "" : "s",
-                options.timed() ? "for " + options.durationNanos() / 1_000_000 + " ms" :
+                options.timed() ? "for " + Durations.format(options.durationNanos()) :
                 options.messages() + " messages");
 
             final LoadDriver.Result result = LoadDriver.run(options.clients(), options.messages(),

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.ipcgateway.core.health.HealthIndicator;
 import io.prometheus.client.CollectorRegistry;
@@ -20,7 +21,7 @@ import io.prometheus.client.exporter.HTTPServer;
 /**
  * The HTTP endpoint of a process: {@code /metrics} in the Prometheus text format (simpleclient's
  * {@link HTTPServer}) and {@code /health} as JSON (see {@link HealthReport}), 200 while up or degraded and 503
- * when down.
+ * when down. Every other path answers 404.
  * <p>
  * Bound to loopback unless told otherwise, because metrics reveal service names and traffic. Port 0 picks a
  * free port; {@link #port()} tells which.
@@ -29,6 +30,13 @@ public final class MetricsServer implements AutoCloseable
 {
     /** The default address: loopback only. */
     public static final String DEFAULT_HOST = "127.0.0.1";
+    /** The path of the Prometheus page. */
+    public static final String METRICS_PATH = "/metrics";
+    /** The path of the health report. */
+    public static final String HEALTH_PATH = "/health";
+
+    private static final int NOT_FOUND = 404;
+    private static final String[] SIMPLECLIENT_PATHS = {"/", "/metrics", "/-/healthy"};
 
     private final HTTPServer prometheus;
     private final List<HealthIndicator> indicators = new CopyOnWriteArrayList<>();
@@ -36,8 +44,59 @@ public final class MetricsServer implements AutoCloseable
 
     private MetricsServer(final HttpServer http, final CollectorRegistry registry) throws IOException
     {
-        http.createContext("/health", this::serveHealth);
         this.prometheus = new HTTPServer.Builder().withHttpServer(http).withRegistry(registry).build();
+        // simpleclient serves its page on "/" (so on every path) and "/-/healthy"; one dispatcher of ours replaces
+        // its contexts, so a mistyped path is a 404 instead of a metrics page.
+        for (final String path : SIMPLECLIENT_PATHS)
+        {
+            try
+            {
+                http.removeContext(path);
+            }
+            catch (final IllegalArgumentException notThere)
+            {
+                // A simpleclient version without this context: nothing to remove.
+            }
+        }
+        final HttpHandler metrics = new HTTPServer.HTTPMetricHandler(registry);
+        http.createContext("/", exchange -> dispatch(exchange, metrics));
+    }
+
+    private void dispatch(final HttpExchange exchange, final HttpHandler metrics) throws IOException
+    {
+        final String path = exchange.getRequestURI().getPath();
+        if (METRICS_PATH.equals(path))
+        {
+            metrics.handle(exchange);
+        }
+        else if (HEALTH_PATH.equals(path))
+        {
+            serveHealth(exchange);
+        }
+        else
+        {
+            notFound(exchange, path);
+        }
+    }
+
+    private static void notFound(final HttpExchange exchange, final String path) throws IOException
+    {
+        try (exchange)
+        {
+            final byte[] body = ("404 not found: " + path + " (this endpoint serves " + METRICS_PATH + " and "
+                + HEALTH_PATH + ")\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            if ("HEAD".equals(exchange.getRequestMethod()))
+            {
+                exchange.sendResponseHeaders(NOT_FOUND, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(NOT_FOUND, body.length);
+            try (OutputStream out = exchange.getResponseBody())
+            {
+                out.write(body);
+            }
+        }
     }
 
     /**

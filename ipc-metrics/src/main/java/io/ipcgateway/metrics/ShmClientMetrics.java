@@ -1,6 +1,10 @@
 package io.ipcgateway.metrics;
 
+import java.time.Duration;
 import java.util.List;
+
+import io.ipcgateway.core.Codec;
+import io.ipcgateway.shm.CallResult;
 
 import io.ipcgateway.shm.ShmClient;
 import io.prometheus.client.Collector;
@@ -13,7 +17,9 @@ import io.prometheus.client.GaugeMetricFamily;
  * {@link #roundTrips()}, optionally sampled). The client's shared-memory counters are exported by
  * {@link ShmCollector}; this adds what only the client's own process knows.
  * <pre>{@code
- * ShmClientMetrics metrics = new ShmClientMetrics(client, "orders", 1).register(registry);
+ * ShmClientMetrics metrics = StandardMetrics.client(registry, client, "orders", 1);
+ * long price = metrics.tryCall(QUOTE, "AAPL", Codecs.utf8(), Codecs.int64(), timeout).orThrow();   // recorded
+ * // or time any request yourself:
  * long start = System.nanoTime();
  * long result = client.request(type, buffer, 0, length, onResponse, timeoutNs);
  * metrics.roundTrips().recordNanos(System.nanoTime() - start);
@@ -53,6 +59,32 @@ public final class ShmClientMetrics
     public LatencyRecorder roundTrips()
     {
         return roundTrips;
+    }
+
+    /**
+     * {@link ShmClient#tryCall} with its round trip recorded into {@link #roundTrips()} when a response arrived
+     * (a value or an error status; time-outs and failures to send are not round trips).
+     *
+     * @param typeId        application type id.
+     * @param request       the request value.
+     * @param requestCodec  encodes the request.
+     * @param responseCodec decodes the response.
+     * @param timeout       how long to wait.
+     * @param <Q>           the request type.
+     * @param <R>           the response type.
+     * @return the outcome ({@link CallResult#orThrow()} to throw).
+     */
+    public <Q, R> CallResult<R> tryCall(
+        final int typeId, final Q request, final Codec<Q> requestCodec, final Codec<R> responseCodec,
+        final Duration timeout)
+    {
+        final long start = System.nanoTime();
+        final CallResult<R> result = client.tryCall(typeId, request, requestCodec, responseCodec, timeout);
+        if (result.code() >= 0)
+        {
+            roundTrips.recordNanos(System.nanoTime() - start);
+        }
+        return result;
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.health.Health;
 import io.ipcgateway.core.health.HealthIndicator;
 import io.ipcgateway.core.health.HealthStatus;
@@ -36,14 +37,16 @@ public final class ShmHealth implements Supplier<List<HealthIndicator>>
     private final double occupancyThreshold;
 
     /**
-     * Health of the given services, with the default thresholds.
+     * Health of the given services and of nothing else under the base directory (a stale service of another
+     * application does not make this process's {@code /health} DOWN), with the default thresholds.
      *
      * @param baseDirectory    the transport's base directory.
-     * @param expectedServices services that must be running; each is DOWN while absent.
+     * @param expectedServices services that must be running; each is DOWN while absent. Empty: every service found.
      */
     public ShmHealth(final Path baseDirectory, final List<String> expectedServices)
     {
-        this(new ShmObserver(baseDirectory), expectedServices, DEFAULT_STALE_AFTER_NS, DEFAULT_OCCUPANCY_THRESHOLD);
+        this(expectedServices.isEmpty() ? new ShmObserver(baseDirectory) : ShmObserver.ofServices(baseDirectory,
+            expectedServices), expectedServices, DEFAULT_STALE_AFTER_NS, DEFAULT_OCCUPANCY_THRESHOLD);
     }
 
     /**
@@ -62,7 +65,8 @@ public final class ShmHealth implements Supplier<List<HealthIndicator>>
     {
         if (staleAfterNs <= 0)
         {
-            throw new IllegalArgumentException("staleAfterNs must be positive, but was " + staleAfterNs);
+            throw new IllegalArgumentException("staleAfter must be positive, but was "
+                + Durations.format(staleAfterNs));
         }
         if (!(occupancyThreshold > 0 && occupancyThreshold <= 1))
         {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.shm.notify.NotifierKind;
 
 /**
@@ -245,8 +246,8 @@ public final class ChannelSnapshot
     public String toString()
     {
         return "ChannelSnapshot{service=" + service + ", channel=" + channel + ", ownerPid=" + ownerPid
-            + ", alive=" + ownerAlive + ", heartbeatAgeNs=" + heartbeatAgeNs + ", occupancy=" + occupancyBytes + "/"
-            + ringCapacity + ", notifier=" + notifierKind + ", counters=" + Arrays.toString(counters) + '}';
+            + ", alive=" + ownerAlive + ", heartbeatAge=" + Durations.format(heartbeatAgeNs) + ", occupancy="
+            + occupancyBytes + "/" + ringCapacity + ", notifier=" + notifierKind + ", counters=" + Arrays.toString(counters) + '}';
     }
 
     /**

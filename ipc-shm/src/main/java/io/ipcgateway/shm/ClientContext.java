@@ -37,10 +37,10 @@ public final class ClientContext extends ShmContext<ClientContext>
     @Override
     void concludeSpecific()
     {
-        Configuration.requireRange("connectTimeoutNs", connectTimeoutNs, 1, Long.MAX_VALUE / 2);
-        Configuration.requireRange("requestTimeoutNs", requestTimeoutNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("connectTimeout", connectTimeoutNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("requestTimeout", requestTimeoutNs, 1, Long.MAX_VALUE / 2);
         Configuration.requireRange(ShmConfiguration.MAX_IN_FLIGHT_PROP_NAME, maxInFlight, 1, 1 << 20);
-        Configuration.requireRange(ShmConfiguration.RECONNECT_INTERVAL_PROP_NAME, reconnectIntervalNs,
+        Configuration.requireDurationRange(ShmConfiguration.RECONNECT_INTERVAL_PROP_NAME, reconnectIntervalNs,
             1_000_000L, TimeUnit.HOURS.toNanos(1));
         if (pushHandler == null)
         {

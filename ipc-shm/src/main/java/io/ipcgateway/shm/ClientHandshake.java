@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
 
 import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.PeerDeadException;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -63,8 +64,9 @@ final class ClientHandshake
             {
                 if (System.nanoTime() - deadlineNs >= 0)
                 {
-                    throw new ChannelFileException(path, "service not found within connectTimeoutNs="
-                        + context.connectTimeoutNs() + ": service=" + context.serviceName() + " dir="
+                    throw new ChannelFileException(path, "service not found within "
+                        + Durations.describe("connectTimeout", context.connectTimeoutNs()) + ": service="
+                        + context.serviceName() + " dir="
                         + context.baseDirectory() + ": start the server, or check the service name and "
                         + ShmConfiguration.BASE_DIR_PROP_NAME + " (" + ex.getMessage() + ")", ex);
                 }
@@ -118,8 +120,9 @@ final class ClientHandshake
             }
             if (System.nanoTime() - deadlineNs >= 0)
             {
-                throw new PeerDeadException("no answer to connect within connectTimeoutNs="
-                    + context.connectTimeoutNs() + ": service=" + context.serviceName() + " serverPid="
+                throw new PeerDeadException("no answer to connect within "
+                    + Durations.describe("connectTimeout", context.connectTimeoutNs()) + ": service="
+                    + context.serviceName() + " serverPid="
                     + serverFile.ownerPid() + ": is the server running its duty cycle?");
             }
             LockSupport.parkNanos(50_000L);

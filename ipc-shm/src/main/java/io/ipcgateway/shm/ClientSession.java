@@ -7,11 +7,13 @@ import io.ipcgateway.core.MessageClaim;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.notify.Notifier;
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 
 /**
  * The server's view of one connected client: who it is, and how to answer it. Responses and pushes go into the
  * client's own inbox ring (one-to-one), so send only from the server's duty-cycle thread (its handler callbacks)
- * or from one thread at a time; hand work from other threads to the duty cycle through a queue.
+ * or from one thread at a time; from other threads use {@link ShmServer#execute(Runnable)} (runs a task on the duty
+ * cycle) or the thread-safe {@link ShmServer#push(ClientSession, int, byte[])}.
  * <p>
  * Bad arguments are a code, never a jammed client: a negative type id, a null buffer, a negative offset or length,
  * or {@code offset + length} beyond the buffer's capacity return {@link OfferResult#INVALID_ARGUMENT} before anything
@@ -30,6 +32,7 @@ public final class ClientSession
     private final FrameWriter writer;
     private final Reassembler reassembler;
     private boolean connected = true;
+    private ExpandableArrayBuffer errorBuffer;
 
     ClientSession(
         final int sessionId,
@@ -119,6 +122,34 @@ public final class ClientSession
             return OfferResult.NOT_CONNECTED;
         }
         return writer.send(FrameDescriptor.RESPONSE_KIND, sessionId, typeId, correlationId, src, offset, length);
+    }
+
+    /**
+     * Answers a request with an error status instead of a value: {@link ShmClient#call} throws a
+     * {@link io.ipcgateway.core.CallException} with this status and message, {@link ShmClient#tryCall} returns them
+     * on its {@link CallResult}. Sent as a response of the reserved type id {@link CallResult#ERROR_TYPE_ID}; from the
+     * duty-cycle thread, like {@link #respond}.
+     *
+     * @param correlationId the id given to {@link ServerHandler#onRequest}.
+     * @param status        the application's error status, any value but {@link CallResult#STATUS_OK} (0).
+     * @param message       what went wrong, for the caller (UTF-8).
+     * @return {@link OfferResult#OK} or a negative {@link OfferResult} code ({@code INVALID_ARGUMENT} for status 0
+     *         or a null message).
+     */
+    public long respondError(final long correlationId, final int status, final String message)
+    {
+        if (status == CallResult.STATUS_OK || message == null)
+        {
+            return OfferResult.INVALID_ARGUMENT;
+        }
+        if (errorBuffer == null)
+        {
+            errorBuffer = new ExpandableArrayBuffer(128);
+        }
+        errorBuffer.putInt(CallResult.ERROR_STATUS_OFFSET, status);
+        final int length = CallResult.ERROR_MESSAGE_OFFSET
+            + errorBuffer.putStringWithoutLengthUtf8(CallResult.ERROR_MESSAGE_OFFSET, message);
+        return respond(correlationId, CallResult.ERROR_TYPE_ID, errorBuffer, 0, length);
     }
 
     /**

@@ -5,10 +5,12 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.core.PeerDeadException;
@@ -96,6 +98,9 @@ final class ServerAgent implements Agent, MessageHandler
     // to come from, and a sequential id would let a buggy or hostile client hit another's session by accident.
     private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
     private ClientSession lastSession;
+    // Work handed to the duty cycle by other threads (ShmServer.execute): a node per task, off the hot path.
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private volatile boolean tasksClosed;
     private long nextHeartbeatNs;
     private boolean closed;
     /**
@@ -200,6 +205,7 @@ final class ServerAgent implements Agent, MessageHandler
             errorHandler.onError(ex);
             work = 1;
         }
+        work += runTasks(pollLimit);
         if (clockCyclesMask != 0 && (++cyclesSinceClock & clockCyclesMask) != 0)
         {
             return work;
@@ -330,7 +336,7 @@ final class ServerAgent implements Agent, MessageHandler
             unblockedSlots.incrementRelease();
             errors.incrementRelease();
             errorHandler.onError(new PeerDeadException("a producer did not commit its claim in the inbox of service="
-                + context.serviceName() + " within " + livenessTimeoutNs / 1_000_000 + " ms: slot at file offset "
+                + context.serviceName() + " within " + Durations.format(livenessTimeoutNs) + ": slot at file offset "
                 + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1))) + " skipped"));
         }
     }
@@ -418,7 +424,7 @@ final class ServerAgent implements Agent, MessageHandler
     boolean hasWork()
     {
         // A closing server counts as work, so its duty cycle does not go back to sleep while being stopped.
-        return fileLost || closing || inbox.producerPosition() != inbox.consumerPosition();
+        return fileLost || closing || inbox.producerPosition() != inbox.consumerPosition() || !tasks.isEmpty();
     }
 
     /**
@@ -755,6 +761,9 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         closed = true;
+        // Tasks handed over before the close (e.g. last pushes) run before the clients are told the service closes.
+        tasksClosed = true;
+        runTasks(Integer.MAX_VALUE);
         final List<ClientSession> open = new ArrayList<>(sessions.values());
         sessions.clear();
         lastSession = null;
@@ -789,6 +798,59 @@ final class ServerAgent implements Agent, MessageHandler
             file.close(false);
         }
         ServiceDirectory.deleteIfEmpty(serviceDirectory);
+    }
+
+    /**
+     * Queues a task for the duty cycle and wakes it; any thread.
+     *
+     * @return false when the server closed before the task could be queued (it will not run).
+     */
+    boolean execute(final Runnable task)
+    {
+        if (tasksClosed)
+        {
+            return false;
+        }
+        tasks.add(task);
+        // A close that drained the queue between the check above and the add: take the task back if it is still
+        // there, so a task either runs or is refused, never left behind.
+        if (tasksClosed && tasks.remove(task))
+        {
+            return false;
+        }
+        if (notifier != null && !fileLost)
+        {
+            notifier.signal();
+        }
+        return true;
+    }
+
+    private int runTasks(final int limit)
+    {
+        int ran = 0;
+        Runnable task;
+        while (ran < limit && (task = tasks.poll()) != null)
+        {
+            ran++;
+            try
+            {
+                task.run();
+            }
+            catch (final Throwable ex)
+            {
+                errors.incrementRelease();
+                errorHandler.onError(ex);
+            }
+        }
+        return ran;
+    }
+
+    /**
+     * The sessions connected now; duty-cycle thread only.
+     */
+    List<ClientSession> sessions()
+    {
+        return new ArrayList<>(sessions.values());
     }
 
     private int newSessionId()

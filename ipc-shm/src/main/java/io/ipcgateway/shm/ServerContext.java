@@ -18,6 +18,8 @@ public final class ServerContext extends ShmContext<ServerContext>
     private String threadName;
     private int[] allowedUids;
     private Boolean recordChecksums;
+    private boolean closeOnShutdown = Configuration.booleanProperty(
+        ShmConfiguration.CLOSE_ON_SHUTDOWN_PROP_NAME, ShmConfiguration.CLOSE_ON_SHUTDOWN_DEFAULT);
 
     /**
      * A context with every setting at its default (or its system property).
@@ -183,6 +185,30 @@ public final class ServerContext extends ShmContext<ServerContext>
     {
         return recordChecksums != null ? recordChecksums : parseBoolean(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME,
             System.getProperty(ShmConfiguration.RECORD_CHECKSUMS_PROP_NAME), ShmConfiguration.RECORD_CHECKSUMS_DEFAULT);
+    }
+
+    /**
+     * Whether a server started with {@link ShmServer#launch} registers a JVM shutdown hook that closes it, so a
+     * server stopped by SIGTERM (or {@code System.exit}) tells its clients and deletes its folder without a hook of
+     * the application's. Default: the {@value ShmConfiguration#CLOSE_ON_SHUTDOWN_PROP_NAME} property, else
+     * {@value ShmConfiguration#CLOSE_ON_SHUTDOWN_DEFAULT}. {@link ShmServer#create} never registers one: the
+     * application drives that server's duty cycle, so it closes it too.
+     *
+     * @param closeOnShutdown false to opt out.
+     * @return this context.
+     */
+    public ServerContext closeOnShutdown(final boolean closeOnShutdown)
+    {
+        this.closeOnShutdown = closeOnShutdown;
+        return this;
+    }
+
+    /**
+     * @return whether a launched server closes itself on JVM shutdown.
+     */
+    public boolean closeOnShutdown()
+    {
+        return closeOnShutdown;
     }
 
     /**

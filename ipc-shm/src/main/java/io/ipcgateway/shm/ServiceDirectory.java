@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.IpcException;
 
 /**
@@ -133,8 +133,8 @@ final class ServiceDirectory
                     + " ownerUid=" + existing.ownerUid() + ": stop it first, or use another service name");
             }
             staleInfo = "ownerPid=" + existing.ownerPid() + " ownerUid=" + existing.ownerUid() + " closedByOwner="
-                + existing.isClosedByOwner() + " heartbeatAgeMs="
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - existing.heartbeatNs()) + " errors="
+                + existing.isClosedByOwner() + " heartbeatAge="
+                + Durations.format(System.nanoTime() - existing.heartbeatNs()) + " errors="
                 + ShmObserver.errorCount(existing);
         }
         catch (final ChannelFile.NotReadyException ex)

@@ -1,9 +1,13 @@
 package io.ipcgateway.shm;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import io.ipcgateway.core.ChannelFileException;
+import io.ipcgateway.core.Codec;
+import io.ipcgateway.core.Codecs;
+import io.ipcgateway.core.Durations;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.core.IpcException;
@@ -52,6 +56,7 @@ public final class ShmClient implements AutoCloseable
     private final ClientContext context;
     private final Object lifecycleLock = new Object();
     private final Agent agent = new FacadeAgent();
+    private final ClientCalls calls;
     private volatile ClientConnection current;
     private volatile boolean closed;
     private volatile boolean agentDriven;
@@ -64,6 +69,7 @@ public final class ShmClient implements AutoCloseable
     {
         this.context = context;
         this.current = first;
+        this.calls = new ClientCalls(this, context.serviceName());
     }
 
     /**
@@ -228,6 +234,106 @@ public final class ShmClient implements AutoCloseable
         final int typeId, final DirectBuffer src, final int offset, final int length, final long timeoutNs)
     {
         return current.requestAsync(typeId, src, offset, length, timeoutNs);
+    }
+
+    /**
+     * The simple call: sends {@code payload} as a request and returns the response's bytes, or throws. Built on
+     * {@link #request}; allocates the returned array (and the codec's copy of nothing else).
+     *
+     * @param typeId  application type id (non-negative).
+     * @param payload the request.
+     * @param timeout how long to wait for the response.
+     * @return the response bytes.
+     * @throws io.ipcgateway.core.CallException when the server answered with {@link ClientSession#respondError}.
+     * @throws RequestTimeoutException when no response came in time.
+     * @throws PeerDeadException when the service was lost.
+     * @throws IpcException for the other {@link OfferResult} codes ({@code BACK_PRESSURED}, ...), naming the code.
+     */
+    public byte[] call(final int typeId, final byte[] payload, final Duration timeout)
+    {
+        return calls.tryCall(typeId, payload, Codecs.bytes(), Codecs.bytes(), timeout.toNanos()).orThrow();
+    }
+
+    /**
+     * A typed call with the client's default request timeout, e.g.
+     * {@code long price = client.call(QUOTE, "AAPL", Codecs.utf8(), Codecs.int64())}.
+     *
+     * @param typeId        application type id (non-negative).
+     * @param request       the request value.
+     * @param requestCodec  encodes the request.
+     * @param responseCodec decodes the response.
+     * @param <Q>           the request type.
+     * @param <R>           the response type.
+     * @return the decoded response.
+     * @throws io.ipcgateway.core.CallException as {@link #call(int, byte[], Duration)}, and so do the others.
+     */
+    public <Q, R> R call(final int typeId, final Q request, final Codec<Q> requestCodec, final Codec<R> responseCodec)
+    {
+        return calls.tryCall(typeId, request, requestCodec, responseCodec, context.requestTimeoutNs()).orThrow();
+    }
+
+    /**
+     * A typed call with an explicit timeout.
+     *
+     * @param typeId        application type id (non-negative).
+     * @param request       the request value.
+     * @param requestCodec  encodes the request.
+     * @param responseCodec decodes the response.
+     * @param timeout       how long to wait for the response.
+     * @param <Q>           the request type.
+     * @param <R>           the response type.
+     * @return the decoded response.
+     * @throws io.ipcgateway.core.CallException as {@link #call(int, byte[], Duration)}, and so do the others.
+     */
+    public <Q, R> R call(
+        final int typeId, final Q request, final Codec<Q> requestCodec, final Codec<R> responseCodec,
+        final Duration timeout)
+    {
+        return calls.tryCall(typeId, request, requestCodec, responseCodec, timeout.toNanos()).orThrow();
+    }
+
+    /**
+     * A typed call that throws nothing for the expected outcomes: the transport's code, the server's error status
+     * and the value are on the result ({@link CallResult#orThrow()} is the optional throwing check). Blocks like
+     * {@link #request}, on its allocation-free path: each thread reuses its own request buffer.
+     *
+     * @param typeId        application type id (non-negative).
+     * @param request       the request value.
+     * @param requestCodec  encodes the request.
+     * @param responseCodec decodes the response (inside the response callback; a {@code CodecException} it throws
+     *                      is thrown here).
+     * @param timeout       how long to wait for the response.
+     * @param <Q>           the request type.
+     * @param <R>           the response type.
+     * @return the outcome.
+     */
+    public <Q, R> CallResult<R> tryCall(
+        final int typeId, final Q request, final Codec<Q> requestCodec, final Codec<R> responseCodec,
+        final Duration timeout)
+    {
+        return calls.tryCall(typeId, request, requestCodec, responseCodec, timeout.toNanos());
+    }
+
+    /**
+     * A typed call that returns at once, over {@link #requestAsync}: the future completes with the decoded
+     * response, or exceptionally with {@link io.ipcgateway.core.CallException} (an error status),
+     * {@link RequestTimeoutException}, {@link PeerDeadException} or {@link IpcException}. The same rules as
+     * {@link #requestAsync} say which thread completes it.
+     *
+     * @param typeId        application type id (non-negative).
+     * @param request       the request value.
+     * @param requestCodec  encodes the request.
+     * @param responseCodec decodes the response.
+     * @param timeout       how long to wait for the response.
+     * @param <Q>           the request type.
+     * @param <R>           the response type.
+     * @return the future response.
+     */
+    public <Q, R> CompletableFuture<R> callAsync(
+        final int typeId, final Q request, final Codec<Q> requestCodec, final Codec<R> responseCodec,
+        final Duration timeout)
+    {
+        return calls.callAsync(typeId, request, requestCodec, responseCodec, timeout.toNanos());
     }
 
     /**
@@ -399,7 +505,7 @@ public final class ShmClient implements AutoCloseable
             lossReported = true;
             LOGGER.log(System.Logger.Level.WARNING, "lost service=" + context.serviceName() + " ("
                 + connection.describeState() + ", session=" + connection.sessionId() + "): " + (context.reconnect() ?
-                "reconnecting every " + context.reconnectIntervalNs() / 1_000_000L + " ms" :
+                "reconnecting every " + Durations.format(context.reconnectIntervalNs()) :
                 "reconnect is off, connect a new client"));
         }
         if (!context.reconnect() || nowNs - nextAttemptNs < 0)

@@ -162,6 +162,17 @@ public final class ShmConfiguration
     /** Default: no record checksums. */
     public static final boolean RECORD_CHECKSUMS_DEFAULT = false;
 
+    /**
+     * Whether a server started with {@link ShmServer#launch} closes itself when the JVM shuts down (SIGTERM, SIGINT,
+     * {@code System.exit}, the end of {@code main}): it tells its clients and deletes its files and folder, as
+     * {@link ShmServer#close()} does, through a shutdown hook of its own. {@code false} leaves that to the application
+     * (a SIGKILL leaves the folder either way; the next server of that name removes it as stale).
+     */
+    public static final String CLOSE_ON_SHUTDOWN_PROP_NAME = "ipc.shm.close.on.shutdown";
+
+    /** Default: a launched server closes itself on JVM shutdown. */
+    public static final boolean CLOSE_ON_SHUTDOWN_DEFAULT = true;
+
     private ShmConfiguration()
     {
     }
@@ -187,18 +198,20 @@ public final class ShmConfiguration
 
     /**
      * Checks that a service name is a safe file name: not empty, at most {@value #MAX_SERVICE_NAME_LENGTH}
-     * characters, no {@code /} or {@code \}, not {@code .} and no {@code ..}, no control characters.
+     * characters, only ASCII letters, digits, {@code -}, {@code _} and {@code .} (so no spaces, not even a trailing
+     * one, no {@code /} or {@code \\}, no control characters), not {@code .} and no {@code ..}.
      *
      * @param name the service name.
      * @return the name.
-     * @throws ConfigurationException naming the rule broken.
+     * @throws ConfigurationException naming the name (quoted, so a trailing space shows) and the rule broken.
      */
     public static String validateServiceName(final String name)
     {
         final String setting = "serviceName";
+        final String allowed = "letters, digits, '-', '_', '.'";
         if (name == null || name.isEmpty())
         {
-            throw Configuration.invalid(setting, name, "a non-empty name (letters, digits, '-', '_', '.')");
+            throw Configuration.invalid(setting, name, "a non-empty name (" + allowed + ")");
         }
         if (name.length() > MAX_SERVICE_NAME_LENGTH)
         {
@@ -221,8 +234,19 @@ public final class ShmConfiguration
                 throw Configuration.invalid(setting, name.replaceAll("\\p{Cntrl}", "?"),
                     "a name without control characters (found code " + (int)c + " at index " + i + ")");
             }
+            if (!isServiceNameChar(c))
+            {
+                throw Configuration.invalid(setting, name, "only " + allowed + " (found '" + c + "', code " + (int)c
+                    + ", at index " + i + (c == ' ' && i == name.length() - 1 ? ": a trailing space" : "") + ")");
+            }
         }
         return name;
+    }
+
+    private static boolean isServiceNameChar(final char c)
+    {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+            || c == '.';
     }
 
     /**

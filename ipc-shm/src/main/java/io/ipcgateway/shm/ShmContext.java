@@ -13,7 +13,7 @@ import org.agrona.ErrorHandler;
  * Settings shared by {@link ServerContext} and {@link ClientContext}: Aeron-style, with fluent setters, defaults from
  * {@link ShmConfiguration} (each overridable by its system property) and one {@link #conclude()} that validates
  * everything once. A context is used by one server or client and cannot be concluded twice.
- * Durations are nanoseconds.
+ * Durations are nanoseconds; error messages show them in human units ({@code connectTimeout=10 s}).
  *
  * @param <T> the concrete context type, returned by the fluent setters.
  */
@@ -90,11 +90,11 @@ public abstract class ShmContext<T extends ShmContext<T>>
                 throw Configuration.invalid(Notifiers.NOTIFIER_PROP_NAME, text, "auto, futex or unix-socket");
             }
         }
-        Configuration.requireRange("sendTimeoutNs", sendTimeoutNs, 0, Long.MAX_VALUE / 2);
-        Configuration.requireRange("heartbeatIntervalNs", heartbeatIntervalNs, 1, Long.MAX_VALUE / 2);
-        Configuration.requireRange("maxSleepNs", maxSleepNs, 1_000, Long.MAX_VALUE / 2);
-        Configuration.requireRange("livenessTimeoutNs", livenessTimeoutNs, 1, Long.MAX_VALUE / 2);
-        Configuration.requireRange("spinBeforeSleepNs", spinBeforeSleepNs, 0, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("sendTimeout", sendTimeoutNs, 0, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("heartbeatInterval", heartbeatIntervalNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("maxSleep", maxSleepNs, 1_000, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("livenessTimeout", livenessTimeoutNs, 1, Long.MAX_VALUE / 2);
+        Configuration.requireDurationRange("spinBeforeSleep", spinBeforeSleepNs, 0, Long.MAX_VALUE / 2);
         if (errorHandler == null)
         {
             throw Configuration.invalid("errorHandler", null, "a handler");
@@ -121,8 +121,9 @@ public abstract class ShmContext<T extends ShmContext<T>>
     }
 
     /**
-     * Name of the service: a safe file name, at most {@value ShmConfiguration#MAX_SERVICE_NAME_LENGTH} characters,
-     * no {@code /}, {@code ..} or control characters.
+     * Name of the service: at most {@value ShmConfiguration#MAX_SERVICE_NAME_LENGTH} ASCII letters, digits,
+     * {@code -}, {@code _} and {@code .} (no space, not even a trailing one), not {@code .} and no {@code ..};
+     * checked by {@link #conclude()}, whose error quotes the name.
      *
      * @param serviceName the name.
      * @return this context.

@@ -31,7 +31,7 @@ public final class ShmObserver
     private static final String EXTENSION = ".ipc";
 
     private final Path baseDirectory;
-    private final String serviceFilter;
+    private final List<String> serviceFilter;
     private List<String> problems = List.of();
 
     /**
@@ -52,8 +52,27 @@ public final class ShmObserver
      */
     public ShmObserver(final Path baseDirectory, final String serviceName)
     {
+        this(serviceName == null ? null : List.of(serviceName), baseDirectory);
+    }
+
+    private ShmObserver(final List<String> serviceFilter, final Path baseDirectory)
+    {
         this.baseDirectory = baseDirectory;
-        this.serviceFilter = serviceName;
+        this.serviceFilter = serviceFilter;
+    }
+
+    /**
+     * Observes the named services only, so a stale service of another application under the same base directory
+     * is neither exported nor reported, and two processes that each observe their own services do not count the same
+     * channel twice.
+     *
+     * @param baseDirectory the transport's base directory.
+     * @param serviceNames  the services to read (an absent one simply yields no snapshot); empty reads none.
+     * @return the observer.
+     */
+    public static ShmObserver ofServices(final Path baseDirectory, final List<String> serviceNames)
+    {
+        return new ShmObserver(List.copyOf(serviceNames), baseDirectory);
     }
 
     /**
@@ -113,10 +132,13 @@ public final class ShmObserver
         final List<Path> dirs = new ArrayList<>();
         if (serviceFilter != null)
         {
-            final Path dir = baseDirectory.resolve(serviceFilter);
-            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
+            for (final String service : serviceFilter)
             {
-                dirs.add(dir);
+                final Path dir = baseDirectory.resolve(service);
+                if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS))
+                {
+                    dirs.add(dir);
+                }
             }
             return dirs;
         }

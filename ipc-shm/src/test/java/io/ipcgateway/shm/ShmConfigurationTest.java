@@ -123,4 +123,47 @@ class ShmConfigurationTest
         final long client = ChannelDescriptor.fileLength(ShmConfiguration.CLIENT_RING_CAPACITY_DEFAULT, 768);
         assertThat(server + 32 * client).isLessThanOrEqualTo(8L * 1024 * 1024);
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"quotes ", " quotes", "quo tes", "quotes!", "caf\u00e9", "a:b", "a*b"})
+    void shouldRefuseServiceNamesWithCharactersOutsideLettersDigitsDashUnderscoreDotNamingTheName(final String name)
+    {
+        assertThatThrownBy(() -> ShmConfiguration.validateServiceName(name))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("serviceName='" + name + "'")
+            .hasMessageContaining("only letters, digits, '-', '_', '.'");
+        assertThatThrownBy(() -> new ServerContext().serviceName(name).baseDirectory(dir).conclude())
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("serviceName='" + name + "'");
+    }
+
+    @Test
+    void shouldSayTrailingSpaceWhenServiceNameEndsWithOne()
+    {
+        assertThatThrownBy(() -> ShmConfiguration.validateServiceName("quotes "))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("a trailing space");
+    }
+
+    @Test
+    void shouldShowDurationSettingsInHumanUnitsWhenInvalid()
+    {
+        assertThatThrownBy(() -> new ClientContext().serviceName("d").baseDirectory(dir).connectTimeoutNs(0).conclude())
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("connectTimeout='0 ns'")
+            .hasMessageContaining("[1 ns, ");
+        assertThatThrownBy(() -> new ServerContext().serviceName("d").baseDirectory(dir).maxSleepNs(10).conclude())
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("maxSleep='10 ns': expected a duration in [1 us, ");
+    }
+
+    @Test
+    void shouldSayConnectTimeoutInHumanUnitsWhenServiceIsMissing()
+    {
+        assertThatThrownBy(() -> ShmClient.connect(new ClientContext().serviceName("absent").baseDirectory(dir)
+            .connectTimeoutNs(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50))))
+            .isInstanceOf(io.ipcgateway.core.ChannelFileException.class)
+            .hasMessageContaining("service not found within connectTimeout=50 ms")
+            .hasMessageNotContaining("connectTimeoutNs");
+    }
 }

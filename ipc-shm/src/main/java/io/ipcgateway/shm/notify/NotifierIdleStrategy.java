@@ -1,5 +1,6 @@
 package io.ipcgateway.shm.notify;
 
+import io.ipcgateway.core.Durations;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
@@ -65,8 +66,8 @@ public final class NotifierIdleStrategy implements IdleStrategy
         }
         if (spinNs < 0 || maxSleepNs <= 0)
         {
-            throw new IllegalArgumentException("spinNs must be >= 0 and maxSleepNs > 0: spinNs=" + spinNs
-                + ", maxSleepNs=" + maxSleepNs);
+            throw new IllegalArgumentException("spin must be >= 0 and maxSleep > 0: "
+                + Durations.describe("spin", spinNs) + ", " + Durations.describe("maxSleep", maxSleepNs));
         }
         this.notifier = notifier;
         this.hasWork = hasWork;

@@ -105,8 +105,8 @@ class NotifierIdleStrategyTest
     void shouldRejectInvalidBounds()
     {
         assertThatThrownBy(() -> new NotifierIdleStrategy(consumer, () -> false, -1L, 1L))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spinNs=-1");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spin=-1 ns");
         assertThatThrownBy(() -> new NotifierIdleStrategy(consumer, () -> false, 0L, 0L))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSleepNs=0");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSleep=0 ns");
     }
 }

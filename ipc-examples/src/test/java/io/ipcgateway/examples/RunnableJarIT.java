@@ -1,0 +1,41 @@
+package io.ipcgateway.examples;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged examples jar runs with plain {@code java -jar} and no JVM flag: its manifest carries
+ * {@code Add-Opens} (without it Agrona fails) and {@code Enable-Native-Access} (without it JDK 22+ warns about the
+ * futex notifier's native calls), and its {@code Class-Path} the libraries in {@code lib/}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RunnableJarIT
+{
+    @Test
+    void shouldRunWithPlainJavaJarWithoutFlagsOrWarnings() throws Exception
+    {
+        final Path jar = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertThat(jar.toString()).as("failsafe runs against the packaged jar").endsWith(".jar");
+        final Process process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+            "-jar", jar.toString(), "check")
+            .redirectErrorStream(true)
+            .start();
+        final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).startsWith("JVM OK: java " + Runtime.version().feature())
+            .doesNotContain("WARNING").doesNotContain("IllegalAccessError");
+        if (Runtime.version().feature() >= 22)
+        {
+            assertThat(output).as("the futex notifier is usable").contains("notifier=futex");
+        }
+    }
+}
