@@ -73,6 +73,7 @@ public final class AuditLog implements AutoCloseable
     private final int maxFrameLength;
     private final AtomicReference<Prepared> preallocated = new AtomicReference<>();
     private final AtomicBoolean preallocating = new AtomicBoolean();
+    private volatile Thread preallocator;
 
     private MappedSegment active;
     private FileChannel lockChannel;
@@ -294,6 +295,7 @@ public final class AuditLog implements AutoCloseable
                 forceUpTo(lastSequence, true);
             }
             closed = true;
+            awaitPreallocator();
             deletePreallocated();
             writeIndexQuietly(active.firstSequence(), activeIndex);
             synchronized (syncLock)
@@ -691,6 +693,10 @@ public final class AuditLog implements AutoCloseable
                 {
                     pretouchActive();
                 }
+                if (closed)
+                {
+                    return;
+                }
                 try (FileChannel channel = AuditFiles.createReserved(path, config.segmentSize(), directory))
                 {
                     syncReserved(channel);
@@ -698,7 +704,11 @@ public final class AuditLog implements AutoCloseable
                 }
                 if (durability.kind() == DurabilityPolicy.Kind.NONE)
                 {
-                    segment.pretouch(0, segment.length());
+                    final int chunk = PRETOUCH_PAGES * MappedSegment.PAGE_SIZE;
+                    for (int at = 0; at < segment.length() && !closed; at += chunk)
+                    {
+                        segment.pretouch(at, Math.min(segment.length(), at + chunk));
+                    }
                 }
                 final Prepared prepared = new Prepared(path, segment);
                 if (!preallocated.compareAndSet(null, prepared))
@@ -725,6 +735,7 @@ public final class AuditLog implements AutoCloseable
             }
         }, "ipc-audit-preallocate-" + name);
         thread.setDaemon(true);
+        preallocator = thread;
         thread.start();
     }
 
@@ -756,6 +767,35 @@ public final class AuditLog implements AutoCloseable
                 target.pretouch(at, Math.min(target.length(), at + chunk));
             }
             at += chunk;
+        }
+    }
+
+    /**
+     * Waits for the background preallocation to finish, so that once {@link #close()} returns no file appears in the
+     * folder (it may be deleted right after). The thread sees {@code closed} and stops early.
+     */
+    private void awaitPreallocator()
+    {
+        final Thread thread = preallocator;
+        if (thread == null || thread == Thread.currentThread())
+        {
+            return;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive())
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 
