@@ -176,7 +176,9 @@ public final class AuditLogConfig
     }
 
     /**
-     * Whether the next segment is created ahead, in the background.
+     * Whether the next segment is created ahead, in the background, and (under {@link DurabilityPolicy#none()}) the
+     * pages appends will write (the active segment's free space, the next segment) are faulted in ahead of the
+     * writer by that background thread.
      *
      * @return true to preallocate.
      */
@@ -325,7 +327,8 @@ public final class AuditLogConfig
         }
 
         /**
-         * Whether the next segment is created ahead, in the background.
+         * Whether the next segment is created ahead, in the background, and (under {@link DurabilityPolicy#none()})
+         * the pages appends will write are faulted in ahead of the writer by that background thread.
          *
          * @param preallocate true to preallocate.
          * @return this.

@@ -272,7 +272,9 @@ public final class AuditSegmentDecoder
         int offset = Math.max(HEADER_LENGTH, (from + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT);
         while (offset >= 0 && offset <= limit - RECORD_HEADER_LENGTH)
         {
-            if (decodeRecord(offset, maxFrameLength) == OK)
+            // A zero word holds a zero length, which never decodes: skip it without a CRC or an acquire load. The
+            // tail of a segment is megabytes of zeros, so this is what makes checking it cheap.
+            if (buffer.getLong(offset) != 0 && decodeRecord(offset, maxFrameLength) == OK)
             {
                 return offset;
             }

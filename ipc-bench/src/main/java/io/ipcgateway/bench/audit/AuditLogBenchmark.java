@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *     <li>{@code pageCache1t}/{@code pageCache4t}: synchronous {@link AuditLog#append}, policy none;</li>
  *     <li>{@code groupCommit1t}: one thread handing records to an {@link AsyncAuditAppender} whose writer forces at
- *     most every 1 ms (a full queue is retried), so the figure is the rate made durable by group commit, as the
- *     plain writer's;</li>
+ *     most every 1 ms (a full queue is waited on with {@code append(..., timeout)}, which spins, yields, then
+ *     parks), so the figure is the rate made durable by group commit, as the plain writer's;</li>
  *     <li>{@code fsyncPerRecord1t}: synchronous append, a force per record;</li>
  *     <li>{@code asyncAppend}: the caller-side cost of {@link AsyncAuditAppender#tryAppend} (sample mode, for the
  *     p99; with {@code -prof gc} for B/op), while the writer keeps up: before each call, outside the timed region,
@@ -53,7 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 public class AuditLogBenchmark
 {
-    /** One log over a fresh folder per iteration. */
+    private static final long FULL_QUEUE_WAIT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    /** One log over a fresh folder (per iteration, or per trial for the async appender's states). */
     public abstract static class Log
     {
         Path dir;
@@ -61,11 +63,7 @@ public class AuditLogBenchmark
 
         abstract DurabilityPolicy durability();
 
-        /**
-         * Open the log.
-         */
-        @Setup(Level.Iteration)
-        public void open()
+        void open()
         {
             dir = BenchDirectories.create("jmh-audit-log");
             log = AuditLog.open(AuditLogConfig.builder(dir.resolve("log"))
@@ -81,11 +79,7 @@ public class AuditLogBenchmark
         {
         }
 
-        /**
-         * Close and delete the log.
-         */
-        @TearDown(Level.Iteration)
-        public void close()
+        void close()
         {
             beforeClose();
             log.close();
@@ -93,9 +87,31 @@ public class AuditLogBenchmark
         }
     }
 
+    /** A log opened afresh for every iteration, like {@link PlainLogBenchmark}'s files. */
+    public abstract static class IterationLog extends Log
+    {
+        /**
+         * Open the log.
+         */
+        @Setup(Level.Iteration)
+        public void openLog()
+        {
+            open();
+        }
+
+        /**
+         * Close and delete the log.
+         */
+        @TearDown(Level.Iteration)
+        public void closeLog()
+        {
+            close();
+        }
+    }
+
     /** Page cache only. */
     @State(Scope.Benchmark)
-    public static class PageCacheLog extends Log
+    public static class PageCacheLog extends IterationLog
     {
         @Override
         DurabilityPolicy durability()
@@ -106,7 +122,7 @@ public class AuditLogBenchmark
 
     /** A force per record. */
     @State(Scope.Benchmark)
-    public static class FsyncLog extends Log
+    public static class FsyncLog extends IterationLog
     {
         @Override
         DurabilityPolicy durability()
@@ -115,10 +131,32 @@ public class AuditLogBenchmark
         }
     }
 
-    /** An async appender over a log with the given policy. */
+    /**
+     * An async appender over a log with the given policy, opened once per trial: starting an appender allocates its
+     * slots (4,096 x 4 KiB), which {@code -prof gc} would otherwise count against every iteration's records as if
+     * the writer allocated per record.
+     */
     public abstract static class AsyncLog extends Log
     {
         AsyncAuditAppender appender;
+
+        /**
+         * Open the log and start the appender.
+         */
+        @Setup(Level.Trial)
+        public void openLog()
+        {
+            open();
+        }
+
+        /**
+         * Stop the appender, close and delete the log.
+         */
+        @TearDown(Level.Trial)
+        public void closeLog()
+        {
+            close();
+        }
 
         @Override
         void afterOpen()
@@ -250,7 +288,9 @@ public class AuditLogBenchmark
     }
 
     /**
-     * Group commit every 1 ms, one thread feeding the async appender; a full queue is retried.
+     * Group commit every 1 ms, one thread feeding the async appender; a full queue is waited on with
+     * {@link AsyncAuditAppender#append(int, int, org.agrona.DirectBuffer, int, int, long)} (spin, yield, then park),
+     * so on a small machine the caller does not take the writer's core by spinning.
      *
      * @param log     the log and its appender.
      * @param payload the record.
@@ -261,7 +301,7 @@ public class AuditLogBenchmark
     public long groupCommit1t(final GroupCommitLog log, final Payload payload)
     {
         long ticket;
-        while ((ticket = log.appender.tryAppend(1, 0, payload.bytes, 0, PlainLogBenchmark.PAYLOAD))
+        while ((ticket = log.appender.append(1, 0, payload.bytes, 0, PlainLogBenchmark.PAYLOAD, FULL_QUEUE_WAIT_NS))
             == OfferResult.BACK_PRESSURED)
         {
             Thread.onSpinWait();
