@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Security of the files in one process: links planted at our paths and paths owned by other users are refused
@@ -73,7 +72,7 @@ class FileAccessTest
     @Test
     void shouldRefuseServiceFolderOwnedByAnotherUserNamingItsOwner() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a folder to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a folder to another user (chown)");
         final Path service = Files.createDirectory(dir.resolve("svc"));
         Files.setOwner(service, nobody());
 
@@ -86,7 +85,7 @@ class FileAccessTest
     @Test
     void shouldRefuseServerFileOwnedByAnotherUserInsteadOfDeletingIt() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a file to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a file to another user (chown)");
         final Path serverFile = Files.createFile(dir.resolve(ServiceDirectory.SERVER_FILE_NAME));
         Files.setOwner(serverFile, nobody());
 
@@ -100,7 +99,7 @@ class FileAccessTest
     @Test
     void shouldRefuseBaseDirectoryOwnedByAnotherUser() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a folder to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a folder to another user (chown)");
         final Path base = Files.createDirectory(dir.resolve("base"));
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.setOwner(base, nobody());
@@ -115,7 +114,7 @@ class FileAccessTest
     @Test
     void shouldAcceptFolderOfAnotherUserInGroupModeOnlyWithTheGroupAndNoAccessForOthers() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a folder to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a folder to another user (chown)");
         final String group = primaryGroup();
         final FileAccess access = FileAccess.group("test", group);
         final Path service = Files.createDirectory(dir.resolve("svc"));
@@ -283,7 +282,7 @@ class FileAccessTest
     @Test
     void shouldRefuseBroadcastFileOfAnotherUserUnlessGroupModeAdmitsIt() throws IOException
     {
-        assumeTrue(isRoot(), "chown needs root; skipped");
+        RequiredEnvironment.require(isRoot(), "chown needs root");
         final String group = primaryGroup();
         try (ShmBroadcastPublisher publisher = ShmBroadcastPublisher.create(new BroadcastContext().name("shared")
             .baseDirectory(dir).capacity(4096).fileGroup(group)))
