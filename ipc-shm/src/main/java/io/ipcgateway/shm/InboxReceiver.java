@@ -12,6 +12,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static io.ipcgateway.shm.FrameDescriptor.CLOSING_KIND;
@@ -50,6 +51,8 @@ final class InboxReceiver
     private final ChannelFile inboxFile;
     private final OneToOneRingBuffer inbox;
     private final CheckedRingReader inboxReader;
+    /** Ring index of the frame being handled, so a refused frame is reported with its record's file offset. */
+    private int frameIndex;
     private final Notifier inboxNotifier;
     private final ClientState connection;
     private final RequestTable requests;
@@ -245,7 +248,8 @@ final class InboxReceiver
     private void invalid(final String message)
     {
         errors.increment();
-        errorHandler.onError(new ChannelFileException(inboxFile.path(), message));
+        errorHandler.onError(new ChannelFileException(inboxFile.path(), message + " (record at offset="
+            + (ChannelDescriptor.HEADER_LENGTH + frameIndex - RecordDescriptor.HEADER_LENGTH) + ")"));
     }
 
     private void deliver(
@@ -263,6 +267,7 @@ final class InboxReceiver
         @Override
         public void onMessage(final int kind, final MutableDirectBuffer buffer, final int index, final int length)
         {
+            frameIndex = index;
             try
             {
                 switch (kind)

@@ -23,6 +23,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_KIND;
@@ -96,6 +97,8 @@ final class ServerAgent implements Agent, MessageHandler
     // to come from, and a sequential id would let a buggy or hostile client hit another's session by accident.
     private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
     private ClientSession lastSession;
+    /** Ring index of the frame being handled, so a refused frame is reported with its record's file offset. */
+    private int frameIndex;
     private long nextHeartbeatNs;
     private boolean closed;
     /**
@@ -330,8 +333,8 @@ final class ServerAgent implements Agent, MessageHandler
             unblockedSlots.incrementRelease();
             errors.incrementRelease();
             errorHandler.onError(new PeerDeadException("a producer did not commit its claim in the inbox of service="
-                + context.serviceName() + " within " + livenessTimeoutNs / 1_000_000 + " ms: slot at file offset "
-                + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1))) + " skipped"));
+                + context.serviceName() + " within " + livenessTimeoutNs / 1_000_000 + " ms: slot skipped: file="
+                + file.path() + " offset=" + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1)))));
         }
     }
 
@@ -444,6 +447,7 @@ final class ServerAgent implements Agent, MessageHandler
     @Override
     public void onMessage(final int kind, final MutableDirectBuffer buffer, final int index, final int length)
     {
+        frameIndex = index;
         try
         {
             switch (kind)
@@ -726,7 +730,8 @@ final class ServerAgent implements Agent, MessageHandler
     private void invalid(final String message)
     {
         errors.incrementRelease();
-        errorHandler.onError(new ChannelFileException(file.path(), message));
+        errorHandler.onError(new ChannelFileException(file.path(), message + " (record at offset="
+            + (ChannelDescriptor.HEADER_LENGTH + frameIndex - RecordDescriptor.HEADER_LENGTH) + ")"));
     }
 
     @Override

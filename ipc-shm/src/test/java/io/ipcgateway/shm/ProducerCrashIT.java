@@ -315,8 +315,8 @@ class ProducerCrashIT
             assertThat(received.get(producerSession(client.sessionId()))).isEqualTo(sequence(0, sentBefore));
             assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
             assertThat(reported).filteredOn(ex -> ex instanceof PeerDeadException).singleElement().asString()
-                .contains("slot at file offset " + (ChannelDescriptor.HEADER_LENGTH
-                    + Integer.parseInt(field(claimed, "index"))) + " skipped");
+                .contains("slot skipped: file=" + ServiceDirectory.serverFile(dir.resolve("claims")) + " offset="
+                    + (ChannelDescriptor.HEADER_LENGTH + Integer.parseInt(field(claimed, "index"))));
         }
     }
 
