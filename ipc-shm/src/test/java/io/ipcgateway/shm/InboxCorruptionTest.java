@@ -61,7 +61,8 @@ class InboxCorruptionTest
                 }
             }
         }
-        System.out.println("random garbage detected by " + detected.size() + " of " + SEEDS.length + " seeds: " + detected);
+        System.out.println("random garbage detected by " + detected.size() + " of " + SEEDS.length + " seeds: "
+            + detected);
         assertThat(detected).as("seeds whose garbage the server reported").hasSizeGreaterThanOrEqualTo(
             MIN_DETECTED_SEEDS);
     }
