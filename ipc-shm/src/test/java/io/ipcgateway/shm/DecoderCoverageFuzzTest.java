@@ -96,6 +96,11 @@ class DecoderCoverageFuzzTest
         }
     }
 
+    private static void countExecution(final String target)
+    {
+        EXECUTIONS.computeIfAbsent(target, name -> new LongAdder()).increment();
+    }
+
     @AfterAll
     static void deleteFiles() throws IOException
     {
@@ -125,7 +130,7 @@ class DecoderCoverageFuzzTest
     @FuzzTest(maxDuration = MAX_DURATION)
     void ringReaderHandsOutOnlyRecordsInsideTheRing(final FuzzedDataProvider data)
     {
-        EXECUTIONS.computeIfAbsent("ringReaderHandsOutOnlyRecordsInsideTheRing", target -> new LongAdder()).increment();
+        countExecution("ringReaderHandsOutOnlyRecordsInsideTheRing");
         final UnsafeBuffer ring = new UnsafeBuffer(new byte[RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH]);
         // The reader starts at an aligned head (its own, or the one a fresh file has); only later it reads garbage.
         final long head = data.consumeLong() & ~(long)(RecordDescriptor.ALIGNMENT - 1);
@@ -182,7 +187,7 @@ class DecoderCoverageFuzzTest
     @FuzzTest(maxDuration = MAX_DURATION)
     void reassemblerCompletesOnlyWhatItAccepted(final FuzzedDataProvider data)
     {
-        EXECUTIONS.computeIfAbsent("reassemblerCompletesOnlyWhatItAccepted", target -> new LongAdder()).increment();
+        countExecution("reassemblerCompletesOnlyWhatItAccepted");
         final Reassembler reassembler = new Reassembler(MAX_MESSAGE_LENGTH);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAGMENT_HEADER_LENGTH + 600]);
         final ByteArrayOutputStream accepted = new ByteArrayOutputStream();
@@ -235,7 +240,7 @@ class DecoderCoverageFuzzTest
     @DictionaryEntries({"client-", ".ipc", "client-1-1.ipc"})
     void controlFramesAreRefusedOrHandledButNeverFail(final FuzzedDataProvider data)
     {
-        EXECUTIONS.computeIfAbsent("controlFramesAreRefusedOrHandledButNeverFail", target -> new LongAdder()).increment();
+        countExecution("controlFramesAreRefusedOrHandledButNeverFail");
         final UnsafeBuffer record = new UnsafeBuffer(new byte[256]);
         final int offset = data.consumeInt(0, record.capacity());
         final int limit = data.consumeInt(offset, record.capacity());
@@ -276,7 +281,7 @@ class DecoderCoverageFuzzTest
     @DictionaryEntries({"IPCGWSHM"})
     void channelHeaderIsRefusedOrUsable(final FuzzedDataProvider data) throws IOException
     {
-        EXECUTIONS.computeIfAbsent("channelHeaderIsRefusedOrUsable", target -> new LongAdder()).increment();
+        countExecution("channelHeaderIsRefusedOrUsable");
         final Path path = tempDirectory().resolve("header.ipc");
         final int type = data.consumeInt(ChannelDescriptor.TYPE_SERVER, ChannelDescriptor.TYPE_BROADCAST);
         final byte[] header = new byte[ChannelDescriptor.COUNTERS_VALUES_OFFSET];
