@@ -12,6 +12,7 @@ import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static io.ipcgateway.shm.FrameDescriptor.CLOSING_KIND;
@@ -347,18 +348,25 @@ final class InboxReceiver
         }
     }
 
-    private void invalid(final String message)
+    /**
+     * Counts and reports a refused frame, naming this client's inbox file and the offset of its record.
+     *
+     * @param index ring index of the frame (after its record header).
+     */
+    private void invalid(final String message, final int index)
     {
         errors.increment();
-        errorHandler.onError(new ChannelFileException(inboxFile.path(), message));
+        errorHandler.onError(new ChannelFileException(inboxFile.path(), message + " (record at offset="
+            + (ChannelDescriptor.HEADER_LENGTH + index - RecordDescriptor.HEADER_LENGTH) + ")"));
     }
 
     private void deliver(
-        final int typeId, final long correlationId, final DirectBuffer buffer, final int offset, final int length)
+        final int typeId, final long correlationId, final DirectBuffer buffer, final int offset, final int length,
+        final int index)
     {
         if (!requests.deliver(typeId, correlationId, buffer, offset, length))
         {
-            invalid("response with invalid correlationId=" + correlationId);
+            invalid("response with invalid correlationId=" + correlationId, index);
         }
     }
 
@@ -396,7 +404,7 @@ final class InboxReceiver
                         }
                         break;
                     default:
-                        invalid("unknown frame kind=" + kind + " length=" + length);
+                        invalid("unknown frame kind=" + kind + " length=" + length, index);
                 }
             }
             catch (final Throwable ex)
@@ -410,18 +418,18 @@ final class InboxReceiver
         {
             if (length < RESPONSE_HEADER_LENGTH || buffer.getInt(index + SESSION_ID_OFFSET) != connection.sessionId)
             {
-                invalid("invalid response frame: length=" + length);
+                invalid("invalid response frame: length=" + length, index);
                 return;
             }
             deliver(buffer.getInt(index + TYPE_ID_OFFSET), buffer.getLong(index + CORRELATION_ID_OFFSET), buffer,
-                index + RESPONSE_HEADER_LENGTH, length - RESPONSE_HEADER_LENGTH);
+                index + RESPONSE_HEADER_LENGTH, length - RESPONSE_HEADER_LENGTH, index);
         }
 
         private void onPush(final DirectBuffer buffer, final int index, final int length)
         {
             if (length < PUSH_HEADER_LENGTH || buffer.getInt(index + SESSION_ID_OFFSET) != connection.sessionId)
             {
-                invalid("invalid push frame: length=" + length);
+                invalid("invalid push frame: length=" + length, index);
                 return;
             }
             messagesReceived.incrementRelease();
@@ -435,7 +443,7 @@ final class InboxReceiver
             final int result = reassembler.onFragment(buffer, index, length, FRAGMENT_KINDS);
             if (result == Reassembler.INVALID)
             {
-                invalid("invalid fragment: length=" + length);
+                invalid("invalid fragment: length=" + length, index);
                 return;
             }
             fragmentsReceived.incrementRelease();
@@ -444,7 +452,7 @@ final class InboxReceiver
                 if (reassembler.innerKind() == RESPONSE_KIND)
                 {
                     deliver(reassembler.typeId(), reassembler.correlationId(), reassembler.buffer(), 0,
-                        reassembler.length());
+                        reassembler.length(), index);
                 }
                 else
                 {
@@ -461,7 +469,8 @@ final class InboxReceiver
                 buffer.getInt(index + CONNECTED_PROTOCOL_OFFSET) != PROTOCOL_VERSION ||
                 buffer.getInt(index + CONNECTED_MAX_MESSAGE_LENGTH_OFFSET) <= 0)
             {
-                invalid("unexpected or invalid connected frame: length=" + length + " state=" + connection.state);
+                invalid("unexpected or invalid connected frame: length=" + length + " state=" + connection.state,
+                    index);
                 return;
             }
             connection.sessionId = buffer.getInt(index + CONNECTED_SESSION_ID_OFFSET);

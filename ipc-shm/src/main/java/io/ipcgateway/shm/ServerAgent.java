@@ -25,6 +25,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import static io.ipcgateway.shm.FrameDescriptor.CONNECTED_KIND;
@@ -336,8 +337,8 @@ final class ServerAgent implements Agent, MessageHandler
             unblockedSlots.incrementRelease();
             errors.incrementRelease();
             errorHandler.onError(new PeerDeadException("a producer did not commit its claim in the inbox of service="
-                + context.serviceName() + " within " + Durations.format(livenessTimeoutNs) + ": slot at file offset "
-                + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1))) + " skipped"));
+                + context.serviceName() + " within " + Durations.format(livenessTimeoutNs) + ": slot skipped: file="
+                + file.path() + " offset=" + (ChannelDescriptor.HEADER_LENGTH + (head & (file.ringCapacity() - 1)))));
         }
     }
 
@@ -470,7 +471,7 @@ final class ServerAgent implements Agent, MessageHandler
                     onDisconnect(buffer, index, length);
                     break;
                 default:
-                    invalid("unknown frame kind=" + kind + " length=" + length);
+                    invalid("unknown frame kind=" + kind + " length=" + length, index);
             }
         }
         catch (final Throwable ex)
@@ -517,13 +518,13 @@ final class ServerAgent implements Agent, MessageHandler
     {
         if (length < MESSAGE_HEADER_LENGTH)
         {
-            invalid("message frame too short: length=" + length);
+            invalid("message frame too short: length=" + length, index);
             return;
         }
         final ClientSession session = session(buffer.getInt(index + SESSION_ID_OFFSET));
         if (session == null)
         {
-            invalid("message from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            invalid("message from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET), index);
             return;
         }
         final int payloadLength = length - MESSAGE_HEADER_LENGTH;
@@ -537,13 +538,13 @@ final class ServerAgent implements Agent, MessageHandler
     {
         if (length < REQUEST_HEADER_LENGTH)
         {
-            invalid("request frame too short: length=" + length);
+            invalid("request frame too short: length=" + length, index);
             return;
         }
         final ClientSession session = session(buffer.getInt(index + SESSION_ID_OFFSET));
         if (session == null)
         {
-            invalid("request from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            invalid("request from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET), index);
             return;
         }
         final int payloadLength = length - REQUEST_HEADER_LENGTH;
@@ -557,20 +558,20 @@ final class ServerAgent implements Agent, MessageHandler
     {
         if (length < MESSAGE_HEADER_LENGTH)
         {
-            invalid("fragment frame too short: length=" + length);
+            invalid("fragment frame too short: length=" + length, index);
             return;
         }
         final ClientSession session = session(buffer.getInt(index + SESSION_ID_OFFSET));
         if (session == null)
         {
-            invalid("fragment from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            invalid("fragment from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET), index);
             return;
         }
         final Reassembler reassembler = session.reassembler();
         final int result = reassembler.onFragment(buffer, index, length, FRAGMENT_KINDS);
         if (result == Reassembler.INVALID)
         {
-            invalid("invalid fragment from sessionId=" + session.sessionId() + " length=" + length);
+            invalid("invalid fragment from sessionId=" + session.sessionId() + " length=" + length, index);
             return;
         }
         fragmentsReceived.incrementRelease();
@@ -594,7 +595,7 @@ final class ServerAgent implements Agent, MessageHandler
     {
         if (length < CONNECT_NAME_OFFSET)
         {
-            invalid("connect frame too short: length=" + length);
+            invalid("connect frame too short: length=" + length, index);
             return;
         }
         final String name = FrameDescriptor.readAscii(buffer, index + CONNECT_NAME_OFFSET,
@@ -602,7 +603,8 @@ final class ServerAgent implements Agent, MessageHandler
             FrameDescriptor.MAX_CLIENT_FILE_NAME_LENGTH);
         if (name == null || !FrameDescriptor.isValidClientFileName(name))
         {
-            invalid("connect with invalid client file name: " + (name == null ? "length out of range" : name));
+            invalid("connect with invalid client file name: " + (name == null ? "length out of range" : name),
+                index);
             return;
         }
         final long pid = buffer.getLong(index + CONNECT_PID_OFFSET);
@@ -613,7 +615,7 @@ final class ServerAgent implements Agent, MessageHandler
         }
         catch (final ChannelFileException ex)
         {
-            invalid("connect refused, cannot open client file: " + ex.getMessage());
+            invalid("connect refused, cannot open client file: " + ex.getMessage(), index);
             return;
         }
         final long ownerPid = clientFile.ownerPid();
@@ -621,7 +623,7 @@ final class ServerAgent implements Agent, MessageHandler
         {
             // Read before the close: the header is unmapped then, and reading it would crash the JVM (SIGSEGV).
             clientFile.close();
-            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + ownerPid);
+            invalid("connect refused: pid=" + pid + " but the file's ownerPid=" + ownerPid, index);
             return;
         }
         Notifier clientNotifier = null;
@@ -636,7 +638,7 @@ final class ServerAgent implements Agent, MessageHandler
         {
             // The client polls its inbox during the handshake, so it reads the refusal without being woken.
             reject(new ClientSession(newSessionId(), pid, clientFile, null, context.maxMessageLength(),
-                context.sendTimeoutNs(), counters), "cannot open the client's notifier: " + ex.getMessage());
+                context.sendTimeoutNs(), counters), "cannot open the client's notifier: " + ex.getMessage(), index);
             return;
         }
         final ClientSession session = new ClientSession(newSessionId(), pid, clientFile, clientNotifier,
@@ -645,13 +647,13 @@ final class ServerAgent implements Agent, MessageHandler
         if (protocol != PROTOCOL_VERSION)
         {
             reject(session, "protocol mismatch: client=" + protocol + " server=" + PROTOCOL_VERSION
-                + ": run the same IPC Gateway version on both sides");
+                + ": run the same IPC Gateway version on both sides", index);
             return;
         }
         final String refusal = admissionRefusal(session);
         if (refusal != null)
         {
-            reject(session, refusal);
+            reject(session, refusal, index);
             return;
         }
         controlBuffer.putInt(CONNECTED_SESSION_ID_OFFSET, session.sessionId());
@@ -667,7 +669,7 @@ final class ServerAgent implements Agent, MessageHandler
             sessions.remove(session.sessionId());
             sessionCount = sessions.size();
             session.close();
-            invalid("connect refused: the client's ring is full before the handshake, file=" + name);
+            invalid("connect refused: the client's ring is full before the handshake, file=" + name, index);
             return;
         }
         handler.onConnect(session);
@@ -696,7 +698,7 @@ final class ServerAgent implements Agent, MessageHandler
         return null;
     }
 
-    private void reject(final ClientSession session, final String reason)
+    private void reject(final ClientSession session, final String reason, final int index)
     {
         try
         {
@@ -711,7 +713,7 @@ final class ServerAgent implements Agent, MessageHandler
         {
             session.close();
         }
-        invalid("connect refused: " + reason);
+        invalid("connect refused: " + reason, index);
     }
 
     private void sendRejected(final ClientSession session, final String reason, final int maxLength)
@@ -726,14 +728,14 @@ final class ServerAgent implements Agent, MessageHandler
     {
         if (length < SESSION_ID_OFFSET + Integer.BYTES)
         {
-            invalid("disconnect frame too short: length=" + length);
+            invalid("disconnect frame too short: length=" + length, index);
             return;
         }
         final ClientSession session = sessions.remove(buffer.getInt(index + SESSION_ID_OFFSET));
         lastSession = null;
         if (session == null)
         {
-            invalid("disconnect from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET));
+            invalid("disconnect from unknown sessionId=" + buffer.getInt(index + SESSION_ID_OFFSET), index);
             return;
         }
         sessionCount = sessions.size();
@@ -747,10 +749,16 @@ final class ServerAgent implements Agent, MessageHandler
         }
     }
 
-    private void invalid(final String message)
+    /**
+     * Counts and reports a refused frame, naming the server file and the offset of its record.
+     *
+     * @param index ring index of the frame (after its record header).
+     */
+    private void invalid(final String message, final int index)
     {
         errors.incrementRelease();
-        errorHandler.onError(new ChannelFileException(file.path(), message));
+        errorHandler.onError(new ChannelFileException(file.path(), message + " (record at offset="
+            + (ChannelDescriptor.HEADER_LENGTH + index - RecordDescriptor.HEADER_LENGTH) + ")"));
     }
 
     @Override

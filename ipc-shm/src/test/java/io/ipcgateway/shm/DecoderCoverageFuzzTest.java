@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -49,7 +52,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DecoderCoverageFuzzTest
 {
-    private static final String MAX_DURATION = "12s";
+    private static final String MAX_DURATION = "30s";
+    /**
+     * The fewest executions a fuzzing run of {@link #MAX_DURATION} must reach per target: about a twelfth of what each
+     * reached in a build on the shared 2-vCPU VM (ring reader 1.3 M, reassembler 6.5 M, control frames 250 k,
+     * channel header 120 k), so only a run that barely fuzzed fails.
+     */
+    private static final Map<String, Long> MIN_EXECUTIONS = Map.of(
+        "ringReaderHandsOutOnlyRecordsInsideTheRing", 100_000L,
+        "reassemblerCompletesOnlyWhatItAccepted", 500_000L,
+        "controlFramesAreRefusedOrHandledButNeverFail", 20_000L,
+        "channelHeaderIsRefusedOrUsable", 10_000L);
+    /** Executions of each target in this JVM (one target per JVM when fuzzing). */
+    private static final Map<String, LongAdder> EXECUTIONS = new ConcurrentHashMap<>();
     private static final Path RING_FILE = Paths.get("/dev/shm/fuzz-ring.ipc");
     private static final long RING_FILE_OFFSET = ChannelDescriptor.HEADER_LENGTH;
     private static final int RING_CAPACITY = 1024;
@@ -60,6 +75,31 @@ class DecoderCoverageFuzzTest
 
     private static Path tempDirectory;
     private static ServerFixture server;
+
+    /**
+     * When fuzzing ({@code JAZZER_FUZZ} set), each target that ran must have been executed at least its
+     * {@link #MIN_EXECUTIONS}: a fuzzing run that starved (a slow target, a machine too loaded) fails instead of
+     * passing after a handful of inputs. Prints the counts for the build log.
+     */
+    @AfterAll
+    static void checkExecutionCounts()
+    {
+        final String fuzz = System.getenv("JAZZER_FUZZ");
+        EXECUTIONS.forEach((target, count) -> System.out.println("FUZZ " + target + " executions=" + count.sum()
+            + (fuzz == null || fuzz.isEmpty() ? " (regression: the seed corpus)" : "")));
+        if (fuzz != null && !fuzz.isEmpty())
+        {
+            assertThat(EXECUTIONS).as("fuzz targets that ran").isNotEmpty();
+            EXECUTIONS.forEach((target, count) -> assertThat(count.sum())
+                .as("executions of %s in %s", target, MAX_DURATION)
+                .isGreaterThanOrEqualTo(MIN_EXECUTIONS.get(target)));
+        }
+    }
+
+    private static void countExecution(final String target)
+    {
+        EXECUTIONS.computeIfAbsent(target, name -> new LongAdder()).increment();
+    }
 
     @AfterAll
     static void deleteFiles() throws IOException
@@ -90,6 +130,7 @@ class DecoderCoverageFuzzTest
     @FuzzTest(maxDuration = MAX_DURATION)
     void ringReaderHandsOutOnlyRecordsInsideTheRing(final FuzzedDataProvider data)
     {
+        countExecution("ringReaderHandsOutOnlyRecordsInsideTheRing");
         final UnsafeBuffer ring = new UnsafeBuffer(new byte[RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH]);
         // The reader starts at an aligned head (its own, or the one a fresh file has); only later it reads garbage.
         final long head = data.consumeLong() & ~(long)(RecordDescriptor.ALIGNMENT - 1);
@@ -146,6 +187,7 @@ class DecoderCoverageFuzzTest
     @FuzzTest(maxDuration = MAX_DURATION)
     void reassemblerCompletesOnlyWhatItAccepted(final FuzzedDataProvider data)
     {
+        countExecution("reassemblerCompletesOnlyWhatItAccepted");
         final Reassembler reassembler = new Reassembler(MAX_MESSAGE_LENGTH);
         final UnsafeBuffer frame = new UnsafeBuffer(new byte[FRAGMENT_HEADER_LENGTH + 600]);
         final ByteArrayOutputStream accepted = new ByteArrayOutputStream();
@@ -198,6 +240,7 @@ class DecoderCoverageFuzzTest
     @DictionaryEntries({"client-", ".ipc", "client-1-1.ipc"})
     void controlFramesAreRefusedOrHandledButNeverFail(final FuzzedDataProvider data)
     {
+        countExecution("controlFramesAreRefusedOrHandledButNeverFail");
         final UnsafeBuffer record = new UnsafeBuffer(new byte[256]);
         final int offset = data.consumeInt(0, record.capacity());
         final int limit = data.consumeInt(offset, record.capacity());
@@ -238,6 +281,7 @@ class DecoderCoverageFuzzTest
     @DictionaryEntries({"IPCGWSHM"})
     void channelHeaderIsRefusedOrUsable(final FuzzedDataProvider data) throws IOException
     {
+        countExecution("channelHeaderIsRefusedOrUsable");
         final Path path = tempDirectory().resolve("header.ipc");
         final int type = data.consumeInt(ChannelDescriptor.TYPE_SERVER, ChannelDescriptor.TYPE_BROADCAST);
         final byte[] header = new byte[ChannelDescriptor.COUNTERS_VALUES_OFFSET];

@@ -16,6 +16,7 @@ import io.ipcgateway.core.ConfigurationException;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.shm.notify.NotifierKind;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Security of the files in one process: links planted at our paths and paths owned by other users are refused
@@ -73,7 +73,7 @@ class FileAccessTest
     @Test
     void shouldRefuseServiceFolderOwnedByAnotherUserNamingItsOwner() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a folder to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a folder to another user (chown)");
         final Path service = Files.createDirectory(dir.resolve("svc"));
         Files.setOwner(service, nobody());
 
@@ -86,7 +86,7 @@ class FileAccessTest
     @Test
     void shouldRefuseServerFileOwnedByAnotherUserInsteadOfDeletingIt() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a file to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a file to another user (chown)");
         final Path serverFile = Files.createFile(dir.resolve(ServiceDirectory.SERVER_FILE_NAME));
         Files.setOwner(serverFile, nobody());
 
@@ -100,7 +100,7 @@ class FileAccessTest
     @Test
     void shouldRefuseBaseDirectoryOwnedByAnotherUser() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a folder to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a folder to another user (chown)");
         final Path base = Files.createDirectory(dir.resolve("base"));
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.setOwner(base, nobody());
@@ -115,7 +115,7 @@ class FileAccessTest
     @Test
     void shouldAcceptFolderOfAnotherUserInGroupModeOnlyWithTheGroupAndNoAccessForOthers() throws IOException
     {
-        assumeTrue(isRoot(), "needs root to give a folder to another user (chown); skipped");
+        RequiredEnvironment.require(isRoot(), "needs root to give a folder to another user (chown)");
         final String group = primaryGroup();
         final FileAccess access = FileAccess.group("test", group);
         final Path service = Files.createDirectory(dir.resolve("svc"));
@@ -169,13 +169,15 @@ class FileAccessTest
     }
 
     @Test
-    void shouldCreateGroupModeFoldersAndFilesWithTheGroup() throws IOException
+    void shouldCreateGroupModeFoldersAndFilesWithTheGroup() throws Exception
     {
-        final String group = primaryGroup();
+        // Not the group every file here would get anyway: a missing chgrp must show. The socket notifier, so that
+        // both sides bind a .wake socket whose mode and group are checked too.
+        final String group = SecurityProcesses.otherGroup(dir);
         try (ShmServer server = ShmServer.launch(new ServerContext().serviceName("shared").baseDirectory(dir)
-            .fileGroup(group).idleMode(IdleMode.BLOCK), new EchoHandler());
+            .fileGroup(group).idleMode(IdleMode.BLOCK).notifierKind(NotifierKind.UNIX_SOCKET), new EchoHandler());
             ShmClient client = ShmClient.connect(new ClientContext().serviceName("shared").baseDirectory(dir)
-                .fileGroup(group)))
+                .fileGroup(group).notifierKind(NotifierKind.UNIX_SOCKET)))
         {
             assertThat(client.isConnected()).isTrue();
             assertModeAndGroup(server.serviceDirectory(), "rwxrwx---", group);
@@ -184,12 +186,7 @@ class FileAccessTest
             final Path serverFile = ServiceDirectory.serverFile(server.serviceDirectory());
             for (final Path channel : List.of(serverFile, client.inboxFile()))
             {
-                // The socket fallback (no futex, e.g. classes run from a folder or JDK 17) binds a wake socket.
-                final Path wake = channel.resolveSibling(channel.getFileName() + ".wake");
-                if (Files.exists(wake, LinkOption.NOFOLLOW_LINKS))
-                {
-                    assertModeAndGroup(wake, "rw-rw----", group);
-                }
+                assertModeAndGroup(channel.resolveSibling(channel.getFileName() + ".wake"), "rw-rw----", group);
             }
         }
         assertThat(dir.resolve("shared")).doesNotExist();
@@ -283,7 +280,7 @@ class FileAccessTest
     @Test
     void shouldRefuseBroadcastFileOfAnotherUserUnlessGroupModeAdmitsIt() throws IOException
     {
-        assumeTrue(isRoot(), "chown needs root; skipped");
+        RequiredEnvironment.require(isRoot(), "chown needs root");
         final String group = primaryGroup();
         try (ShmBroadcastPublisher publisher = ShmBroadcastPublisher.create(new BroadcastContext().name("shared")
             .baseDirectory(dir).capacity(4096).fileGroup(group)))

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A full {@code /dev/shm}, for real: a 2 MiB tmpfs mounted for the test (needs root; skipped otherwise). Creating a
@@ -46,11 +45,12 @@ class FullShmTest
     @BeforeEach
     void mountSmallTmpfs() throws Exception
     {
-        assumeTrue(FileAccessTest.isRoot(), "mounts a size-limited tmpfs: needs root; skipped");
+        RequiredEnvironment.require(FileAccessTest.isRoot(), "mounts a size-limited tmpfs: needs root");
         mount = Files.createDirectory(dir.resolve("shm"));
         final SecurityProcesses.Result result = SecurityProcesses.run(
             List.of("mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", mount.toString()), 30);
-        assumeTrue(result.exitCode() == 0, "cannot mount a tmpfs here (" + result.output().trim() + "); skipped");
+        RequiredEnvironment.require(result.exitCode() == 0,
+            "cannot mount a tmpfs here (" + result.output().trim() + ")");
         mounted = true;
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
@@ -35,6 +37,7 @@ final class InboxCorruptionScenarios implements AutoCloseable
         "clientInboxRecordBeyondTail");
 
     private static final int RING_CAPACITY = 64 * 1024;
+    private static final Pattern OFFSET = Pattern.compile("offset=(\\d+)");
 
     private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
     private final Path serverFilePath;
@@ -104,6 +107,31 @@ final class InboxCorruptionScenarios implements AutoCloseable
         }
         assertThat(server.counters().get(CounterKind.ERRORS)).isGreaterThan(errorsBefore);
         assertStillServing();
+        assertEveryReportNamesFileAndOffset(name, reportedSince(reportedBefore), serverFilePath,
+            hostileMapping.mappedLength());
+    }
+
+    /**
+     * Every report is one of our typed errors ({@link IpcException}) naming {@code file} and an offset inside it: an
+     * {@link IndexOutOfBoundsException} next to the expected report, or a report that does not say where, fails.
+     */
+    static void assertEveryReportNamesFileAndOffset(
+        final String scenario, final List<Throwable> reports, final Path file, final long fileLength)
+    {
+        assertThat(reports).as("%s: reports", scenario).allSatisfy(ex ->
+        {
+            assertThat(ex).as("%s", scenario).isInstanceOf(IpcException.class)
+                .hasMessageContaining("file=" + file);
+            final Matcher offset = OFFSET.matcher(String.valueOf(ex.getMessage()));
+            assertThat(offset.find()).as("%s: an offset in %s", scenario, ex).isTrue();
+            assertThat(Long.parseLong(offset.group(1))).as("%s: offset in %s", scenario, ex)
+                .isBetween(0L, fileLength - 1);
+            if (ex instanceof CorruptionException)
+            {
+                assertThat(((CorruptionException)ex).offset()).as("%s: offset of %s", scenario, ex)
+                    .isBetween((long)ChannelDescriptor.HEADER_LENGTH, fileLength - 1);
+            }
+        });
     }
 
     /**
@@ -151,6 +179,8 @@ final class InboxCorruptionScenarios implements AutoCloseable
                 assertThat(clientReports).anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class)
                     .hasMessageContaining(victim.inboxFile().toString()).hasMessageContaining("offset=")
                     .hasMessageContaining(expected));
+                assertEveryReportNamesFileAndOffset("client inbox", clientReports, victim.inboxFile(),
+                    victimInbox.mappedLength());
             }
         }
         // The other client and the server are untouched.
@@ -159,9 +189,12 @@ final class InboxCorruptionScenarios implements AutoCloseable
 
     /**
      * The random garbage scenario with another seed: where the writes land, and how they interleave with the server
-     * and the client, decides which of the reader's defences is exercised.
+     * and the client, decides which of the reader's defences is exercised. Every report must be one of our typed
+     * errors naming the server file and an offset in it.
+     *
+     * @return whether the server detected the garbage (reported at least one {@link CorruptionException}).
      */
-    void runRandomGarbage(final long seed)
+    boolean runRandomGarbage(final long seed)
     {
         final int reportedBefore = reported.size();
         writeGarbage(seed);
@@ -169,7 +202,18 @@ final class InboxCorruptionScenarios implements AutoCloseable
         // next records, and a fast consumer may have read a record before the write hit it. What must hold is that
         // the server keeps answering, and that whatever it saw it reports as one of our typed errors.
         assertStillServing();
-        assertThat(reportedSince(reportedBefore)).allSatisfy(ex -> assertThat(ex).isInstanceOf(IpcException.class));
+        // Slots stuck by garbage are skipped after the liveness timeout and positions checked at heartbeats: a seed
+        // that shows nothing yet gets that long to be detected.
+        final long deadline = System.nanoTime() + ShmConfiguration.LIVENESS_TIMEOUT_DEFAULT_NS
+            + 2 * ShmConfiguration.HEARTBEAT_INTERVAL_DEFAULT_NS;
+        while (reportedSince(reportedBefore).stream().noneMatch(CorruptionException.class::isInstance) &&
+            System.nanoTime() < deadline)
+        {
+            Thread.yield();
+        }
+        final List<Throwable> reports = reportedSince(reportedBefore);
+        assertEveryReportNamesFileAndOffset("seed=" + seed, reports, serverFilePath, hostileMapping.mappedLength());
+        return reports.stream().anyMatch(CorruptionException.class::isInstance);
     }
 
     /**
@@ -187,8 +231,9 @@ final class InboxCorruptionScenarios implements AutoCloseable
         {
             Thread.yield();
         }
-        assertThat(reportedSince(reportedBefore))
-            .anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class));
+        final List<Throwable> reports = reportedSince(reportedBefore);
+        assertThat(reports).as("reported").anySatisfy(ex -> assertThat(ex).isInstanceOf(CorruptionException.class));
+        assertEveryReportNamesFileAndOffset("seed=" + seed, reports, serverFilePath, hostileMapping.mappedLength());
     }
 
     /**

@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.OfferResult;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PeerDeathIT
 {
     private static final long LIVENESS_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    /** A request type the server receives and never answers, so the request is in flight when it is killed. */
+    private static final int HELD = 2;
+    /** Slack for a loaded machine on top of a promised bound (a guarantee, not a speed assertion). */
+    private static final long SLACK_NS = TimeUnit.SECONDS.toNanos(5);
 
     @TempDir
     Path dir;
@@ -30,8 +36,7 @@ class PeerDeathIT
     void shouldFailRequestsWithPeerDeadWhenServerIsKilled() throws Exception
     {
         final StringBuilder log = new StringBuilder();
-        final Process server = TestProcesses.start(TestProcesses.ServerMain.class, List.of(),
-            dir.toString(), "victim", Long.toString(64 * 1024), "BLOCK", Long.toString(1 << 20));
+        final Process server = TestProcesses.start(HoldingServerMain.class, List.of(), dir.toString(), "victim");
         try
         {
             assertThat(TestProcesses.awaitLine(server, "READY", log, 60_000)).as(log.toString()).isNotNull();
@@ -45,7 +50,33 @@ class PeerDeathIT
                     TimeUnit.SECONDS.toNanos(10))).isEqualTo(OfferResult.OK);
                 assertThat(echoed[0]).isEqualTo(77);
 
+                // In flight: the server has received this request and holds it, unanswered, when it is killed.
+                final AtomicLong outcome = new AtomicLong(Long.MIN_VALUE);
+                final AtomicLong doneAtNs = new AtomicLong();
+                final Thread requester = new Thread(() ->
+                {
+                    final UnsafeBuffer held = new UnsafeBuffer(new byte[8]);
+                    held.putLong(0, 78);
+                    final long result = client.request(HELD, held, 0, 8, (t, b, o, l) -> echoed[0] = -1,
+                        TimeUnit.SECONDS.toNanos(60));
+                    doneAtNs.set(System.nanoTime());
+                    outcome.set(result);
+                }, "in-flight-request");
+                requester.start();
+                assertThat(TestProcesses.awaitLine(server, "HELD", log, 60_000)).as(log.toString()).isNotNull();
+                final long killedAtNs = System.nanoTime();
                 server.destroyForcibly();
+                requester.join(TimeUnit.SECONDS.toMillis(90));
+                assertThat(requester.isAlive()).as("the in-flight request returned").isFalse();
+                assertThat(OfferResult.describe(outcome.get())).isEqualTo("PEER_DEAD");
+                final long promisedNs = LIVENESS_NS + ShmConfiguration.HEARTBEAT_INTERVAL_DEFAULT_NS;
+                System.out.println("kill to PEER_DEAD: " + TimeUnit.NANOSECONDS.toMillis(doneAtNs.get() - killedAtNs)
+                    + " ms");
+                assertThat(doneAtNs.get() - killedAtNs)
+                    .as("ns from the kill to PEER_DEAD (liveness timeout + one heartbeat interval %d ms, slack %d ms)",
+                        TimeUnit.NANOSECONDS.toMillis(promisedNs), TimeUnit.NANOSECONDS.toMillis(SLACK_NS))
+                    .isLessThanOrEqualTo(promisedNs + SLACK_NS);
+                assertThat(echoed[0]).as("no response arrived").isEqualTo(77);
                 assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
                 final long result = client.request(1, request, 0, 8, (t, b, o, l) -> echoed[0] = -1,
@@ -58,6 +89,45 @@ class PeerDeathIT
         finally
         {
             TestProcesses.destroy(server);
+        }
+    }
+
+    /**
+     * An echo server ({@code dir service}) that holds requests of type {@link #HELD} unanswered and prints
+     * {@code HELD <correlationId>} for each; prints {@code READY} once it serves, and runs until it is killed.
+     */
+    static final class HoldingServerMain
+    {
+        private HoldingServerMain()
+        {
+        }
+
+        public static void main(final String[] args) throws Exception
+        {
+            final EchoHandler echo = new EchoHandler();
+            try (ShmServer server = ShmServer.launch(new ServerContext().baseDirectory(Paths.get(args[0]))
+                .serviceName(args[1]).idleMode(IdleMode.BLOCK), new ServerHandler()
+                {
+                    @Override
+                    public void onRequest(final ClientSession session, final long correlationId, final int typeId,
+                        final DirectBuffer buffer, final int offset, final int length)
+                    {
+                        if (typeId == HELD)
+                        {
+                            System.out.println("HELD " + correlationId);
+                            System.out.flush();
+                        }
+                        else
+                        {
+                            echo.onRequest(session, correlationId, typeId, buffer, offset, length);
+                        }
+                    }
+                }))
+            {
+                System.out.println("READY " + server.notifierKind());
+                System.out.flush();
+                Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+            }
         }
     }
 

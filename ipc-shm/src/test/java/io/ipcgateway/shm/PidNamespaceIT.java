@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Peers in another pid namespace, as in a container: their pids mean nothing here, so liveness rests on the
@@ -49,8 +48,8 @@ class PidNamespaceIT
         {
             exit = -1;
         }
-        assumeTrue(exit == 0, "skipped: 'unshare --pid --fork --mount-proc' is not permitted here (needs root or"
-            + " CAP_SYS_ADMIN and util-linux)");
+        RequiredEnvironment.require(exit == 0,
+            "'unshare --pid --fork --mount-proc' is not permitted here (needs root or CAP_SYS_ADMIN and util-linux)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -16,12 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
+import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.MessageClaim;
 import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.core.PeerDeadException;
+import io.ipcgateway.core.StaleClaimException;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -47,17 +52,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ProducerCrashIT
 {
-    private static final long LIVENESS_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long LIVENESS_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int RING_CAPACITY = 64 * 1024;
     private static final int SEQUENCED = 1;
     private static final int CLAIM_LENGTH = 200;
     private static final int BEFORE = 500;
     private static final int AFTER = 500;
+    /**
+     * The promised stall: the stuck head is first seen at a heartbeat (at most one interval after the claim) and
+     * skipped at the first heartbeat after the liveness timeout.
+     */
+    private static final long STALL_BOUND_NS = LIVENESS_NS + 2 * ShmConfiguration.HEARTBEAT_INTERVAL_DEFAULT_NS;
+    /** Slack for a loaded machine (a guarantee checked with seconds to spare, not a speed assertion). */
+    private static final long SLACK_NS = TimeUnit.SECONDS.toNanos(5);
 
     @TempDir
     Path dir;
 
     private final Map<Integer, List<Long>> received = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> firstReceivedNs = new ConcurrentHashMap<>();
     private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
     private final List<String> damaged = Collections.synchronizedList(new ArrayList<>());
     private Process producer;
@@ -90,21 +103,22 @@ class ProducerCrashIT
         try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler()))
         {
             final LineReader lines = startProducer(false);
-            final String claimed = lines.await("CLAIMED", 60_000);
-            assertThat(claimed).as(lines.log()).isNotNull();
+            final String claimed = awaitWriting(lines);
             final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
+            final long claimedAtNs = Long.parseLong(field(claimed, "claimedAtNs"));
+            final int staleIndex = Integer.parseInt(field(claimed, "index"));
 
-            signal(producer, "STOP");
+            stop(producer);
             try (ShmClient client = connectClient())
             {
+                // Its connect and messages queue behind the stuck claim.
                 sendSequenced(client, 0, AFTER);
                 awaitReceived(client.sessionId(), AFTER);
+                assertStallBounded(claimedAtNs, firstReceivedNs.get(client.sessionId()));
                 assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
 
-                signal(producer, "CONT");
                 resume(producer);
-                final String outcome = lines.await("COMMIT", 60_000);
-                assertThat(outcome).as(lines.log()).startsWith("COMMIT_FAILED");
+                assertStaleClaim(lines, lines.await("COMMIT", 60_000), staleIndex);
                 assertThat(producer.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
                 // Nothing the resumed producer did reaches the server or disturbs the next messages.
@@ -126,18 +140,17 @@ class ProducerCrashIT
         {
             final ManyToOneRingBuffer inbox = new ManyToOneRingBuffer(serverFile.ring());
             final LineReader lines = startProducer(false);
-            final String claimed = lines.await("CLAIMED", 60_000);
-            assertThat(claimed).as(lines.log()).isNotNull();
+            final String claimed = awaitWriting(lines);
             final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
             final long stalePosition = Long.parseLong(field(claimed, "position"));
             final int staleIndex = Integer.parseInt(field(claimed, "index"));
             assertThat(staleIndex).isEqualTo((int)stalePosition & (RING_CAPACITY - 1));
 
-            // Stopped between writing part of its payload and committing.
-            signal(producer, "STOP");
+            // Stopped in the middle of writing its payload, before committing.
+            stop(producer);
             try (ShmClient client = connectClient())
             {
-                awaitUnblocked(server, 1);
+                assertStallBounded(Long.parseLong(field(claimed, "claimedAtNs")), awaitUnblocked(server, 1));
 
                 // Lap the ring so that this client's next claim lands on the stopped producer's slot, one lap on.
                 final long target = stalePosition + RING_CAPACITY;
@@ -154,13 +167,8 @@ class ProducerCrashIT
                 // Half-written, as the stopped producer's claim was.
                 claim.buffer().putLong(claim.offset(), next);
 
-                signal(producer, "CONT");
                 resume(producer);
-                final String outcome = lines.await("COMMIT", 60_000);
-                assertThat(outcome).as(lines.log()).startsWith("COMMIT_FAILED")
-                    .contains("StaleClaimException").contains("claim skipped")
-                    .contains(ServiceDirectory.serverFile(dir.resolve("claims")).toString())
-                    .contains("offset=" + (ChannelDescriptor.HEADER_LENGTH + staleIndex));
+                assertStaleClaim(lines, lines.await("COMMIT", 60_000), staleIndex);
                 assertThat(producer.waitFor(60, TimeUnit.SECONDS)).isTrue();
                 assertThat(serverFile.ring().getLongVolatile(recordIndex))
                     .as("the stale commit wrote nothing into the claim that reuses its slot").isEqualTo(claimedHeader);
@@ -222,15 +230,15 @@ class ProducerCrashIT
             assertThat(serverFile.recordChecksums()).isEqualTo(checksums);
             final ManyToOneRingBuffer inbox = new ManyToOneRingBuffer(serverFile.ring());
             final LineReader lines = startProducer(false);
-            final String claimed = lines.await("CLAIMED", 60_000);
-            assertThat(claimed).as(lines.log()).isNotNull();
+            final String claimed = awaitWriting(lines);
             final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
             final long stalePosition = Long.parseLong(field(claimed, "position"));
+            final int staleIndex = Integer.parseInt(field(claimed, "index"));
 
-            signal(producer, "STOP");
+            stop(producer);
             try (ShmClient client = connectClient())
             {
-                awaitUnblocked(server, 1);
+                assertStallBounded(Long.parseLong(field(claimed, "claimedAtNs")), awaitUnblocked(server, 1));
                 final long target = stalePosition + RING_CAPACITY;
                 long next = lapTo(client, inbox, target, checksums ? RecordChecksum.LENGTH : 0);
 
@@ -239,10 +247,8 @@ class ProducerCrashIT
                 synchronized (dutyCycle)
                 {
                     sendNumbered(client, victim, CLAIM_LENGTH);
-                    signal(producer, "CONT");
                     resume(producer);
-                    final String outcome = lines.await("COMMIT", 60_000);
-                    assertThat(outcome).as(lines.log()).startsWith("COMMIT_FAILED").contains("StaleClaimException");
+                    assertStaleClaim(lines, lines.await("COMMIT", 60_000), staleIndex);
                     assertThat(inbox.consumerPosition()).as("the victim was not read before the damage")
                         .isEqualTo(target);
                 }
@@ -284,28 +290,35 @@ class ProducerCrashIT
 
     private void killProducerHoldingClaim(final boolean wrap) throws Exception
     {
-        try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler()))
+        try (ShmServer server = ShmServer.launch(serverContext(), recordingHandler());
+            ShmClient client = connectClient())
         {
             final LineReader lines = startProducer(wrap);
-            final String claimed = lines.await("CLAIMED", 60_000);
-            assertThat(claimed).as(lines.log()).isNotNull();
+            final String claimed = awaitWriting(lines);
             final int sentBefore = Integer.parseInt(claimed.split(" ")[1]);
+            final long claimedAtNs = Long.parseLong(field(claimed, "claimedAtNs"));
             if (wrap)
             {
                 assertThat(claimed).as("the claim wrapped around the end of the ring").contains("wrapped=true");
             }
 
+            // Queued behind the claim while its producer is still alive and writing its payload.
+            sendSequenced(client, 0, AFTER);
+            assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).as("sent while the slot was stuck")
+                .isZero();
             producer.destroyForcibly();
             assertThat(producer.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            try (ShmClient client = connectClient())
-            {
-                sendSequenced(client, 0, AFTER);
-                awaitReceived(client.sessionId(), AFTER);
-                assertThat(received.get(client.sessionId())).isEqualTo(sequence(0, AFTER));
-                assertThat(received.get(producerSession(client.sessionId()))).isEqualTo(sequence(0, sentBefore));
-                assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
-                assertThat(reported).anySatisfy(ex -> assertThat(ex).hasMessageContaining("skipped"));
-            }
+
+            awaitReceived(client.sessionId(), AFTER);
+            assertStallBounded(claimedAtNs, firstReceivedNs.get(client.sessionId()));
+            assertThat(received.get(client.sessionId())).isEqualTo(sequence(0, AFTER));
+            assertThat(received.get(producerSession(client.sessionId()))).isEqualTo(sequence(0, sentBefore));
+            assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).isEqualTo(1);
+            // The dead producer's session is freed too ("client died without disconnecting"): one skipped slot.
+            assertThat(reported).filteredOn(ex -> String.valueOf(ex.getMessage()).contains("slot skipped"))
+                .singleElement().isInstanceOf(PeerDeadException.class).asString()
+                .contains("slot skipped: file=" + ServiceDirectory.serverFile(dir.resolve("claims")) + " offset="
+                    + (ChannelDescriptor.HEADER_LENGTH + Integer.parseInt(field(claimed, "index"))));
         }
     }
 
@@ -326,6 +339,7 @@ class ProducerCrashIT
             {
                 if (typeId == SEQUENCED)
                 {
+                    firstReceivedNs.putIfAbsent(session.sessionId(), System.nanoTime());
                     received.computeIfAbsent(session.sessionId(), id -> Collections.synchronizedList(
                         new ArrayList<>())).add(buffer.getLong(offset));
                     for (int i = 8; i < length; i++)
@@ -379,14 +393,57 @@ class ProducerCrashIT
         assertThat(inbox.consumerPosition()).isEqualTo(position);
     }
 
-    private void awaitUnblocked(final ShmServer server, final long count) throws InterruptedException
+    /**
+     * @return when the count was seen ({@link System#nanoTime()}, at most a millisecond late).
+     */
+    private long awaitUnblocked(final ShmServer server, final long count) throws InterruptedException
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (server.counters().get(CounterKind.UNBLOCKED_SLOTS) < count && System.nanoTime() < deadline)
         {
-            Thread.sleep(5);
+            Thread.sleep(1);
         }
+        final long seenNs = System.nanoTime();
         assertThat(server.counters().get(CounterKind.UNBLOCKED_SLOTS)).as("reported: " + reported).isEqualTo(count);
+        return seenNs;
+    }
+
+    /**
+     * The guarantee of {@code docs/reliability.md}: a claim that is never committed stalls the inbox for at most the
+     * liveness timeout and a heartbeat interval or two (plus {@link #SLACK_NS}), counted from the claim. Both times
+     * are {@link System#nanoTime()}, the monotonic clock every process of one boot shares (the heartbeats rely on it).
+     */
+    private static void assertStallBounded(final long claimedAtNs, final long movedAtNs)
+    {
+        System.out.println("stall from claim to moving on: " + TimeUnit.NANOSECONDS.toMillis(movedAtNs - claimedAtNs)
+            + " ms");
+        assertThat(movedAtNs - claimedAtNs).as("ns from the claim until the inbox moved on (bound %d ms + slack %d ms)",
+            TimeUnit.NANOSECONDS.toMillis(STALL_BOUND_NS), TimeUnit.NANOSECONDS.toMillis(SLACK_NS))
+            .isPositive().isLessThanOrEqualTo(STALL_BOUND_NS + SLACK_NS);
+    }
+
+    /**
+     * The stale producer's commit failed with {@link StaleClaimException} naming the server file and the offset of
+     * its claim.
+     */
+    private void assertStaleClaim(final LineReader lines, final String outcome, final int staleIndex)
+    {
+        assertThat(outcome).as(lines.log())
+            .startsWith("COMMIT_FAILED type=" + StaleClaimException.class.getName() + " file="
+                + ServiceDirectory.serverFile(dir.resolve("claims")) + " message=")
+            .contains("claim skipped")
+            .contains("offset=" + (ChannelDescriptor.HEADER_LENGTH + staleIndex) + " ");
+    }
+
+    /**
+     * @return the producer's CLAIMED line, once it reported that it is writing its payload.
+     */
+    private static String awaitWriting(final LineReader lines) throws InterruptedException
+    {
+        final String claimed = lines.await("CLAIMED", 60_000);
+        assertThat(claimed).as(lines.log()).isNotNull();
+        assertThat(lines.await("WRITING", 60_000)).as(lines.log()).isNotNull();
+        return claimed;
     }
 
     /**
@@ -473,19 +530,68 @@ class ProducerCrashIT
         return expected;
     }
 
+    /**
+     * Stops the producer with SIGSTOP and waits until every thread of it is in state {@code T} (stopped), so the
+     * thread writing its payload is frozen in the middle of it.
+     */
+    private static void stop(final Process process) throws IOException, InterruptedException
+    {
+        signal(process, "STOP");
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> states = threadStates(process.pid());
+        while (!states.stream().allMatch("T"::equals) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+            states = threadStates(process.pid());
+        }
+        assertThat(states).as("states of the stopped producer's threads").isNotEmpty().containsOnly("T");
+    }
+
+    /**
+     * Resumes a stopped producer (SIGCONT) and tells it to finish its payload and commit.
+     */
     private static void resume(final Process process) throws IOException
     {
+        signal(process, "CONT");
         final OutputStream stdin = process.getOutputStream();
         stdin.write("commit\n".getBytes(StandardCharsets.US_ASCII));
         stdin.flush();
+    }
+
+    /**
+     * The state letter of every thread of a process, from {@code /proc/PID/task/TID/stat} (the field after the
+     * command name, which may hold spaces and parentheses, hence the last ')').
+     */
+    private static List<String> threadStates(final long pid) throws IOException
+    {
+        final List<String> states = new ArrayList<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Paths.get("/proc", Long.toString(pid), "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                try
+                {
+                    final String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                    states.add(stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
+                }
+                catch (final java.nio.file.NoSuchFileException ex)
+                {
+                    // A thread that ended meanwhile.
+                }
+            }
+        }
+        return states;
     }
 
     private static void signal(final Process process, final String signal)
     {
         try
         {
-            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
-            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+            assertThat(kill.waitFor(10, TimeUnit.SECONDS)).as("kill -" + signal + " ended").isTrue();
+            assertThat(kill.exitValue()).as("exit code of kill -" + signal + ": "
+                + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
         }
         catch (final IOException ex)
         {
@@ -494,6 +600,7 @@ class ProducerCrashIT
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
         }
     }
 
@@ -559,12 +666,17 @@ class ProducerCrashIT
     /**
      * The producer: {@code dir service before wrap}. Sends {@code before} numbered messages (and, to wrap, more
      * until the claim cannot fit before the end of the ring), claims one more, writes its number (the start of its
-     * payload), prints {@code CLAIMED <sent> wrapped=<bool> position=<ring position> index=<record index>} and waits
-     * for a line on stdin (the test kills it there, or stops and resumes it); then writes the rest of its payload,
-     * commits and prints {@code COMMITTED} or {@code COMMIT_FAILED <error>}.
+     * payload), prints {@code CLAIMED <sent> wrapped=<bool> position=<ring position> index=<record index>
+     * claimedAtNs=<System.nanoTime() just before the claim>}, then writes the rest of its payload byte by byte,
+     * pausing between bytes, over and over, and prints {@code WRITING} after the first pass: the test kills it or
+     * stops it there, in the middle of writing its payload. When a line arrives on stdin (after the test resumed
+     * it) it finishes the pass, writes the payload once more (so bytes always land after the resume), commits and
+     * prints {@code COMMITTED} or {@code COMMIT_FAILED type=<exception class> [file=<file>] message=<message>}.
      */
     static final class ClaimingProducerMain
     {
+        private static final long PAYLOAD_BYTE_PAUSE_NS = TimeUnit.MICROSECONDS.toNanos(100);
+
         private ClaimingProducerMain()
         {
         }
@@ -607,6 +719,7 @@ class ProducerCrashIT
                 final long tail = inbox.producerPosition();
                 final long position = wrapped ? tail + capacity - (int)(tail & (capacity - 1)) : tail;
                 final MessageClaim claim = new MessageClaim();
+                final long claimedAtNs = System.nanoTime();
                 final long result = client.tryClaim(SEQUENCED, CLAIM_LENGTH, claim);
                 if (result != OfferResult.OK)
                 {
@@ -614,24 +727,62 @@ class ProducerCrashIT
                 }
                 claim.buffer().putLong(claim.offset(), sent);
                 System.out.println("CLAIMED " + sent + " wrapped=" + wrapped + " position=" + position + " index="
-                    + (claim.offset() - FrameDescriptor.MESSAGE_HEADER_LENGTH - RecordDescriptor.HEADER_LENGTH));
+                    + (claim.offset() - FrameDescriptor.MESSAGE_HEADER_LENGTH - RecordDescriptor.HEADER_LENGTH)
+                    + " claimedAtNs=" + claimedAtNs);
                 System.out.flush();
-                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+                final AtomicBoolean commitAsked = new AtomicBoolean();
+                final Thread stdin = new Thread(() ->
+                {
+                    try
+                    {
+                        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+                    }
+                    catch (final IOException ignore)
+                    {
+                        // Stdin closed: commit now.
+                    }
+                    commitAsked.set(true);
+                }, "stdin");
+                stdin.setDaemon(true);
+                stdin.start();
+                writePayload(claim);
+                System.out.println("WRITING");
+                System.out.flush();
+                while (!commitAsked.get())
+                {
+                    writePayload(claim);
+                }
+                writePayload(claim);
                 try
                 {
-                    // Not the pattern the server checks: bytes that land in another record show up there.
-                    for (int i = 8; i < CLAIM_LENGTH; i++)
-                    {
-                        claim.buffer().putByte(claim.offset() + i, (byte)~i);
-                    }
                     claim.commit();
                     System.out.println("COMMITTED");
                 }
+                catch (final ChannelFileException ex)
+                {
+                    System.out.println("COMMIT_FAILED type=" + ex.getClass().getName() + " file=" + ex.file()
+                        + " message=" + ex.getMessage());
+                }
                 catch (final RuntimeException ex)
                 {
-                    System.out.println("COMMIT_FAILED " + ex);
+                    System.out.println("COMMIT_FAILED type=" + ex.getClass().getName() + " message="
+                        + ex.getMessage());
                 }
                 System.out.flush();
+            }
+        }
+
+        /**
+         * Writes the payload after its number, one byte about every 100 us: a pass takes tens of milliseconds, so a
+         * SIGSTOP lands in the middle of it. Not the pattern the server checks: bytes that land in another record
+         * show up there.
+         */
+        private static void writePayload(final MessageClaim claim)
+        {
+            for (int i = 8; i < CLAIM_LENGTH; i++)
+            {
+                claim.buffer().putByte(claim.offset() + i, (byte)~i);
+                LockSupport.parkNanos(PAYLOAD_BYTE_PAUSE_NS);
             }
         }
 

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A client JVM of a real second, unprivileged user ({@code nobody}, started with {@code setpriv}) against a server
@@ -43,19 +42,22 @@ class SecondUserIT
     @BeforeAll
     static void prepareSecondUser() throws Exception
     {
-        assumeTrue(FileAccessTest.isRoot(), "runs a JVM as another user: needs root; skipped");
-        assumeTrue(Files.isExecutable(Paths.get("/usr/bin/setpriv")), "needs setpriv (util-linux); skipped");
-        assumeTrue(SecurityProcesses.run(List.of("id", "-u", OTHER_USER), 30).output().trim()
-            .equals(Integer.toString(OTHER_UID)), "needs user nobody (uid 65534); skipped");
+        RequiredEnvironment.require(FileAccessTest.isRoot(), "runs a JVM as another user: needs root");
+        RequiredEnvironment.require(Files.isExecutable(Paths.get("/usr/bin/setpriv")),
+            "needs setpriv (util-linux)");
+        RequiredEnvironment.require(SecurityProcesses.run(List.of("id", "-u", OTHER_USER), 30).output().trim()
+            .equals(Integer.toString(OTHER_UID)), "needs user nobody (uid 65534)");
         if (SecurityProcesses.run(List.of("getent", "group", GROUP), 30).exitCode() != 0)
         {
             final SecurityProcesses.Result added = SecurityProcesses.run(List.of("groupadd", GROUP), 30);
-            assumeTrue(added.exitCode() == 0, "cannot create group " + GROUP + ": " + added.output());
+            RequiredEnvironment.require(added.exitCode() == 0,
+                "cannot create group " + GROUP + ": " + added.output());
             createdGroup = true;
         }
         final SecurityProcesses.Result member =
             SecurityProcesses.run(List.of("usermod", "-aG", GROUP, OTHER_USER), 30);
-        assumeTrue(member.exitCode() == 0, "cannot add nobody to " + GROUP + ": " + member.output());
+        RequiredEnvironment.require(member.exitCode() == 0,
+            "cannot add nobody to " + GROUP + ": " + member.output());
 
         classPathCopy = Files.createTempDirectory("ipcgw-cp-");
         Files.setPosixFilePermissions(classPathCopy, java.nio.file.attribute.PosixFilePermissions.fromString(

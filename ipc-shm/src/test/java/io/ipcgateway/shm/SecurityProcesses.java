@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -151,6 +152,35 @@ final class SecurityProcesses
             }
         }
         return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /**
+     * A group this process may give its files (root: any group; others: one of their supplementary groups) that is
+     * neither its primary group nor the group of {@code folder}: a test of group mode then sees whether the group was
+     * set, not inherited from the folder or the creating process. Without one the test is skipped, or fails under
+     * {@value RequiredEnvironment#REQUIRE_ROOT_PROP_NAME}.
+     */
+    static String otherGroup(final Path folder) throws Exception
+    {
+        final String primary = run(List.of("id", "-gn"), 30).output().trim();
+        final String folderGroup = Files.readAttributes(folder, PosixFileAttributes.class).group().getName();
+        final List<String> candidates = new ArrayList<>(List.of(run(List.of("id", "-Gn"), 30).output().trim()
+            .split("\\s+")));
+        if (FileAccessTest.isRoot())
+        {
+            candidates.addAll(List.of("nogroup", "daemon"));
+        }
+        for (final String candidate : candidates)
+        {
+            if (!candidate.isEmpty() && !candidate.equals(primary) && !candidate.equals(folderGroup) &&
+                run(List.of("getent", "group", candidate), 30).exitCode() == 0)
+            {
+                return candidate;
+            }
+        }
+        RequiredEnvironment.require(false, "needs a group other than its primary one (" + primary + ") and the"
+            + " folder's (" + folderGroup + ") to give files: root, or a supplementary group");
+        throw new AssertionError("not reached");
     }
 
     /**
