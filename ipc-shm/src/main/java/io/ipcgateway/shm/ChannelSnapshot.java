@@ -247,7 +247,8 @@ public final class ChannelSnapshot
     {
         return "ChannelSnapshot{service=" + service + ", channel=" + channel + ", ownerPid=" + ownerPid
             + ", alive=" + ownerAlive + ", heartbeatAge=" + Durations.format(heartbeatAgeNs) + ", occupancy="
-            + occupancyBytes + "/" + ringCapacity + ", notifier=" + notifierKind + ", counters=" + Arrays.toString(counters) + '}';
+            + occupancyBytes + "/" + ringCapacity + ", notifier=" + notifierKind + ", counters="
+            + Arrays.toString(counters) + '}';
     }
 
     /**
