@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The rate limiter for the threads of one process, with the behaviour of Resilience4j's {@code AtomicRateLimiter}:
@@ -96,12 +95,6 @@ public final class LocalRateLimiter implements RateLimiter
     }
 
     @Override
-    public boolean acquirePermission()
-    {
-        return acquirePermission(1);
-    }
-
-    @Override
     public boolean acquirePermission(final int permits)
     {
         final long nanosToWait = reserve(PermitCycles.checkPermits(permits), config.get().timeoutNs());
@@ -110,21 +103,6 @@ public final class LocalRateLimiter implements RateLimiter
             return true;
         }
         return nanosToWait > 0 && waitFor(nanosToWait);
-    }
-
-    @Override
-    public void acquirePermissionOrThrow()
-    {
-        if (!acquirePermission(1))
-        {
-            throw notPermitted;
-        }
-    }
-
-    @Override
-    public long reservePermission()
-    {
-        return reservePermission(1);
     }
 
     @Override
@@ -227,19 +205,7 @@ public final class LocalRateLimiter implements RateLimiter
         waitingThreads.incrementAndGet();
         try
         {
-            final long deadline = clock.nanoTime() + nanosToWait;
-            long remaining = nanosToWait;
-            while (remaining > 0)
-            {
-                LockSupport.parkNanos(this, remaining);
-                if (Thread.interrupted())
-                {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-                remaining = deadline - clock.nanoTime();
-            }
-            return true;
+            return PermitCycles.parkFor(clock, nanosToWait, this);
         }
         finally
         {

@@ -1,5 +1,7 @@
 package io.ipcgateway.resilience.ratelimiter;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * The arithmetic of a cycle-based rate limiter, shared by the in-process and the shared-memory limiter, on a state
  * that fits one {@code long} so it can be swapped with one compare-and-set and allocate nothing.
@@ -128,5 +130,31 @@ final class PermitCycles
             throw new IllegalArgumentException("permits=" + permits + ", must be at least 1");
         }
         return permits;
+    }
+
+    /**
+     * Parks the calling thread until {@code nanosToWait} have passed on {@code clock}, the wait of a reservation.
+     *
+     * @param clock      the limiter's clock.
+     * @param nanosToWait how long to wait, from now.
+     * @param blocker    the object the thread parks on (the limiter), for thread dumps.
+     * @return {@code true} when the time has passed; {@code false} when the thread was interrupted (its interrupt
+     *         flag is set again).
+     */
+    static boolean parkFor(final NanoClock clock, final long nanosToWait, final Object blocker)
+    {
+        final long deadline = clock.nanoTime() + nanosToWait;
+        long remaining = nanosToWait;
+        while (remaining > 0)
+        {
+            LockSupport.parkNanos(blocker, remaining);
+            if (Thread.interrupted())
+            {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            remaining = deadline - clock.nanoTime();
+        }
+        return true;
     }
 }

@@ -75,7 +75,10 @@ public interface RateLimiter
      * @return {@code true} when granted; {@code false} when it cannot come within the timeout or the thread was
      *         interrupted while waiting (its interrupt flag is then set again).
      */
-    boolean acquirePermission();
+    default boolean acquirePermission()
+    {
+        return acquirePermission(1);
+    }
 
     /**
      * Takes {@code permits} permits, waiting for them up to the timeout.
@@ -91,14 +94,23 @@ public interface RateLimiter
      *
      * @throws RequestNotPermittedException (preallocated, no stack trace) when no permit comes in time.
      */
-    void acquirePermissionOrThrow();
+    default void acquirePermissionOrThrow()
+    {
+        if (!acquirePermission(1))
+        {
+            throw notPermittedException();
+        }
+    }
 
     /**
      * Reserves one permit without waiting; see {@link #reservePermission(int)}.
      *
      * @return 0, the nanoseconds to wait, or {@link #RESERVATION_REFUSED}.
      */
-    long reservePermission();
+    default long reservePermission()
+    {
+        return reservePermission(1);
+    }
 
     /**
      * Reserves {@code permits} permits if they can come within the timeout, and says when: the caller waits the

@@ -2,7 +2,6 @@ package io.ipcgateway.resilience.ratelimiter;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 
 import io.ipcgateway.resilience.shared.SharedStateFile;
 import io.ipcgateway.resilience.shared.SharedStateKind;
@@ -151,12 +150,6 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
     }
 
     @Override
-    public boolean acquirePermission()
-    {
-        return acquirePermission(1);
-    }
-
-    @Override
     public boolean acquirePermission(final int permits)
     {
         final long nanosToWait = reserve(PermitCycles.checkPermits(permits), body.getLongVolatile(TIMEOUT_OFFSET));
@@ -165,21 +158,6 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
             return true;
         }
         return nanosToWait > 0 && waitFor(nanosToWait);
-    }
-
-    @Override
-    public void acquirePermissionOrThrow()
-    {
-        if (!acquirePermission(1))
-        {
-            throw notPermitted;
-        }
-    }
-
-    @Override
-    public long reservePermission()
-    {
-        return reservePermission(1);
     }
 
     @Override
@@ -295,19 +273,7 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
         body.getAndAddInt(WAITING_OFFSET, 1);
         try
         {
-            final long deadline = clock.nanoTime() + nanosToWait;
-            long remaining = nanosToWait;
-            while (remaining > 0)
-            {
-                LockSupport.parkNanos(this, remaining);
-                if (Thread.interrupted())
-                {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-                remaining = deadline - clock.nanoTime();
-            }
-            return true;
+            return PermitCycles.parkFor(clock, nanosToWait, this);
         }
         finally
         {
