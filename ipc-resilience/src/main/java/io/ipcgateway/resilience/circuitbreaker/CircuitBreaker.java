@@ -19,6 +19,11 @@ import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.B
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_LENGTH;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_SLOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_TOTAL_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_FAILED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SLOW_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SUCCESSFUL_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALL_STRIPES;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALL_STRIPE_LENGTH;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CLOSED_WINDOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_BIAS;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_FIELD_BITS;
@@ -88,6 +93,8 @@ public class CircuitBreaker
     private static final int TIME_BUCKETS_OFFSET = CircuitBreakerDescriptor.TIME_BUCKETS_OFFSET;
     private static final long SECOND_MASK = (1L << 20) - 1;
     private static final CircuitBreakerListener[] NO_LISTENERS = new CircuitBreakerListener[0];
+    // Threads of different processes sharing a breaker start their stripes at different places.
+    private static final long STRIPE_SALT = (ProcessHandle.current().pid() * 0x9E37_79B9_7F4A_7C15L) >>> 60;
 
     private final String name;
     private final CircuitBreakerConfig config;
@@ -97,6 +104,7 @@ public class CircuitBreaker
     private final int windowSize;
     private final int permitted;
     private final int halfOpenWindow;
+    private final int callTotals;
     private final int minimumCallsClosed;
     private final int minimumCallsHalfOpen;
     private final long slowCallNs;
@@ -127,6 +135,7 @@ public class CircuitBreaker
         this.windowSize = config.slidingWindowSize();
         this.permitted = config.permittedNumberOfCallsInHalfOpenState();
         this.halfOpenWindow = CircuitBreakerDescriptor.halfOpenWindowOffset(config);
+        this.callTotals = CircuitBreakerDescriptor.callTotalsOffset(config);
         this.minimumCallsClosed = countBased ?
             Math.min(config.minimumNumberOfCalls(), windowSize) : config.minimumNumberOfCalls();
         this.minimumCallsHalfOpen = Math.min(config.minimumNumberOfCalls(), permitted);
@@ -566,8 +575,18 @@ public class CircuitBreaker
         {
             counts = new long[3];
         }
+        long successfulTotal = 0;
+        long failedTotal = 0;
+        long slowTotal = 0;
+        for (int i = 0; i < CALL_STRIPES; i++)
+        {
+            final int stripe = callTotals + i * CALL_STRIPE_LENGTH;
+            successfulTotal += buffer.getLongVolatile(stripe + CALLS_SUCCESSFUL_OFFSET);
+            failedTotal += buffer.getLongVolatile(stripe + CALLS_FAILED_OFFSET);
+            slowTotal += buffer.getLongVolatile(stripe + CALLS_SLOW_OFFSET);
+        }
         return new CircuitBreakerMetrics(current, (int)counts[0], (int)counts[1], (int)counts[2], minimum,
-            notPermittedCalls);
+            notPermittedCalls, successfulTotal, failedTotal, slowTotal);
     }
 
     /**
@@ -714,6 +733,15 @@ public class CircuitBreaker
                     // A listener cannot break the call.
                 }
             }
+        }
+        // Totals over the breaker's life, in every state: one get-and-add on this thread's stripe (two when slow).
+        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
+        final long threadId = Thread.currentThread().getId();
+        final int stripe = callTotals + (int)((threadId + STRIPE_SALT) & (CALL_STRIPES - 1)) * CALL_STRIPE_LENGTH;
+        buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
+        if (slow)
+        {
+            buffer.getAndAddLong(stripe + CALLS_SLOW_OFFSET, 1);
         }
         final int outcome = PRESENT | (failed ? FAILED : 0) | (slow ? SLOW : 0);
         final long word = buffer.getLongVolatile(STATE_OFFSET);

@@ -399,6 +399,42 @@ class CircuitBreakerTest
         throw new AssertionError("not rejected");
     }
 
+    @Test
+    void shouldCountTotalsOfEveryReportedOutcomeOverTheBreakersLifeWhateverTheWindowAndState()
+    {
+        final CircuitBreaker breaker = CircuitBreaker.of("totals", config().slidingWindow(2, 2,
+            SlidingWindowType.COUNT_BASED).failureRateThreshold(100).slowCallDurationThreshold(Duration.ofMillis(10))
+            .ignoreExceptions(IllegalStateException.class).build());
+        for (int i = 0; i < 5; i++)
+        {
+            succeed(breaker);
+        }
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onSuccess(11, TimeUnit.MILLISECONDS);
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onError(1, TimeUnit.MILLISECONDS, new IllegalStateException("ignored: not counted"));
+        fail(breaker);
+        CircuitBreakerMetrics metrics = breaker.metrics();
+        assertThat(metrics.bufferedCalls()).as("the window keeps 2 calls").isEqualTo(2);
+        assertThat(metrics.totalSuccessfulCalls()).isEqualTo(6);
+        assertThat(metrics.totalFailedCalls()).isEqualTo(1);
+        assertThat(metrics.totalSlowCalls()).isEqualTo(1);
+
+        breaker.transitionToDisabledState();
+        succeed(breaker);
+        breaker.transitionToForcedOpenState();
+        assertThat(breaker.tryAcquirePermission()).isFalse();
+        breaker.reset();
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onError(20, TimeUnit.MILLISECONDS);
+        metrics = breaker.metrics();
+        assertThat(metrics.bufferedCalls()).as("reset empties the window").isEqualTo(1);
+        assertThat(metrics.totalSuccessfulCalls()).as("totals never go back, counted in DISABLED too").isEqualTo(7);
+        assertThat(metrics.totalFailedCalls()).isEqualTo(2);
+        assertThat(metrics.totalSlowCalls()).isEqualTo(2);
+        assertThat(metrics.notPermittedCalls()).isEqualTo(1);
+    }
+
     private static void fail(final CircuitBreaker breaker)
     {
         if (breaker.tryAcquirePermission())
