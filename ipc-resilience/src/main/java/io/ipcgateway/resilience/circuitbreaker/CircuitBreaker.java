@@ -541,34 +541,55 @@ public class CircuitBreaker
      */
     public final CircuitBreakerMetrics metrics()
     {
+        return metricsOf(buffer, countBased, windowSize, halfOpenWindow, callTotals, minimumCallsClosed,
+            minimumCallsHalfOpen, countBased ? 0 : clock.nanoTime());
+    }
+
+    /**
+     * Reads the metrics of a breaker's state (in-process, or a shared file mapped by an observer), without writing.
+     *
+     * @param buffer          the state.
+     * @param countBased      whether the CLOSED window is count-based.
+     * @param windowSize      the CLOSED window's size.
+     * @param halfOpenWindow  offset of the HALF_OPEN window.
+     * @param callTotals      offset of the call totals.
+     * @param minimumClosed   minimum calls for a rate in CLOSED.
+     * @param minimumHalfOpen minimum calls for a rate in HALF_OPEN.
+     * @param nowNs           the clock now (used by time windows only).
+     * @return the metrics.
+     */
+    static CircuitBreakerMetrics metricsOf(final AtomicBuffer buffer, final boolean countBased, final int windowSize,
+        final int halfOpenWindow, final int callTotals, final int minimumClosed, final int minimumHalfOpen,
+        final long nowNs)
+    {
         final long word = buffer.getLongVolatile(STATE_OFFSET);
         final int state = stateCode(word);
         final int generation = generation(word);
         final long notPermittedCalls = buffer.getLongVolatile(NOT_PERMITTED_OFFSET);
         final CircuitBreakerState current = CircuitBreakerState.ofCode(state);
         final long[] counts;
-        int minimum = minimumCallsClosed;
+        int minimum = minimumClosed;
         if (state == CLOSED || state == METRICS_ONLY)
         {
-            counts = closedCounts(generation);
+            counts = closedCounts(buffer, countBased, windowSize, nowNs, generation);
         }
         else if (state == HALF_OPEN)
         {
-            counts = countWindowCounts(halfOpenWindow, generation);
-            minimum = minimumCallsHalfOpen;
+            counts = countWindowCounts(buffer, halfOpenWindow, generation);
+            minimum = minimumHalfOpen;
         }
         else if (state == OPEN)
         {
             final int previous = (generation - 1) & GENERATION_MASK;
-            final long[] closed = closedCounts(previous);
+            final long[] closed = closedCounts(buffer, countBased, windowSize, nowNs, previous);
             if (closed[0] > 0)
             {
                 counts = closed;
             }
             else
             {
-                counts = countWindowCounts(halfOpenWindow, previous);
-                minimum = minimumCallsHalfOpen;
+                counts = countWindowCounts(buffer, halfOpenWindow, previous);
+                minimum = minimumHalfOpen;
             }
         }
         else
@@ -917,6 +938,11 @@ public class CircuitBreaker
 
     private int timeBucket(final long second)
     {
+        return timeBucket(windowSize, second);
+    }
+
+    private static int timeBucket(final int windowSize, final long second)
+    {
         return CLOSED_WINDOW_OFFSET + TIME_BUCKETS_OFFSET +
             (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
     }
@@ -926,7 +952,7 @@ public class CircuitBreaker
         return (second & SECOND_MASK) << 12 | generation;
     }
 
-    private long bucketCount(final int offset, final long expectedStamp)
+    private static long bucketCount(final AtomicBuffer buffer, final int offset, final long expectedStamp)
     {
         final long word = buffer.getLongVolatile(offset);
         return word >>> 32 == expectedStamp ? word & COUNT_MASK : 0;
@@ -1215,25 +1241,31 @@ public class CircuitBreaker
 
     private long[] closedCounts(final int generation)
     {
+        return closedCounts(buffer, countBased, windowSize, countBased ? 0 : clock.nanoTime(), generation);
+    }
+
+    private static long[] closedCounts(final AtomicBuffer buffer, final boolean countBased, final int windowSize,
+        final long nowNs, final int generation)
+    {
         if (countBased)
         {
-            return countWindowCounts(CLOSED_WINDOW_OFFSET, generation);
+            return countWindowCounts(buffer, CLOSED_WINDOW_OFFSET, generation);
         }
-        final long second = Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+        final long second = Math.floorDiv(nowNs, NANOS_PER_SECOND);
         final long[] counts = new long[3];
         for (int i = 0; i < windowSize; i++)
         {
             final long s = second - i;
-            final int offset = timeBucket(s);
+            final int offset = timeBucket(windowSize, s);
             final long expected = stamp(s, generation);
-            counts[0] += bucketCount(offset + BUCKET_TOTAL_OFFSET, expected);
-            counts[1] += bucketCount(offset + BUCKET_FAILED_OFFSET, expected);
-            counts[2] += bucketCount(offset + BUCKET_SLOW_OFFSET, expected);
+            counts[0] += bucketCount(buffer, offset + BUCKET_TOTAL_OFFSET, expected);
+            counts[1] += bucketCount(buffer, offset + BUCKET_FAILED_OFFSET, expected);
+            counts[2] += bucketCount(buffer, offset + BUCKET_SLOW_OFFSET, expected);
         }
         return counts;
     }
 
-    private long[] countWindowCounts(final int window, final int generation)
+    private static long[] countWindowCounts(final AtomicBuffer buffer, final int window, final int generation)
     {
         final long counters = buffer.getLongVolatile(window + WINDOW_COUNTERS_OFFSET);
         final long[] counts = new long[3];
