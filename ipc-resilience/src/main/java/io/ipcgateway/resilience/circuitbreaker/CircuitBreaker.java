@@ -769,6 +769,17 @@ public class CircuitBreaker
         final int state = stateCode(word);
         if (state == CLOSED || state == METRICS_ONLY)
         {
+            if (countBased && outcome == PRESENT &&
+                buffer.getLongVolatile(CLOSED_WINDOW_OFFSET + WINDOW_COUNTERS_OFFSET) ==
+                emptyCounters(generation(word)) + windowSize)
+            {
+                // A full window of fast successes only: this fast success would evict one and take its place,
+                // leaving counts, rates and decision unchanged, and as every slot holds the same outcome, which one
+                // it replaces does not matter either. So it writes nothing (no shared cache line changes hands:
+                // the healthy steady state scales with threads); the window's order resumes with the next other
+                // outcome, which takes the full path below.
+                return;
+            }
             final int result = countBased ?
                 recordInCountWindow(CLOSED_WINDOW_OFFSET, windowSize, word, outcome, minimumCallsClosed) :
                 recordInTimeWindow(word, outcome);

@@ -33,7 +33,8 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |  HALF_OPEN window (64-aligned): count-based, size Permitted   |
  *  +---------------------------------------------------------------+
- *  |  Call totals: CALL_STRIPES cache lines, each Successful (+0), |
+ *  |  Call totals: CALL_STRIPES stripes of 128 bytes, each         |
+ *  |  Successful (+0),                                             |
  *  |  Failed (+8), Slow (+16): cumulative, get-and-add by the      |
  *  |  threads that hash to the stripe                              |
  *  +---------------------------------------------------------------+
@@ -78,8 +79,11 @@ public final class CircuitBreakerDescriptor
     /** Number of stripes of the call totals (a power of two). */
     public static final int CALL_STRIPES = 16;
 
-    /** Length of one stripe of the call totals: a cache line. */
-    public static final int CALL_STRIPE_LENGTH = BitUtil.CACHE_LINE_LENGTH;
+    /**
+     * Length of one stripe of the call totals: two cache lines, so that the adjacent-line prefetcher of one core does
+     * not pull in the neighbouring stripe another core is adding to.
+     */
+    public static final int CALL_STRIPE_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
 
     /** Within a stripe of the call totals: successful calls. */
     public static final int CALLS_SUCCESSFUL_OFFSET = 0;

@@ -435,6 +435,31 @@ class CircuitBreakerTest
         assertThat(metrics.notPermittedCalls()).isEqualTo(1);
     }
 
+    @Test
+    void shouldKeepTheLastNCallsWhenFastSuccessesOnAFullCleanWindowWriteNothing()
+    {
+        final CircuitBreaker breaker = CircuitBreaker.of("fast", config().slidingWindow(4, 4,
+            SlidingWindowType.COUNT_BASED).failureRateThreshold(50).build());
+        for (int i = 0; i < 4 + 10; i++)
+        {
+            succeed(breaker);
+        }
+        fail(breaker);
+        for (int i = 0; i < 3; i++)
+        {
+            succeed(breaker);
+            assertThat(breaker.metrics().failedCalls()).as("the failure is among the last 4 calls").isEqualTo(1);
+        }
+        succeed(breaker);
+        assertThat(breaker.metrics().failedCalls()).as("the 4th call after the failure evicts it").isZero();
+        assertThat(breaker.metrics().bufferedCalls()).isEqualTo(4);
+        fail(breaker);
+        fail(breaker);
+        assertThat(breaker.state()).as("2 of the last 4 failed").isEqualTo(CircuitBreakerState.OPEN);
+        assertThat(breaker.metrics().totalSuccessfulCalls()).isEqualTo(18);
+        assertThat(breaker.metrics().totalFailedCalls()).isEqualTo(3);
+    }
+
     private static void fail(final CircuitBreaker breaker)
     {
         if (breaker.tryAcquirePermission())
