@@ -82,12 +82,16 @@ final class SpoolFolder
             {
                 Files.createDirectories(parent);
             }
-            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(FOLDER_PERMISSIONS));
+            try
+            {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(FOLDER_PERMISSIONS));
+            }
+            catch (final FileAlreadyExistsException ex)
+            {
+                // Created meanwhile by someone else: checked like an existing folder.
+                return;
+            }
             Files.setPosixFilePermissions(directory, FOLDER_PERMISSIONS);
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            // Created meanwhile by someone else: checked like an existing folder.
         }
         catch (final IOException | UnsupportedOperationException ex)
         {
