@@ -184,8 +184,9 @@ public final class PublishSpool implements Closeable
     /**
      * Delivers up to {@code maxMessages} of the oldest undelivered messages, in order, until the sink declines one
      * (it stays at the head for the next call) or throws (the same), then records the progress in the cursor and
-     * deletes segments whose messages were all delivered. One thread at a time (serialised). May return fewer than
-     * are waiting (e.g. at a segment boundary): call again while {@link #depth()} is above zero.
+     * deletes segments whose messages were all delivered. One thread at a time (serialised). Returns fewer than
+     * {@code maxMessages} only when the sink declined or fewer were waiting (appends still in progress may show up
+     * on the next call).
      *
      * @param sink        receives each message.
      * @param maxMessages most messages to deliver, at least 1.
@@ -205,7 +206,15 @@ public final class PublishSpool implements Closeable
             }
             try
             {
-                return drainer.drain(sink, maxMessages);
+                int taken = drainer.drain(sink, maxMessages);
+                if (taken < maxMessages && !drainer.declined() && log.lastSequence() >= drainer.nextSequence())
+                {
+                    // The reader looks for the next segment at most once a millisecond when it made no progress;
+                    // the log says there is more, so look now (a directory listing, once per segment at most).
+                    drainer.seek(drainer.nextSequence());
+                    taken += drainer.drain(sink, maxMessages - taken);
+                }
+                return taken;
             }
             finally
             {

@@ -28,6 +28,8 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
     private int lastSubjectLength = -1;
     private String lastSubject;
     private long lastTaken;
+    private long nextSequence;
+    private boolean declined;
 
     /** Told of each message the sink confirmed. */
     interface Delivered
@@ -46,7 +48,7 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
         this.directory = directory;
         this.reader = AuditReader.open(directory, PublishSpool.LOG_NAME);
         this.onDelivered = onDelivered;
-        reader.seekToSequence(fromSequence);
+        seek(fromSequence);
     }
 
     /**
@@ -57,6 +59,7 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
     int drain(final SpoolSink sink, final int limit)
     {
         this.sink = sink;
+        declined = false;
         try
         {
             return reader.controlledPoll(this, limit);
@@ -93,6 +96,23 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
     void seek(final long sequence)
     {
         reader.seekToSequence(sequence);
+        nextSequence = sequence;
+    }
+
+    /**
+     * The sequence of the next message to offer the sink.
+     */
+    long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * Whether the sink declined a message in the last {@link #drain}.
+     */
+    boolean declined()
+    {
+        return declined;
     }
 
     /**
@@ -122,9 +142,11 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
         final int payloadLength = length - (payloadAt - offset);
         if (!sink.deliver(sequence, subject, headers, buffer, payloadAt, payloadLength))
         {
+            declined = true;
             return false;
         }
         lastTaken = sequence;
+        nextSequence = sequence + 1;
         onDelivered.onDelivered(sequence, storedBytes(length));
         return true;
     }

@@ -81,6 +81,26 @@ class PublishSpoolTest
     }
 
     @Test
+    void shouldDeliverAFullBatchOnEveryDrainCallAcrossSegmentBoundaries()
+    {
+        try (PublishSpool spool = PublishSpool.open(config().durability(DurabilityPolicy.none()).build()))
+        {
+            for (int i = 0; i < 500; i++)
+            {
+                append(spool, subject(i), headers(i), payload(i));
+            }
+            final List<Got> got = new ArrayList<>();
+            while (got.size() < 500)
+            {
+                final int before = got.size();
+                assertThat(spool.drain(collect(got), 7)).as("after %d", before).isEqualTo(Math.min(7, 500 - before));
+            }
+            assertThat(got).extracting(Got::sequence).doesNotHaveDuplicates().isSorted();
+            assertThat(spool.depth()).isZero();
+        }
+    }
+
+    @Test
     void shouldStopAtTheDeclinedMessageAndOfferItAgainFirstOnTheNextDrain()
     {
         try (PublishSpool spool = PublishSpool.open(config().build()))
