@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.ipcgateway.bench.audit.AuditBench;
+import io.ipcgateway.bench.gate.Gate;
 import io.ipcgateway.bench.load.Args;
 import io.ipcgateway.bench.load.ClientRole;
 import io.ipcgateway.bench.load.CpuPinning;
@@ -40,6 +41,8 @@ public final class BenchMain
         Commands:
           run       one load run of one transport; server and clients are separate JVMs
           compare   every transport over the standard workloads, interleaved, with ratios to ours
+          gate      the performance gate of CI: ours against Unix sockets, fails naming a workload below its
+                    margin (bench gate --help)
           report    print a saved compare --json again: --json FILE [--plot FILE.svg] [--markdown FILE.md]
           paired    two or more transports in one JVM taking turns in short phases, so each round compares
                     them under the same machine state; prints per-round ratios to the first transport
@@ -133,6 +136,7 @@ public final class BenchMain
                 case "run" -> run(rest);
                 case "compare" -> Compare.main(rest);
                 case "report" -> Compare.report(rest);
+                case "gate" -> System.exit(Gate.main(rest));
                 case "paired" -> paired(rest);
                 case "audit" -> AuditBench.main(rest);
                 case "mixed-jdk" -> mixedJdk(rest);

@@ -16,6 +16,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.ipcgateway.bench.transport.InjectedDelay;
+
 /**
  * A child JVM of a run (server or client JVM) started from the same java binary and class path as this one,
  * spoken to through its standard input and output. Its standard error is passed through to ours, and its last
@@ -126,6 +128,12 @@ public final class ChildProcess implements AutoCloseable
         command.add(java);
         command.addAll(JVM_FLAGS);
         command.addAll(jvmFlags);
+        final String delay = System.getProperty(InjectedDelay.PROPERTY);
+        if (delay != null)
+        {
+            // The regression the gate's test injects must reach the JVMs that run the transport.
+            command.add("-D" + InjectedDelay.PROPERTY + "=" + delay);
+        }
         command.add("-cp");
         command.add(classPath);
         command.add("io.ipcgateway.bench.BenchMain");
