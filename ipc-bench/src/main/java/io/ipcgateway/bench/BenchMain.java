@@ -55,7 +55,7 @@ public final class BenchMain
                     nats-server: what local processes get without a gateway
 
         run options:
-          --transport ipc|agrona|aeron|uds   (default ipc)
+          --transport ipc|agrona|aeron|uds|chronicle   (default ipc)
           --mode oneway|pingpong|rr          (default oneway)
           --size BYTES                       message size, >= 16 (default 32)
           --clients N                        producers / clients (default 1; pingpong needs 1)
@@ -74,7 +74,7 @@ public final class BenchMain
         compare options:
           --quick              short runs, one repetition: under 3 minutes on 2 cores
           --repeat K           repetitions (default 3, quick 1); transports interleave within each
-          --transports a,b     subset of ipc,agrona,aeron,uds
+          --transports a,b     subset of ipc,agrona,aeron,uds,chronicle
           --workloads a,b      subset of the standard workloads
           --json FILE          write the medians as JSON (schema in docs/performance.md)
           --plot FILE.svg      write the latency percentile distributions
