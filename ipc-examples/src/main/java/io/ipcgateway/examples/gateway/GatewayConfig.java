@@ -35,6 +35,7 @@ import io.ipcgateway.shm.ShmConfiguration;
  * @param downstreams  circuit breaker, bulkhead and retry per subject prefix (default: one default downstream).
  * @param rateLimits   rate limits per local client and in total (default: none).
  * @param audit        the audit log (default: off).
+ * @param spool        what publishes do while NATS is down: fail fast (default) or go to a local spool.
  * @param drainTimeout on shutdown, how long calls in flight may take to finish (default
  *                     {@value #DEFAULT_DRAIN_TIMEOUT}).
  */
@@ -48,6 +49,7 @@ public record GatewayConfig(
     List<DownstreamConfig> downstreams,
     RateLimitConfig rateLimits,
     AuditConfig audit,
+    SpoolSettings spool,
     String drainTimeout)
 {
     /** Environment variable that overrides {@code nats.url}. */
@@ -77,6 +79,7 @@ public record GatewayConfig(
      * @param downstreams  as the record's.
      * @param rateLimits   as the record's.
      * @param audit        as the record's.
+     * @param spool        as the record's.
      * @param drainTimeout as the record's.
      */
     public GatewayConfig
@@ -89,6 +92,7 @@ public record GatewayConfig(
         downstreams = downstreams != null ? List.copyOf(downstreams) : List.of();
         rateLimits = rateLimits != null ? rateLimits : RateLimitConfig.DEFAULTS;
         audit = audit != null ? audit : AuditConfig.DISABLED;
+        spool = spool != null ? spool : SpoolSettings.DEFAULTS;
         drainTimeout = drainTimeout != null ? drainTimeout : DEFAULT_DRAIN_TIMEOUT;
     }
 
@@ -99,7 +103,7 @@ public record GatewayConfig(
      */
     public static GatewayConfig defaults()
     {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -186,7 +190,7 @@ public record GatewayConfig(
         overridden = overridden.withCredentials(env.get(ENV_NATS_USER), env.get(ENV_NATS_PASSWORD),
             env.get(ENV_NATS_TOKEN), env.get(ENV_NATS_CREDS));
         return new GatewayConfig(service, directory, idleMode, overridden, limits, jetstream, downstreams,
-            rateLimits, audit, drainTimeout);
+            rateLimits, audit, spool, drainTimeout);
     }
 
     /**
@@ -281,6 +285,14 @@ public record GatewayConfig(
         {
             audit.policy();
             range("audit.maxPayload", audit.maxPayload(), 0, 65_536);
+        }
+        if (spool.enabled())
+        {
+            spool.toConfig();
+        }
+        else if (!SpoolSettings.FAIL_FAST.equals(spool.mode()))
+        {
+            throw invalid("spool.mode", spool.mode(), "fail-fast or spool");
         }
         Configuration.requireDurationRange("drainTimeout", drainTimeoutNs(), 0, 600_000_000_000L);
         return this;
