@@ -373,6 +373,9 @@ public final class AsyncAuditAppender implements AutoCloseable
                     {
                         break;
                     }
+                    // Under a group commit, records wait in the log's staging for the next force: out of work, write
+                    // them to the file now, so readers see them and they survive this process.
+                    log.writeStaged();
                     final long due = log.nanosUntilForceDue();
                     if (due >= 0 && due < IDLE_PARK_NS)
                     {
