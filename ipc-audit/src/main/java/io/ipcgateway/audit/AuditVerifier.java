@@ -161,7 +161,7 @@ public final class AuditVerifier
                     if (status == AuditSegmentDecoder.OK)
                     {
                         final long sequence = decoder.sequence();
-                        buffer.getBytes(decoder.hashOffset(), stored);
+                        final int hashAt = decoder.hashOffset();
                         boolean reported = false;
                         if (sequence != expected)
                         {
@@ -182,7 +182,7 @@ public final class AuditVerifier
                         if (!reported && anchored)
                         {
                             hasher.hash(chain, buffer, offset, decoder.payloadLength(), computed, 0);
-                            if (!MessageDigest.isEqual(computed, stored))
+                            if (!ChainHasher.equalsAt(computed, buffer, hashAt))
                             {
                                 problem(AuditProblem.Kind.CHAIN_BROKEN, file, offset, sequence,
                                     "the record's chain hash does not follow from the previous record's");
@@ -191,6 +191,7 @@ public final class AuditVerifier
                         if (checkpoint != null && sequence == checkpoint.sequence())
                         {
                             checkpointFound = true;
+                            buffer.getBytes(hashAt, stored);
                             if (!checkpoint.matchesHash(stored))
                             {
                                 problem(AuditProblem.Kind.CHECKPOINT_MISMATCH, file, offset, sequence,
@@ -205,7 +206,7 @@ public final class AuditVerifier
                         records++;
                         lastSeq = sequence;
                         lastTime = decoder.timestamp();
-                        System.arraycopy(stored, 0, chain, 0, HASH_LENGTH);
+                        buffer.getBytes(hashAt, chain);
                         anchored = true;
                         expected = sequence + 1;
                         offset = decoder.nextOffset();
