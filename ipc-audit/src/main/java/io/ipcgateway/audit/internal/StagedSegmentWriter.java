@@ -18,7 +18,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * faults into the filesystem ({@code page_mkwrite}); with a force every millisecond or every record, every few
  * records paid that fault (tens of microseconds on ext4) and every force waited longer for pages dirtied through the
  * mapping than for the same bytes written with {@code pwrite} (measured on this VM's ext4: a force per record 0.9 ms
- * against 0.2 ms; a 1 ms group commit of 128-byte records without a hash 0.23-0.52M records/s against 2.1-3.8M).
+ * against 0.2 ms; a 1 ms group commit of 128-byte records without a hash 0.20-0.26M records/s against 2.1-2.3M).
  * <p>
  * Records are composed in a direct staging buffer ({@link #reserve(int)} then {@link #commit(int)}) and written by
  * {@link #flush()} in two writes: everything but the first record's length word, then that word. A reader scanning
