@@ -26,9 +26,13 @@ import io.nats.client.impl.NatsMessage;
  * connection, so publishes to one subject stay in order), JetStream contexts on them, and one dispatcher for the
  * shared subscriptions. Connection events go to {@link GatewayStats}. Nothing here blocks except {@link #connect} and
  * {@link #close}.
+ * <p>
+ * With {@code nats.mode: loopback} (benchmarks only) there is no connection: requests complete at once with their own
+ * payload as the reply, publishes are dropped, JetStream publishes are acknowledged at once, and subscribing fails.
  */
 final class NatsEgress implements AutoCloseable
 {
+    private final boolean loopback;
     private final List<Connection> connections;
     private final List<JetStream> jetStreams;
     private final Dispatcher dispatcher;
@@ -36,10 +40,11 @@ final class NatsEgress implements AutoCloseable
 
     private NatsEgress(final List<Connection> connections, final List<JetStream> jetStreams, final GatewayStats stats)
     {
+        this.loopback = connections.isEmpty();
         this.connections = connections;
         this.jetStreams = jetStreams;
         this.stats = stats;
-        this.dispatcher = connections.get(0).createDispatcher();
+        this.dispatcher = loopback ? null : connections.get(0).createDispatcher();
     }
 
     /**
@@ -54,6 +59,11 @@ final class NatsEgress implements AutoCloseable
     {
         final List<Connection> connections = new ArrayList<>();
         final List<JetStream> jetStreams = new ArrayList<>();
+        if (config.loopback())
+        {
+            stats.natsStatus(Connection.Status.CONNECTED.name());
+            return new NatsEgress(connections, jetStreams, stats);
+        }
         final ConnectionListener listener = (connection, event) -> onEvent(connections, stats, event);
         try
         {
@@ -161,7 +171,7 @@ final class NatsEgress implements AutoCloseable
      */
     boolean isConnected(final String subject)
     {
-        return connectionFor(subject).getStatus() == Connection.Status.CONNECTED;
+        return loopback || connectionFor(subject).getStatus() == Connection.Status.CONNECTED;
     }
 
     /**
@@ -174,6 +184,10 @@ final class NatsEgress implements AutoCloseable
      */
     void publish(final String subject, final String replyTo, final Headers headers, final byte[] data)
     {
+        if (loopback)
+        {
+            return;
+        }
         connectionFor(subject).publish(subject, replyTo, headers, data);
     }
 
@@ -190,6 +204,10 @@ final class NatsEgress implements AutoCloseable
         final String subject, final Headers headers, final byte[] data, final long timeoutNs)
     {
         final Message message = NatsMessage.builder().subject(subject).headers(headers).data(data).build();
+        if (loopback)
+        {
+            return CompletableFuture.completedFuture(message);
+        }
         return connectionFor(subject).requestWithTimeout(message, Duration.ofNanos(timeoutNs));
     }
 
@@ -205,6 +223,10 @@ final class NatsEgress implements AutoCloseable
     CompletableFuture<PublishAck> publishDurable(
         final String subject, final Headers headers, final byte[] data, final long timeoutNs)
     {
+        if (loopback)
+        {
+            return CompletableFuture.completedFuture(null);
+        }
         return jetStreams.get(indexFor(subject)).publishAsync(subject, headers, data)
             .orTimeout(timeoutNs, TimeUnit.NANOSECONDS);
     }
@@ -218,6 +240,10 @@ final class NatsEgress implements AutoCloseable
      */
     Subscription subscribe(final String pattern, final MessageHandler handler)
     {
+        if (loopback)
+        {
+            throw new IllegalStateException("nats.mode=loopback has no NATS to subscribe to: pattern=" + pattern);
+        }
         return dispatcher.subscribe(pattern, handler);
     }
 
@@ -228,7 +254,7 @@ final class NatsEgress implements AutoCloseable
      */
     void unsubscribe(final Subscription subscription)
     {
-        if (subscription.isActive())
+        if (!loopback && subscription.isActive())
         {
             dispatcher.unsubscribe(subscription);
         }
