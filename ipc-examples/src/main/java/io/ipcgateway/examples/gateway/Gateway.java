@@ -2,6 +2,8 @@ package io.ipcgateway.examples.gateway;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.ipcgateway.core.IpcException;
@@ -10,8 +12,9 @@ import io.ipcgateway.shm.ShmServer;
 
 /**
  * The gateway process's core: one shared-memory service that local {@link GatewayClient}s talk to, and one NATS
- * connection (or a small pool) that carries their publishes, requests and subscriptions. Start with
- * {@link #start(GatewayConfig)}, stop with {@link #close()}; everything it counts is in {@link #stats()}.
+ * connection (or a small pool) that carries their publishes, requests and subscriptions, with rate limits, circuit
+ * breakers, bulkheads, retries and the audit log on the path. Start with {@link #start(GatewayConfig)}, stop with
+ * {@link #close()} (graceful: drains calls in flight); everything it counts is in {@link #stats()}.
  */
 public final class Gateway implements AutoCloseable
 {
@@ -21,6 +24,9 @@ public final class Gateway implements AutoCloseable
     private final GatewayConfig config;
     private final GatewayStats stats;
     private final NatsEgress nats;
+    private final ClientRateLimits limits;
+    private final GatewayAudit audit;
+    private final ScheduledExecutorService retryTimer;
     private final GatewayHandler handler;
     private final ShmServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -29,8 +35,30 @@ public final class Gateway implements AutoCloseable
     {
         this.config = config;
         this.stats = new GatewayStats();
-        this.nats = NatsEgress.connect(config.nats(), stats);
-        this.handler = new GatewayHandler(config, nats, stats);
+        final Downstreams downstreams = new Downstreams(config.downstreams(), stats);
+        this.limits = new ClientRateLimits(config.rateLimits(), stats);
+        GatewayAudit openedAudit = null;
+        NatsEgress connected = null;
+        try
+        {
+            openedAudit = new GatewayAudit(config.audit(), stats);
+            connected = NatsEgress.connect(config.nats(), stats);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeQuietly(openedAudit);
+            limits.close();
+            throw ex;
+        }
+        this.audit = openedAudit;
+        this.nats = connected;
+        this.retryTimer = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "gateway-retry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.handler = new GatewayHandler(config, nats, stats, downstreams, limits, audit, retryTimer);
         final ServerContext context = new ServerContext()
             .serviceName(config.service())
             .idleMode(config.idle())
@@ -46,7 +74,10 @@ public final class Gateway implements AutoCloseable
         }
         catch (final IpcException ex)
         {
+            retryTimer.shutdownNow();
             nats.close();
+            audit.close();
+            limits.close();
             throw new GatewayStartException("cannot open the shared-memory service=" + config.service() + " in " +
                 context.serviceDirectory() + ": " + ex.getMessage(), ex);
         }
@@ -54,7 +85,8 @@ public final class Gateway implements AutoCloseable
     }
 
     /**
-     * Validates the configuration, connects to NATS and opens the local service.
+     * Validates the configuration, opens the audit log and the shared rate limiter, connects to NATS and opens the
+     * local service.
      *
      * @param config the configuration (environment overrides already applied).
      * @return the running gateway.
@@ -107,9 +139,9 @@ public final class Gateway implements AutoCloseable
     }
 
     /**
-     * Whether {@link #close()} ran.
+     * Whether {@link #close()} began.
      *
-     * @return true once closed.
+     * @return true once closing or closed.
      */
     public boolean isClosed()
     {
@@ -127,8 +159,10 @@ public final class Gateway implements AutoCloseable
     }
 
     /**
-     * Stops: closes the local service (clients are told; its files are removed) and the NATS subscriptions, flushes
-     * what was published to NATS, then closes the NATS connections. Safe to call more than once.
+     * Stops gracefully: refuses new work ({@link GatewayStatus#SHUTTING_DOWN}), lets the calls in flight finish for
+     * up to {@code drainTimeout}, closes the NATS subscriptions and the local service (clients are told; its files
+     * are removed), flushes NATS and closes it, then writes out and closes the audit log. Safe to call more than
+     * once; returns when done.
      */
     @Override
     public void close()
@@ -139,15 +173,43 @@ public final class Gateway implements AutoCloseable
         }
         try
         {
+            server.execute(handler::startDraining);
+            final long deadline = System.nanoTime() + config.drainTimeoutNs();
+            while (stats.inFlight() > 0 && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(5);
+            }
             server.execute(handler::closeSubscriptions);
         }
         catch (final IpcException alreadyClosed)
         {
-            // Nothing to unsubscribe from the duty thread any more.
+            // The service is closed already: nothing to drain.
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
         server.close();
+        retryTimer.shutdownNow();
         nats.flush(FLUSH_TIMEOUT);
         nats.close();
+        audit.close();
+        limits.close();
+    }
+
+    private static void closeQuietly(final AutoCloseable closeable)
+    {
+        if (closeable != null)
+        {
+            try
+            {
+                closeable.close();
+            }
+            catch (final Exception ex)
+            {
+                // Closing after a failed start: the start's error is the one to report.
+            }
+        }
     }
 
     @Override

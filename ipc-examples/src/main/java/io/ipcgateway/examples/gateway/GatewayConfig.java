@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,7 +31,12 @@ import io.ipcgateway.shm.ShmConfiguration;
  * @param idleMode  how the duty cycle waits: {@code spin}, {@code yield}, {@code backoff} or {@code block} (default).
  * @param nats      the NATS connection.
  * @param limits    input limits.
- * @param jetstream durable subjects.
+ * @param jetstream    durable subjects.
+ * @param downstreams  circuit breaker, bulkhead and retry per subject prefix (default: one default downstream).
+ * @param rateLimits   rate limits per local client and in total (default: none).
+ * @param audit        the audit log (default: off).
+ * @param drainTimeout on shutdown, how long calls in flight may take to finish (default
+ *                     {@value #DEFAULT_DRAIN_TIMEOUT}).
  */
 public record GatewayConfig(
     String service,
@@ -38,7 +44,11 @@ public record GatewayConfig(
     String idleMode,
     NatsConfig nats,
     LimitsConfig limits,
-    JetStreamConfig jetstream)
+    JetStreamConfig jetstream,
+    List<DownstreamConfig> downstreams,
+    RateLimitConfig rateLimits,
+    AuditConfig audit,
+    String drainTimeout)
 {
     /** Environment variable that overrides {@code nats.url}. */
     public static final String ENV_NATS_URL = "IPC_GATEWAY_NATS_URL";
@@ -50,6 +60,8 @@ public record GatewayConfig(
     public static final String ENV_NATS_TOKEN = "IPC_GATEWAY_NATS_TOKEN";
     /** Environment variable that overrides {@code nats.credentialsFile}. */
     public static final String ENV_NATS_CREDS = "IPC_GATEWAY_NATS_CREDS";
+    /** Default drain timeout. */
+    public static final String DEFAULT_DRAIN_TIMEOUT = "5s";
     /** Default idle mode. */
     public static final String DEFAULT_IDLE_MODE = "block";
 
@@ -61,7 +73,11 @@ public record GatewayConfig(
      * @param idleMode  as the record's.
      * @param nats      as the record's.
      * @param limits    as the record's.
-     * @param jetstream as the record's.
+     * @param jetstream    as the record's.
+     * @param downstreams  as the record's.
+     * @param rateLimits   as the record's.
+     * @param audit        as the record's.
+     * @param drainTimeout as the record's.
      */
     public GatewayConfig
     {
@@ -70,6 +86,10 @@ public record GatewayConfig(
         nats = nats != null ? nats : NatsConfig.DEFAULTS;
         limits = limits != null ? limits : LimitsConfig.DEFAULTS;
         jetstream = jetstream != null ? jetstream : JetStreamConfig.DEFAULTS;
+        downstreams = downstreams != null ? List.copyOf(downstreams) : List.of();
+        rateLimits = rateLimits != null ? rateLimits : RateLimitConfig.DEFAULTS;
+        audit = audit != null ? audit : AuditConfig.DISABLED;
+        drainTimeout = drainTimeout != null ? drainTimeout : DEFAULT_DRAIN_TIMEOUT;
     }
 
     /**
@@ -79,7 +99,7 @@ public record GatewayConfig(
      */
     public static GatewayConfig defaults()
     {
-        return new GatewayConfig(null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -165,7 +185,8 @@ public record GatewayConfig(
         }
         overridden = overridden.withCredentials(env.get(ENV_NATS_USER), env.get(ENV_NATS_PASSWORD),
             env.get(ENV_NATS_TOKEN), env.get(ENV_NATS_CREDS));
-        return new GatewayConfig(service, directory, idleMode, overridden, limits, jetstream);
+        return new GatewayConfig(service, directory, idleMode, overridden, limits, jetstream, downstreams,
+            rateLimits, audit, drainTimeout);
     }
 
     /**
@@ -236,6 +257,31 @@ public record GatewayConfig(
         }
         Configuration.requireDurationRange("jetstream.publishTimeout", jetstream.publishTimeoutNs(), 1_000_000L,
             600_000_000_000L);
+        for (int i = 0; i < downstreams.size(); i++)
+        {
+            final DownstreamConfig downstream = downstreams.get(i);
+            if (downstream == null)
+            {
+                throw invalid("downstreams[" + i + "]", null, "a downstream with a prefix");
+            }
+            downstream.breaker().toConfig("downstreams[" + i + "].breaker");
+            downstream.retry().toIntervals("downstreams[" + i + "].retry");
+            range("downstreams[" + i + "].maxConcurrentCalls", downstream.maxConcurrentCalls(), 1,
+                DownstreamConfig.MAX_CONCURRENT_CALLS);
+        }
+        if (!List.of("uid", "pid", "session").contains(rateLimits.clientKey()))
+        {
+            throw invalid("rateLimits.clientKey", rateLimits.clientKey(), "uid, pid or session");
+        }
+        range("rateLimits.perClient", rateLimits.perClient(), 0, Integer.MAX_VALUE / 4);
+        range("rateLimits.total", rateLimits.total(), 0, Integer.MAX_VALUE / 4);
+        Configuration.requireDurationRange("rateLimits.period", rateLimits.periodNs(), 1_000L, 3_600_000_000_000L);
+        if (audit.enabled())
+        {
+            audit.policy();
+            range("audit.maxPayload", audit.maxPayload(), 0, 65_536);
+        }
+        Configuration.requireDurationRange("drainTimeout", drainTimeoutNs(), 0, 600_000_000_000L);
         return this;
     }
 
@@ -247,6 +293,16 @@ public record GatewayConfig(
     public IdleMode idle()
     {
         return Configuration.parseEnum("idleMode", IdleMode.class, idleMode);
+    }
+
+    /**
+     * The drain timeout.
+     *
+     * @return nanoseconds.
+     */
+    public long drainTimeoutNs()
+    {
+        return Configuration.parseDurationNs("drainTimeout", drainTimeout);
     }
 
     private static void checkStore(final String key, final String path)

@@ -2,9 +2,12 @@ package io.ipcgateway.examples.gateway;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
 import io.ipcgateway.shm.ClientSession;
 import io.ipcgateway.shm.ServerHandler;
 import io.ipcgateway.shm.ShmServer;
@@ -13,11 +16,16 @@ import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * The gateway's ingress, on the shared-memory service's duty thread: decodes each frame, checks it, hands it to NATS
- * and answers the local client. It never blocks: NATS answers (replies, JetStream acks, subscription messages) come
- * back to the duty thread through {@link ShmServer#execute}, where the local response or push is sent.
+ * The gateway's ingress, on the shared-memory service's duty thread: decodes each frame, checks it, applies the rate
+ * limits, the downstream's circuit breaker and bulkhead, hands it to NATS, audits it and answers the local client. It
+ * never blocks: NATS answers (replies, JetStream acks, subscription messages) and retries come back to the duty
+ * thread through {@link ShmServer#execute}, where the local response or push is sent.
+ * <p>
+ * Requests and acknowledged publishes drive the breaker (timeouts, no responders and NATS unavailable are failures;
+ * the NATS leg's duration decides slow calls); one-way publishes only obey it (refused while it is open).
  */
 final class GatewayHandler implements ServerHandler
 {
@@ -26,21 +34,38 @@ final class GatewayHandler implements ServerHandler
     private final GatewayConfig config;
     private final NatsEgress nats;
     private final GatewayStats stats;
+    private final Downstreams downstreams;
+    private final ClientRateLimits limits;
+    private final GatewayAudit audit;
+    private final ScheduledExecutorService retryTimer;
     private final SubscriptionTable<Subscription> subscriptions = new SubscriptionTable<>();
     private final GatewayFrame frame = new GatewayFrame();
     private final ExpandableDirectByteBuffer out = new ExpandableDirectByteBuffer(4096);
+    private final UnsafeBuffer view = new UnsafeBuffer(NO_BYTES);
     private final GatewayHeaders outHeaders = new GatewayHeaders();
     private final int maxSubjectLength;
     private final long maxPayload;
     private final long defaultRequestTimeoutNs;
     private final long publishTimeoutNs;
     private volatile ShmServer server;
+    private boolean draining;
 
-    GatewayHandler(final GatewayConfig config, final NatsEgress nats, final GatewayStats stats)
+    GatewayHandler(
+        final GatewayConfig config,
+        final NatsEgress nats,
+        final GatewayStats stats,
+        final Downstreams downstreams,
+        final ClientRateLimits limits,
+        final GatewayAudit audit,
+        final ScheduledExecutorService retryTimer)
     {
         this.config = config;
         this.nats = nats;
         this.stats = stats;
+        this.downstreams = downstreams;
+        this.limits = limits;
+        this.audit = audit;
+        this.retryTimer = retryTimer;
         this.maxSubjectLength = config.limits().maxSubjectLength();
         this.maxPayload = config.limits().maxPayloadBytes();
         this.defaultRequestTimeoutNs = config.nats().requestTimeoutNs();
@@ -50,6 +75,12 @@ final class GatewayHandler implements ServerHandler
     void attach(final ShmServer server)
     {
         this.server = server;
+    }
+
+    /** From now on new work is refused with {@link GatewayStatus#SHUTTING_DOWN}; work in flight finishes. */
+    void startDraining()
+    {
+        draining = true;
     }
 
     @Override
@@ -63,15 +94,21 @@ final class GatewayHandler implements ServerHandler
             return;
         }
         final String subject = frame.subject();
-        final GatewayStatus problem = check(subject, false);
-        if (problem != GatewayStatus.OK)
+        GatewayStatus status = check(subject);
+        if (status == GatewayStatus.OK)
         {
-            stats.record(problem == GatewayStatus.INVALID_SUBJECT ? "_invalid" : subject, GatewayOperation.PUBLISH,
-                problem);
-            return;
+            status = draining ? GatewayStatus.SHUTTING_DOWN : limits.tryAcquire(session);
         }
-        stats.record(subject, GatewayOperation.PUBLISH, publishNow(subject));
-        stats.recordLocalLeg(System.nanoTime() - receivedNs);
+        if (status == GatewayStatus.OK)
+        {
+            status = publishNow(subject, downstreams.of(subject));
+        }
+        stats.record(status == GatewayStatus.INVALID_SUBJECT ? "_invalid" : subject, GatewayOperation.PUBLISH,
+            status);
+        final long elapsed = System.nanoTime() - receivedNs;
+        audit.write(GatewayAuditRecord.PUBLISH_IN, session, 0, GatewayOperation.PUBLISH, subject, status, elapsed,
+            frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+        stats.recordLocalLeg(elapsed);
     }
 
     @Override
@@ -92,8 +129,9 @@ final class GatewayHandler implements ServerHandler
         }
         switch (typeId)
         {
-            case GatewayProtocol.PUBLISH_ACKED -> publishAcked(session, correlationId, receivedNs);
-            case GatewayProtocol.REQUEST -> request(session, correlationId, receivedNs);
+            case GatewayProtocol.PUBLISH_ACKED -> startCall(session, correlationId, receivedNs,
+                GatewayOperation.PUBLISH_ACKED);
+            case GatewayProtocol.REQUEST -> startCall(session, correlationId, receivedNs, GatewayOperation.REQUEST);
             case GatewayProtocol.SUBSCRIBE -> subscribe(session, correlationId);
             case GatewayProtocol.UNSUBSCRIBE -> unsubscribe(session, correlationId);
             default -> fail(session, correlationId, "_malformed", GatewayOperation.REQUEST,
@@ -109,6 +147,7 @@ final class GatewayHandler implements ServerHandler
         {
             nats.unsubscribe(subscription);
         }
+        limits.onDisconnect(session);
         updateSubscriptionGauges();
     }
 
@@ -129,8 +168,14 @@ final class GatewayHandler implements ServerHandler
         updateSubscriptionGauges();
     }
 
-    private GatewayStatus publishNow(final String subject)
+    /** A one-way (or core NATS "acknowledged") publish: obeys the breaker, never waits. */
+    private GatewayStatus publishNow(final String subject, final Downstream downstream)
     {
+        final CircuitBreakerState state = downstream.breaker.state();
+        if (state == CircuitBreakerState.OPEN || state == CircuitBreakerState.FORCED_OPEN)
+        {
+            return GatewayStatus.BREAKER_OPEN;
+        }
         if (!nats.isConnected(subject))
         {
             return GatewayStatus.NATS_UNAVAILABLE;
@@ -146,123 +191,135 @@ final class GatewayHandler implements ServerHandler
         }
     }
 
-    private void publishAcked(final ClientSession session, final long correlationId, final long receivedNs)
+    private void startCall(
+        final ClientSession session, final long correlationId, final long receivedNs, final GatewayOperation op)
     {
         final String subject = frame.subject();
-        final GatewayStatus problem = check(subject, false);
-        if (problem != GatewayStatus.OK)
+        audit.write(GatewayAuditRecord.REQUEST_IN, session, correlationId, op, subject, GatewayStatus.OK, 0,
+            frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+        GatewayStatus status = check(subject);
+        if (status == GatewayStatus.OK)
         {
-            fail(session, correlationId, subject, GatewayOperation.PUBLISH_ACKED, problem, describe(problem, subject));
+            status = draining ? GatewayStatus.SHUTTING_DOWN : limits.tryAcquire(session);
+        }
+        if (status != GatewayStatus.OK)
+        {
+            finish(session, correlationId, subject, op, receivedNs, status, describe(status, subject));
             return;
         }
-        if (!config.jetstream().isDurable(subject))
+        final Downstream downstream = downstreams.of(subject);
+        if (op == GatewayOperation.PUBLISH_ACKED && !config.jetstream().isDurable(subject))
         {
             // Core NATS has no acknowledgement: accepted once the connection has it (see docs).
-            final GatewayStatus status = publishNow(subject);
+            status = publishNow(subject, downstream);
             if (status == GatewayStatus.OK)
             {
                 session.respond(correlationId, GatewayProtocol.OK_TYPE, out, 0, 0);
-                stats.record(subject, GatewayOperation.PUBLISH_ACKED, status);
+                succeeded(session, correlationId, subject, op, receivedNs, null);
                 stats.recordLocalLeg(System.nanoTime() - receivedNs);
             }
             else
             {
-                fail(session, correlationId, subject, GatewayOperation.PUBLISH_ACKED, status,
-                    "NATS is not connected");
+                finish(session, correlationId, subject, op, receivedNs, status, describe(status, subject));
             }
             return;
         }
-        if (!nats.isConnected(subject))
+        final long timeoutNs;
+        if (op == GatewayOperation.REQUEST)
         {
-            fail(session, correlationId, subject, GatewayOperation.PUBLISH_ACKED, GatewayStatus.NATS_UNAVAILABLE,
-                "NATS is not connected");
-            return;
+            timeoutNs = frame.argument() > 0 ? frame.argument() * 1_000_000L : defaultRequestTimeoutNs;
         }
-        final PendingCall call =
-            new PendingCall(session, correlationId, subject, GatewayOperation.PUBLISH_ACKED, receivedNs);
-        final Headers headers = natsHeaders();
-        final byte[] data = frame.payloadBytes();
-        call.natsStartNs = System.nanoTime();
+        else
+        {
+            timeoutNs = publishTimeoutNs;
+        }
+        final PendingCall call = new PendingCall(session, correlationId, subject, op, receivedNs, downstream,
+            natsHeaders(), frame.payloadBytes(), timeoutNs);
         stats.addInFlight(1);
-        final CompletableFuture<?> ack;
-        try
-        {
-            ack = nats.publishDurable(subject, headers, data, publishTimeoutNs);
-        }
-        catch (final RuntimeException ex)
-        {
-            stats.addInFlight(-1);
-            fail(session, correlationId, subject, GatewayOperation.PUBLISH_ACKED, NatsFailures.statusOf(ex),
-                NatsFailures.describe(ex));
-            return;
-        }
-        ack.whenComplete((result, failure) -> handBack(call, null, failure));
+        send(call);
     }
 
-    private void request(final ClientSession session, final long correlationId, final long receivedNs)
+    /** One attempt of a call: breaker, bulkhead, NATS. */
+    private void send(final PendingCall call)
     {
-        final String subject = frame.subject();
-        final GatewayStatus problem = check(subject, false);
-        if (problem != GatewayStatus.OK)
+        final Downstream downstream = call.downstream;
+        call.attempt++;
+        if (!downstream.breaker.tryAcquirePermission())
         {
-            fail(session, correlationId, subject, GatewayOperation.REQUEST, problem, describe(problem, subject));
+            end(call, GatewayStatus.BREAKER_OPEN, "circuit breaker of downstream=" + downstream.name + " is " +
+                downstream.breaker.state());
             return;
         }
-        if (!nats.isConnected(subject))
+        if (!downstream.bulkhead.tryAcquirePermission())
         {
-            fail(session, correlationId, subject, GatewayOperation.REQUEST, GatewayStatus.NATS_UNAVAILABLE,
-                "NATS is not connected");
+            downstream.breaker.releasePermission();
+            end(call, GatewayStatus.BULKHEAD_FULL, "bulkhead of downstream=" + downstream.name + " is full: " +
+                "maxConcurrentCalls=" + downstream.bulkhead.config().maxConcurrentCalls());
             return;
         }
-        final int timeoutMs = frame.argument();
-        final long timeoutNs = timeoutMs > 0 ? timeoutMs * 1_000_000L : defaultRequestTimeoutNs;
-        final PendingCall call = new PendingCall(session, correlationId, subject, GatewayOperation.REQUEST,
-            receivedNs);
-        final Headers headers = natsHeaders();
-        final byte[] data = frame.payloadBytes();
+        if (!nats.isConnected(call.subject))
+        {
+            downstream.bulkhead.onComplete();
+            downstream.breaker.onError(0, TimeUnit.NANOSECONDS);
+            retryOrEnd(call, GatewayStatus.NATS_UNAVAILABLE, "NATS is not connected");
+            return;
+        }
+        final long remainingNs = call.deadlineNs - System.nanoTime();
         call.natsStartNs = System.nanoTime();
-        stats.addInFlight(1);
-        final CompletableFuture<Message> reply;
+        final CompletableFuture<?> future;
         try
         {
-            reply = nats.request(subject, headers, data, timeoutNs);
+            future = call.operation == GatewayOperation.REQUEST ?
+                nats.request(call.subject, call.headers, call.data, Math.max(1_000_000L, remainingNs)) :
+                nats.publishDurable(call.subject, call.headers, call.data, Math.max(1_000_000L, remainingNs));
         }
         catch (final RuntimeException ex)
         {
-            stats.addInFlight(-1);
-            fail(session, correlationId, subject, GatewayOperation.REQUEST, NatsFailures.statusOf(ex),
-                NatsFailures.describe(ex));
+            call.natsDoneNs = System.nanoTime();
+            complete(call, null, ex);
             return;
         }
-        reply.whenComplete((message, failure) -> handBack(call, message, failure));
+        future.whenComplete((result, failure) -> handBack(call, result, failure));
     }
 
     /** On a NATS thread: note the time and queue the answer for the duty thread. */
-    private void handBack(final PendingCall call, final Message reply, final Throwable failure)
+    private void handBack(final PendingCall call, final Object result, final Throwable failure)
     {
         call.natsDoneNs = System.nanoTime();
         try
         {
-            server.execute(() -> complete(call, reply, failure));
+            server.execute(() -> complete(call, result instanceof Message ? (Message)result : null, failure));
         }
         catch (final IpcException closed)
         {
+            call.downstream.bulkhead.onComplete();
             stats.addInFlight(-1);
         }
     }
 
-    /** On the duty thread: answer the local client. */
+    /** On the duty thread: account for the attempt, then answer, or retry. */
     private void complete(final PendingCall call, final Message reply, final Throwable failure)
     {
-        stats.addInFlight(-1);
-        stats.recordNatsLeg(call.natsDoneNs - call.natsStartNs);
+        final Downstream downstream = call.downstream;
+        downstream.bulkhead.onComplete();
+        final long natsLeg = call.natsDoneNs - call.natsStartNs;
+        stats.recordNatsLeg(natsLeg);
         if (failure != null)
         {
             final GatewayStatus status = NatsFailures.statusOf(failure);
-            fail(call.session, call.correlationId, call.subject, call.operation, status,
-                NatsFailures.describe(failure));
+            if (isDownstreamFailure(status))
+            {
+                downstream.breaker.onError(natsLeg, TimeUnit.NANOSECONDS);
+                retryOrEnd(call, status, NatsFailures.describe(failure));
+            }
+            else
+            {
+                downstream.breaker.releasePermission();
+                end(call, status, NatsFailures.describe(failure));
+            }
             return;
         }
+        downstream.breaker.onSuccess(natsLeg, TimeUnit.NANOSECONDS);
         final long result;
         if (call.operation == GatewayOperation.REQUEST)
         {
@@ -275,13 +332,84 @@ final class GatewayHandler implements ServerHandler
         }
         if (result == OfferResult.TOO_LARGE)
         {
-            fail(call.session, call.correlationId, call.subject, call.operation, GatewayStatus.PAYLOAD_TOO_LARGE,
-                "the reply is larger than the client accepts");
+            end(call, GatewayStatus.PAYLOAD_TOO_LARGE, "the reply is larger than the client accepts");
             return;
         }
-        stats.record(call.subject, call.operation, GatewayStatus.OK);
+        stats.addInFlight(-1);
+        succeeded(call.session, call.correlationId, call.subject, call.operation, call.receivedNs,
+            reply == null ? null : reply.getData());
         final long now = System.nanoTime();
         stats.recordLocalLeg((call.natsStartNs - call.receivedNs) + (now - call.natsDoneNs));
+    }
+
+    private void retryOrEnd(final PendingCall call, final GatewayStatus status, final String message)
+    {
+        final Downstream downstream = call.downstream;
+        if (call.operation != GatewayOperation.REQUEST || !downstream.idempotent ||
+            call.attempt >= downstream.maxAttempts)
+        {
+            end(call, status, message + (call.attempt > 1 ? " (after " + call.attempt + " attempts)" : ""));
+            return;
+        }
+        final long waitNs = downstream.backoff.nanosBeforeRetry(call.attempt);
+        if (System.nanoTime() + waitNs + 1_000_000L >= call.deadlineNs)
+        {
+            end(call, status, message + " (no time left to retry after " + call.attempt + " attempts)");
+            return;
+        }
+        stats.recordRetry();
+        retryTimer.schedule(() ->
+        {
+            try
+            {
+                server.execute(() -> send(call));
+            }
+            catch (final IpcException closed)
+            {
+                stats.addInFlight(-1);
+            }
+        }, waitNs, TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean isDownstreamFailure(final GatewayStatus status)
+    {
+        return status == GatewayStatus.NATS_TIMEOUT || status == GatewayStatus.NO_RESPONDERS ||
+            status == GatewayStatus.NATS_UNAVAILABLE;
+    }
+
+    /** Ends a call in flight with a failure. */
+    private void end(final PendingCall call, final GatewayStatus status, final String message)
+    {
+        stats.addInFlight(-1);
+        finish(call.session, call.correlationId, call.subject, call.operation, call.receivedNs, status, message);
+    }
+
+    private void succeeded(
+        final ClientSession session, final long correlationId, final String subject, final GatewayOperation op,
+        final long receivedNs, final byte[] replyData)
+    {
+        stats.record(subject, op, GatewayStatus.OK);
+        if (replyData != null)
+        {
+            view.wrap(replyData);
+        }
+        audit.write(GatewayAuditRecord.RESPONSE_OUT, session, correlationId, op, subject, GatewayStatus.OK,
+            System.nanoTime() - receivedNs, replyData == null ? null : view, 0, replyData == null ? 0 :
+            replyData.length);
+    }
+
+    private void finish(
+        final ClientSession session,
+        final long correlationId,
+        final String subject,
+        final GatewayOperation operation,
+        final long receivedNs,
+        final GatewayStatus status,
+        final String message)
+    {
+        fail(session, correlationId, subject, operation, status, message);
+        audit.write(GatewayAuditRecord.RESPONSE_OUT, session, correlationId, operation, subject, status,
+            System.nanoTime() - receivedNs, null, 0, 0);
     }
 
     private void subscribe(final ClientSession session, final long correlationId)
@@ -292,6 +420,12 @@ final class GatewayHandler implements ServerHandler
         {
             fail(session, correlationId, "_invalid", GatewayOperation.SUBSCRIBE, GatewayStatus.INVALID_SUBJECT,
                 SubjectRules.describeProblem(pattern, maxSubjectLength, true));
+            return;
+        }
+        if (draining)
+        {
+            fail(session, correlationId, pattern, GatewayOperation.SUBSCRIBE, GatewayStatus.SHUTTING_DOWN,
+                "the gateway is shutting down");
             return;
         }
         if (subscriptions.add(session, id, pattern))
@@ -354,13 +488,18 @@ final class GatewayHandler implements ServerHandler
         }
         final int frameLength = encodeMessage(0, message);
         final String subject = message.getSubject();
+        final byte[] data = message.getData() == null ? NO_BYTES : message.getData();
+        view.wrap(data);
         for (int i = 0; i < subscribers.size(); i++)
         {
             final SubscriptionTable.Subscriber subscriber = subscribers.get(i);
             out.putInt(GatewayFrame.ARGUMENT_OFFSET, subscriber.subscriptionId());
             final long result = subscriber.session().push(GatewayProtocol.MESSAGE, out, 0, frameLength);
-            stats.record(subject, GatewayOperation.DELIVER, result == OfferResult.OK ? GatewayStatus.OK :
-                result == OfferResult.TOO_LARGE ? GatewayStatus.PAYLOAD_TOO_LARGE : GatewayStatus.BACK_PRESSURED);
+            final GatewayStatus status = result == OfferResult.OK ? GatewayStatus.OK :
+                result == OfferResult.TOO_LARGE ? GatewayStatus.PAYLOAD_TOO_LARGE : GatewayStatus.BACK_PRESSURED;
+            stats.record(subject, GatewayOperation.DELIVER, status);
+            audit.write(GatewayAuditRecord.MESSAGE_OUT, subscriber.session(), subscriber.subscriptionId(),
+                GatewayOperation.DELIVER, subject, status, 0, view, 0, data.length);
         }
     }
 
@@ -405,10 +544,9 @@ final class GatewayHandler implements ServerHandler
         return headers;
     }
 
-    private GatewayStatus check(final String subject, final boolean pattern)
+    private GatewayStatus check(final String subject)
     {
-        if (!(pattern ? SubjectRules.isValidPattern(subject, maxSubjectLength) :
-            SubjectRules.isValidSubject(subject, maxSubjectLength)))
+        if (!SubjectRules.isValidSubject(subject, maxSubjectLength))
         {
             return GatewayStatus.INVALID_SUBJECT;
         }
@@ -421,9 +559,17 @@ final class GatewayHandler implements ServerHandler
 
     private String describe(final GatewayStatus problem, final String subject)
     {
-        return problem == GatewayStatus.INVALID_SUBJECT ?
-            SubjectRules.describeProblem(subject, maxSubjectLength, false) :
-            "payload length=" + frame.payloadLength() + " is over limits.maxPayload=" + maxPayload;
+        return switch (problem)
+        {
+            case INVALID_SUBJECT -> SubjectRules.describeProblem(subject, maxSubjectLength, false);
+            case PAYLOAD_TOO_LARGE -> "payload length=" + frame.payloadLength() + " is over limits.maxPayload=" +
+                maxPayload;
+            case RATE_LIMITED -> "over the rate limit (rateLimits)";
+            case SHUTTING_DOWN -> "the gateway is shutting down";
+            case BREAKER_OPEN -> "circuit breaker of downstream=" + downstreams.of(subject).name + " is open";
+            case NATS_UNAVAILABLE -> "NATS is not connected";
+            default -> problem.name();
+        };
     }
 
     private void fail(

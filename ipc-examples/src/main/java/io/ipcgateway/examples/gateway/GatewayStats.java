@@ -52,6 +52,8 @@ public final class GatewayStats
     private final AtomicLong natsSubscriptions = new AtomicLong();
     private final AtomicLong localSubscriptions = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong auditFailures = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
     private volatile LongSupplier spoolDepth = () -> 0;
 
     /**
@@ -383,6 +385,75 @@ public final class GatewayStats
     public long inFlight()
     {
         return inFlight.get();
+    }
+
+    /**
+     * Counts an audit record the audit appender could not take (its queue full).
+     */
+    public void recordAuditFailure()
+    {
+        auditFailures.incrementAndGet();
+    }
+
+    /**
+     * Audit records lost because the appender's queue was full.
+     *
+     * @return the count.
+     */
+    public long auditFailures()
+    {
+        return auditFailures.get();
+    }
+
+    /**
+     * Counts a retried request (idempotent downstreams).
+     */
+    public void recordRetry()
+    {
+        retries.incrementAndGet();
+    }
+
+    /**
+     * Requests sent again after a failure.
+     *
+     * @return the count.
+     */
+    public long retries()
+    {
+        return retries.get();
+    }
+
+    /**
+     * The gateway's health as a {@code /health} endpoint shows it: {@link Health#DOWN} when NATS is unreachable and
+     * a circuit breaker is open (callers fail fast), {@link Health#DEGRADED} when NATS is unreachable, a breaker is
+     * not closed or messages wait in the spool, else {@link Health#UP}.
+     *
+     * @return the health now.
+     */
+    public Health health()
+    {
+        final boolean connected = natsConnected();
+        if (!connected && anyBreakerOpen())
+        {
+            return Health.DOWN;
+        }
+        boolean allClosed = true;
+        for (final CircuitBreaker breaker : breakers.values())
+        {
+            allClosed &= breaker.state() == CircuitBreakerState.CLOSED;
+        }
+        return connected && allClosed && spoolDepth() == 0 ? Health.UP : Health.DEGRADED;
+    }
+
+    /** The gateway's health: {@link #health()}. */
+    public enum Health
+    {
+        /** NATS connected, every breaker closed, nothing spooled. */
+        UP,
+        /** Working with a fault: NATS reconnecting, a breaker not closed, or messages spooled. */
+        DEGRADED,
+        /** NATS unreachable and a breaker open: calls fail fast. */
+        DOWN
     }
 
     /**

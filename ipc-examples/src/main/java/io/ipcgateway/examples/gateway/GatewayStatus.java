@@ -14,6 +14,8 @@ public enum GatewayStatus
     INVALID_SUBJECT(400),
     /** No NATS responder listens on the request's subject. */
     NO_RESPONDERS(404),
+    /** The gateway is shutting down: it takes no new work. */
+    SHUTTING_DOWN(410),
     /** The payload (or the whole frame) is larger than the gateway accepts. */
     PAYLOAD_TOO_LARGE(413),
     /** The frame could not be decoded (wrong lengths, unknown type id, bad headers). */

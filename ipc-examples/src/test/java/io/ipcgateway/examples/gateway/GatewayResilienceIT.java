@@ -1,0 +1,476 @@
+package io.ipcgateway.examples.gateway;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.ipcgateway.audit.AuditVerifier;
+import io.ipcgateway.audit.AuditVerifyReport;
+import io.ipcgateway.examples.nats.NatsServerProcess;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
+import io.ipcgateway.shm.ClientContext;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The gateway's resilience, audit, input checks and shutdown, each against a real nats-server, with the gateway and
+ * its local clients in this JVM (their shared-memory service is as real as across processes) and a jnats responder:
+ * {@code svc.echo} answers at once, {@code svc.slow} after {@link #slowMs}.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GatewayResilienceIT
+{
+    private static final AtomicInteger SERVICES = new AtomicInteger();
+    private static NatsServerProcess nats;
+    private static Connection responder;
+    private static final AtomicLong SLOW_MS = new AtomicLong();
+
+    @TempDir
+    static Path natsDir;
+
+    @TempDir
+    Path tempDir;
+
+    private Path shmDir;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void startNats() throws Exception
+    {
+        nats = NatsServerProcess.start(natsDir);
+        responder = Nats.connect(nats.url());
+        final Dispatcher dispatcher = responder.createDispatcher(message ->
+        {
+            if (message.getSubject().startsWith("svc.slow"))
+            {
+                sleep(SLOW_MS.get());
+            }
+            responder.publish(message.getReplyTo(), ("echo:" + new String(message.getData(),
+                StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+        });
+        dispatcher.subscribe("svc.>");
+        responder.flush(Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stopNats() throws Exception
+    {
+        if (responder != null)
+        {
+            responder.close();
+        }
+        if (nats != null)
+        {
+            nats.close();
+        }
+    }
+
+    @BeforeEach
+    void createShmDir() throws Exception
+    {
+        shmDir = Files.createTempDirectory(Path.of("/dev/shm"), "ipc-gw-res-");
+        SLOW_MS.set(0);
+        // A test that restarted nats-server leaves the responder resubscribing: wait until it answers.
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true)
+        {
+            try
+            {
+                responder.request("svc.echo", bytes("ping"), Duration.ofSeconds(1));
+                if (responder.request("svc.echo", bytes("ping"), Duration.ofSeconds(1)) != null)
+                {
+                    break;
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                // Not yet.
+            }
+            assertThat(System.nanoTime() - deadline).as("responder answers within 30 s").isNegative();
+            Thread.sleep(50);
+        }
+    }
+
+    @AfterEach
+    void closeAll() throws Exception
+    {
+        for (int i = toClose.size() - 1; i >= 0; i--)
+        {
+            toClose.get(i).close();
+        }
+        try (var files = Files.walk(shmDir))
+        {
+            for (final Path path : files.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOverlongSubjectAndAnOversizePayloadWithTheirStatuses() throws Exception
+    {
+        final Gateway gateway = start("limits:\n  maxPayload: 1k\n  maxSubjectLength: 16\n");
+        final GatewayClient client = connect(gateway);
+
+        assertThat(client.request("svc.echo", bytes("hi"), Duration.ofSeconds(5))).asString().isEqualTo("echo:hi");
+        assertThatThrownBy(() -> client.request("svc.echo.much.too.long", bytes("hi"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.INVALID_SUBJECT))
+            .hasMessageContaining("limit of 16");
+        assertThatThrownBy(() -> client.request("svc.echo", new byte[2048], Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.PAYLOAD_TOO_LARGE))
+            .hasMessageContaining("limits.maxPayload=1024");
+        assertThatThrownBy(() -> client.publishAcked("bad subject", bytes("x"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.INVALID_SUBJECT));
+        assertThat(client.publish("svc.events", new byte[2048])).isEqualTo(GatewayStatus.OK);
+        awaitCount(() -> gateway.stats().total(GatewayOperation.PUBLISH, GatewayStatus.PAYLOAD_TOO_LARGE), 1);
+    }
+
+    @Test
+    void shouldFailToStartWithAnErrorNamingTheUrlWhenNatsIsUnreachable() throws Exception
+    {
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1")))
+        {
+            port = socket.getLocalPort();
+        }
+        final GatewayConfig config = GatewayConfig.parse("service: gw-unreachable\ndirectory: " + shmDir +
+            "\nnats:\n  url: nats://127.0.0.1:" + port + "\n  connectTimeout: 500ms\n", "test");
+        assertThatThrownBy(() -> Gateway.start(config))
+            .isInstanceOf(GatewayStartException.class)
+            .hasMessageContaining("nats.url=nats://127.0.0.1:" + port);
+        assertThat(Files.exists(shmDir.resolve("gw-unreachable"))).isFalse();
+    }
+
+    @Test
+    void shouldExitWithUsageNamingTheKeyOfABadConfigFile() throws Exception
+    {
+        final Path file = tempDir.resolve("bad.yml");
+        Files.writeString(file, "nats:\n  urll: nats://127.0.0.1:4222\n");
+        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final int code = GatewayMain.run(new String[] {"--config", file.toString()},
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown key=nats.urll").contains("bad.yml");
+
+        Files.writeString(file, "nats:\n  poolSize: 99\n");
+        final ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        assertThat(GatewayMain.run(new String[] {"--config", file.toString()},
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err2, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        assertThat(err2.toString(StandardCharsets.UTF_8)).contains("nats.poolSize=99").contains("1 to 16");
+    }
+
+    @Test
+    void shouldOpenTheBreakerOnSlowCallsFailFastThenProbeAndClose() throws Exception
+    {
+        final Gateway gateway = start(String.join("\n",
+            "downstreams:",
+            "  - prefix: svc",
+            "    breaker:",
+            "      slowCallDuration: 100ms",
+            "      slowCallRateThreshold: 50",
+            "      slidingWindowSize: 4",
+            "      minimumNumberOfCalls: 4",
+            "      waitInOpenState: 500ms",
+            "      probesInHalfOpen: 2",
+            ""));
+        final GatewayClient client = connect(gateway);
+        SLOW_MS.set(250);
+        for (int i = 0; i < 4; i++)
+        {
+            assertThat(client.request("svc.slow", bytes("s" + i), Duration.ofSeconds(5))).asString()
+                .isEqualTo("echo:s" + i);
+        }
+        assertThat(gateway.stats().breakerStates()).containsEntry("svc", CircuitBreakerState.OPEN);
+        assertThatThrownBy(() -> client.request("svc.slow", bytes("x"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.BREAKER_OPEN))
+            .hasMessageContaining("downstream=svc");
+        assertThat(gateway.stats().total(GatewayOperation.REQUEST, GatewayStatus.BREAKER_OPEN)).isEqualTo(1);
+
+        SLOW_MS.set(0);
+        awaitCount(() -> gateway.stats().breakerStates().get("svc") == CircuitBreakerState.HALF_OPEN ? 1 : 0, 1);
+        for (int i = 0; i < 2; i++)
+        {
+            assertThat(client.request("svc.slow", bytes("p" + i), Duration.ofSeconds(5))).asString()
+                .isEqualTo("echo:p" + i);
+        }
+        assertThat(gateway.stats().breakerStates()).containsEntry("svc", CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void shouldRetryRequestsOfIdempotentDownstreamsOnly() throws Exception
+    {
+        final Gateway gateway = start(String.join("\n",
+            "downstreams:",
+            "  - prefix: idem",
+            "    idempotent: true",
+            "    retry:",
+            "      maxAttempts: 10",
+            "      initialBackoff: 300ms",
+            "      multiplier: 1",
+            "  - prefix: plain",
+            ""));
+        final GatewayClient client = connect(gateway);
+
+        assertThatThrownBy(() -> client.request("plain.x", bytes("x"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.NO_RESPONDERS));
+        assertThat(gateway.stats().retries()).isZero();
+
+        final CompletableFuture<byte[]> reply = client.requestAsync("idem.x", bytes("late"), Duration.ofSeconds(10));
+        Thread.sleep(300);
+        final Connection lateResponder = Nats.connect(nats.url());
+        try
+        {
+            lateResponder.createDispatcher(message -> lateResponder.publish(message.getReplyTo(),
+                bytes("idem:" + new String(message.getData(), StandardCharsets.UTF_8)))).subscribe("idem.>");
+            lateResponder.flush(Duration.ofSeconds(5));
+            assertThat(reply.get(15, TimeUnit.SECONDS)).asString().isEqualTo("idem:late");
+        }
+        finally
+        {
+            lateResponder.close();
+        }
+        assertThat(gateway.stats().retries()).isPositive();
+        assertThat(gateway.stats().total(GatewayOperation.REQUEST, GatewayStatus.OK)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRateLimitOneClientWithoutAffectingAnother() throws Exception
+    {
+        final Gateway gateway = start("rateLimits:\n  perClient: 5\n  clientKey: session\n  period: 10m\n");
+        final GatewayClient first = connect(gateway);
+        final GatewayClient second = connect(gateway);
+        for (int i = 0; i < 5; i++)
+        {
+            assertThat(first.request("svc.echo", bytes("a" + i), Duration.ofSeconds(5))).isNotEmpty();
+        }
+        assertThatThrownBy(() -> first.request("svc.echo", bytes("over"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.RATE_LIMITED));
+        for (int i = 0; i < 5; i++)
+        {
+            assertThat(second.request("svc.echo", bytes("b" + i), Duration.ofSeconds(5))).asString()
+                .isEqualTo("echo:b" + i);
+        }
+        assertThat(gateway.stats().limiterDenials()).containsEntry("client", 1L);
+    }
+
+    @Test
+    void shouldShareOneTotalBudgetBetweenTwoGatewaysThroughTheSharedLimiterFile() throws Exception
+    {
+        final String limits = "rateLimits:\n  total: 4\n  period: 10m\n  totalName: gw-total-" +
+            ProcessHandle.current().pid() + "-" + SERVICES.incrementAndGet() + "\n  sharedDirectory: " + tempDir +
+            "\n";
+        final Gateway one = start(limits);
+        final Gateway two = start(limits);
+        final GatewayClient viaOne = connect(one);
+        final GatewayClient viaTwo = connect(two);
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(viaOne.request("svc.echo", bytes("x"), Duration.ofSeconds(5))).isNotEmpty();
+        }
+        assertThat(viaTwo.request("svc.echo", bytes("y"), Duration.ofSeconds(5))).isNotEmpty();
+        assertThatThrownBy(() -> viaTwo.request("svc.echo", bytes("z"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.RATE_LIMITED));
+        assertThat(two.stats().limiterDenials()).containsEntry("total", 1L);
+    }
+
+    @Test
+    void shouldRefuseACallBeyondTheBulkheadWhileTheFirstIsSlow() throws Exception
+    {
+        final Gateway gateway = start("downstreams:\n  - prefix: svc\n    maxConcurrentCalls: 1\n");
+        final GatewayClient client = connect(gateway);
+        SLOW_MS.set(700);
+        final CompletableFuture<byte[]> first = client.requestAsync("svc.slow", bytes("1"), Duration.ofSeconds(5));
+        awaitCount(() -> gateway.stats().inFlight(), 1);
+        assertThatThrownBy(() -> client.request("svc.echo", bytes("2"), Duration.ofSeconds(5)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.BULKHEAD_FULL));
+        assertThat(first.get(10, TimeUnit.SECONDS)).asString().isEqualTo("echo:1");
+        assertThat(client.request("svc.echo", bytes("3"), Duration.ofSeconds(5))).asString().isEqualTo("echo:3");
+    }
+
+    @Test
+    void shouldAuditEveryCallAndMessageInALogThatVerifies() throws Exception
+    {
+        final Path auditDir = tempDir.resolve("audit");
+        final Gateway gateway = start("audit:\n  directory: " + auditDir + "\n  durability: record\n");
+        final GatewayClient client = connect(gateway);
+        final AtomicLong received = new AtomicLong();
+        final Subscription subscription = client.subscribe("audited.>", message -> received.incrementAndGet());
+        for (int i = 0; i < 3; i++)
+        {
+            client.request("svc.echo", bytes("r" + i), Duration.ofSeconds(5));
+        }
+        client.publish("audited.one", bytes("p1"));
+        client.publish("audited.two", bytes("p2"));
+        awaitCount(received::get, 2);
+        subscription.close();
+        client.close();
+        gateway.close();
+
+        final AuditVerifyReport report = AuditVerifier.verify(auditDir, AuditConfig.DEFAULT_NAME, null);
+        assertThat(report.ok()).as(report.problems().toString()).isTrue();
+        // 3 requests in + 3 responses out + 2 publishes in + 2 messages out.
+        assertThat(report.records()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldDrainACallInFlightOnCloseThenRemoveTheServiceFiles() throws Exception
+    {
+        final Gateway gateway = start("drainTimeout: 5s\n");
+        final GatewayClient client = connect(gateway);
+        SLOW_MS.set(400);
+        final CompletableFuture<byte[]> inFlight = client.requestAsync("svc.slow", bytes("drain"),
+            Duration.ofSeconds(5));
+        awaitCount(() -> gateway.stats().inFlight(), 1);
+        final Path serviceDir = gateway.serviceDirectory();
+        gateway.close();
+        assertThat(inFlight.get(5, TimeUnit.SECONDS)).asString().isEqualTo("echo:drain");
+        assertThatThrownBy(() -> client.request("svc.echo", bytes("late"), Duration.ofSeconds(1)))
+            .isInstanceOfSatisfying(GatewayException.class, ex ->
+                assertThat(ex.status()).isEqualTo(GatewayStatus.GATEWAY_UNAVAILABLE));
+        client.close();
+        awaitCount(() -> Files.exists(serviceDir) ? 0 : 1, 1);
+    }
+
+    @Test
+    void shouldFailFastWhileNatsIsDownAndRecoverWhenItReturns() throws Exception
+    {
+        final Gateway gateway = start(String.join("\n",
+            "nats:",
+            "  reconnectWait: 100ms",
+            "downstreams:",
+            "  - prefix: svc",
+            "    breaker:",
+            "      slidingWindowSize: 4",
+            "      minimumNumberOfCalls: 4",
+            "      waitInOpenState: 2s",
+            "      probesInHalfOpen: 1",
+            ""));
+        final GatewayClient client = connect(gateway);
+        assertThat(client.request("svc.echo", bytes("up"), Duration.ofSeconds(5))).asString().isEqualTo("echo:up");
+        nats.kill();
+        try
+        {
+            awaitCount(() -> gateway.stats().natsConnected() ? 0 : 1, 1);
+            final List<GatewayStatus> statuses = new ArrayList<>();
+            for (int i = 0; i < 6; i++)
+            {
+                try
+                {
+                    client.request("svc.echo", bytes("down"), Duration.ofSeconds(2));
+                    statuses.add(GatewayStatus.OK);
+                }
+                catch (final GatewayException ex)
+                {
+                    statuses.add(ex.status());
+                }
+            }
+            // The window of 4 holds the first success: 2 or 3 failures open the breaker (50 %).
+            assertThat(statuses).startsWith(GatewayStatus.NATS_UNAVAILABLE, GatewayStatus.NATS_UNAVAILABLE)
+                .endsWith(GatewayStatus.BREAKER_OPEN, GatewayStatus.BREAKER_OPEN)
+                .containsOnly(GatewayStatus.NATS_UNAVAILABLE, GatewayStatus.BREAKER_OPEN);
+            assertThat(gateway.stats().health()).isEqualTo(GatewayStats.Health.DOWN);
+        }
+        finally
+        {
+            nats.restart();
+        }
+        awaitCount(() -> gateway.stats().natsConnected() ? 1 : 0, 1);
+        awaitCount(() -> responder.getStatus() == Connection.Status.CONNECTED ? 1 : 0, 1);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        byte[] reply = null;
+        while (reply == null && System.nanoTime() - deadline < 0)
+        {
+            try
+            {
+                reply = client.request("svc.echo", bytes("back"), Duration.ofSeconds(2));
+            }
+            catch (final GatewayException ex)
+            {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(reply).asString().isEqualTo("echo:back");
+        assertThat(gateway.stats().natsReconnects()).isPositive();
+        assertThat(gateway.stats().breakerStates()).containsEntry("svc", CircuitBreakerState.CLOSED);
+    }
+
+    private Gateway start(final String extraYaml)
+    {
+        final String service = "gw-res-" + SERVICES.incrementAndGet();
+        final Gateway gateway = Gateway.start(GatewayConfig.parse("service: " + service + "\ndirectory: " + shmDir +
+            "\n" + (extraYaml.contains("nats:") ? extraYaml.replace("nats:\n", "nats:\n  url: " + nats.url() +
+            "\n") : "nats:\n  url: " + nats.url() + "\n" + extraYaml), "test"));
+        toClose.add(gateway);
+        return gateway;
+    }
+
+    private GatewayClient connect(final Gateway gateway)
+    {
+        final GatewayClient client = GatewayClient.connect(new ClientContext()
+            .serviceName(gateway.config().service()).baseDirectory(shmDir)
+            .connectTimeoutNs(TimeUnit.SECONDS.toNanos(30)));
+        toClose.add(client);
+        return client;
+    }
+
+    private static byte[] bytes(final String text)
+    {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void awaitCount(final java.util.function.LongSupplier count, final long atLeast)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count.getAsLong() < atLeast)
+        {
+            assertThat(System.nanoTime() - deadline).as("count reached %d within 30 s", atLeast).isNegative();
+            Thread.sleep(5);
+        }
+    }
+
+    private static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
