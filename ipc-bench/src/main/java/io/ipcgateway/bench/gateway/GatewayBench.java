@@ -43,6 +43,8 @@ import org.HdrHistogram.Histogram;
  * gateway JVM configured with {@code nats.mode: loopback}, which answers each request inside the gateway after its
  * whole dispatch, so only the local leg is timed.</li>
  * </ol>
+ * Both gateways run their whole path: the default downstream's circuit breaker and bulkhead, the per-client and total
+ * rate limiters (with permits far above any rate reached here) and the audit log, in a folder under {@code /dev/shm}.
  * Every child JVM, the nats-server and the shared-memory folder are gone when it returns.
  */
 public final class GatewayBench
@@ -78,6 +80,7 @@ public final class GatewayBench
           --json FILE          also write every figure as JSON; '-' prints the JSON instead of the table
         """;
 
+    private static final int UNLIMITED_PERMITS = 100_000_000;
     private static final String GATEWAY_SERVICE = "bench-gw";
     private static final String LOOPBACK_SERVICE = "bench-gw-loop";
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
@@ -191,11 +194,23 @@ public final class GatewayBench
         throws Exception
     {
         final Path config = shmDir.resolve(name + ".yml");
+        // The whole path on, as in production: the default downstream's breaker and bulkhead, both rate limiters
+        // (permits far above any rate here, so they check but never refuse) and the audit log.
         Files.writeString(config, String.join("\n",
             "service: " + service,
             "directory: \"" + shmDir + "\"",
             "nats:",
             "  " + natsSetting,
+            "rateLimits:",
+            "  perClient: " + UNLIMITED_PERMITS,
+            "  clientKey: session",
+            "  total: " + UNLIMITED_PERMITS,
+            "  period: 1s",
+            "  totalName: " + name + "-total",
+            "  sharedDirectory: \"" + shmDir.resolve("limits") + "\"",
+            "audit:",
+            "  directory: \"" + shmDir.resolve("audit-" + name) + "\"",
+            "  name: " + name,
             ""), StandardCharsets.UTF_8);
         final ChildProcess child = ChildProcess.start(name, "gateway",
             List.of("--child", "gateway-server", "--config", config.toString()));
