@@ -77,6 +77,7 @@ public final class GatewayBench
           --repetitions K      repetitions (default 3, quick 1)
           --rate R             offered requests/s of the local leg, all its clients together (default 100000)
           --local-clients L    clients of the local leg (default 4)
+          --audit on|off       whether both gateways write their audit log (default on: the whole path)
           --json FILE          also write every figure as JSON; '-' prints the JSON instead of the table
         """;
 
@@ -208,9 +209,7 @@ public final class GatewayBench
             "  period: 1s",
             "  totalName: " + name + "-total",
             "  sharedDirectory: \"" + shmDir.resolve("limits") + "\"",
-            "audit:",
-            "  directory: \"" + shmDir.resolve("audit-" + name) + "\"",
-            "  name: " + name,
+            spec.audit() ? "audit:\n  directory: \"" + shmDir.resolve("audit-" + name) + "\"\n  name: " + name : "",
             ""), StandardCharsets.UTF_8);
         final ChildProcess child = ChildProcess.start(name, "gateway",
             List.of("--child", "gateway-server", "--config", config.toString()));
@@ -268,6 +267,10 @@ public final class GatewayBench
             final JsonNode result = JSON.readTree(child.await(GatewayClientsRole.RESULT, START_TIMEOUT_NS)
                 .substring(GatewayClientsRole.RESULT.length()));
             child.exit(EXIT_TIMEOUT_MS);
+            if (result.get("errors").asLong() > 0)
+            {
+                log.accept(scenario + ": errors by status " + result.get("errorsByStatus"));
+            }
 
             final long windowNs = result.get("windowNs").asLong();
             final List<Long> perClient = new ArrayList<>();

@@ -18,10 +18,11 @@ import io.ipcgateway.bench.load.Args;
  * @param repetitions  how many times every row runs; the report gives the median and the slowest repetition.
  * @param localRate    offered rate of the local-leg row, requests/s over all its clients.
  * @param localClients clients (sessions) of the local-leg row, each offering {@code localRate / localClients}.
+ * @param audit        whether the gateways write their audit log (default true: the whole path).
  * @param json         where to write the JSON, {@code -} for standard output instead of the table, or null.
  */
 public record GatewayBenchSpec(int clients, int size, long durationNs, long warmupNs, int repetitions,
-    int localRate, int localClients, String json)
+    int localRate, int localClients, boolean audit, String json)
 {
     /** Default client threads of the request/reply rows. */
     public static final int DEFAULT_CLIENTS = 32;
@@ -86,7 +87,7 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
      * Parses the command's options.
      *
      * @param args {@code [--quick] [--clients N] [--size B] [--duration 10s] [--warmup 2s] [--repetitions K]
-     *             [--rate R] [--local-clients L] [--json FILE|-]}.
+     *             [--rate R] [--local-clients L] [--audit on|off] [--json FILE|-]}.
      * @return the spec.
      * @throws IllegalArgumentException naming an option that is wrong or unknown.
      */
@@ -101,8 +102,13 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
         final String repetitions = BenchMain.takeOption(rest, "--repetitions");
         final String rate = BenchMain.takeOption(rest, "--rate");
         final String localClients = BenchMain.takeOption(rest, "--local-clients");
+        final String audit = BenchMain.takeOption(rest, "--audit");
         final String json = BenchMain.takeOption(rest, "--json");
         BenchMain.requireEmpty(rest);
+        if (audit != null && !"on".equals(audit) && !"off".equals(audit))
+        {
+            throw new IllegalArgumentException("--audit must be on or off, but was " + audit);
+        }
         return new GatewayBenchSpec(
             clients == null ? DEFAULT_CLIENTS : Args.parsePositiveInt("--clients", clients),
             size == null ? DEFAULT_SIZE : Args.parseBytes("--size", size),
@@ -113,6 +119,6 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
                 quick ? 1 : DEFAULT_REPETITIONS,
             rate == null ? DEFAULT_LOCAL_RATE : Args.parsePositiveInt("--rate", rate),
             localClients == null ? DEFAULT_LOCAL_CLIENTS : Args.parsePositiveInt("--local-clients", localClients),
-            json);
+            !"off".equals(audit), json);
     }
 }

@@ -152,6 +152,7 @@ final class GatewayClientsRole
         final Histogram all = Histograms.newHistogram();
         final Histogram intended = Histograms.newHistogram();
         final List<Long> perClient = new ArrayList<>();
+        final Map<String, Long> errorsByStatus = new java.util.TreeMap<>();
         long errors = 0;
         for (final Worker worker : workers)
         {
@@ -163,6 +164,7 @@ final class GatewayClientsRole
             intended.add(worker.intendedHistogram);
             perClient.add(worker.completed.get());
             errors += worker.errors.get();
+            worker.errorsByStatus.forEach((status, count) -> errorsByStatus.merge(status, count.get(), Long::sum));
         }
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("windowNs", windowNs);
@@ -170,6 +172,7 @@ final class GatewayClientsRole
         result.put("rate", rate);
         result.put("perClient", perClient);
         result.put("errors", errors);
+        result.put("errorsByStatus", errorsByStatus);
         result.put("histogram", Histograms.encode(all));
         result.put("intendedHistogram", Histograms.encode(intended));
         return new ObjectMapper().writeValueAsString(result);
@@ -196,6 +199,7 @@ final class GatewayClientsRole
         private final AtomicLong completed = new AtomicLong();
         private final AtomicLong errors = new AtomicLong();
         private final AtomicLong outstanding = new AtomicLong();
+        private final Map<String, AtomicLong> errorsByStatus = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile Throwable failure;
         private volatile boolean restartSchedule;
 
@@ -248,6 +252,10 @@ final class GatewayClientsRole
                 catch (final GatewayException ex)
                 {
                     ok = false;
+                    if (phase == MEASURE)
+                    {
+                        countError(ex);
+                    }
                 }
                 final long received = System.nanoTime();
                 if (phase == MEASURE)
@@ -310,8 +318,21 @@ final class GatewayClientsRole
                 else
                 {
                     errors.incrementAndGet();
+                    countError(failed);
                 }
             });
+        }
+
+        private void countError(final Throwable failure)
+        {
+            Throwable cause = failure;
+            while (cause.getCause() != null && !(cause instanceof GatewayException))
+            {
+                cause = cause.getCause();
+            }
+            final String kind = cause instanceof GatewayException ? ((GatewayException)cause).status().name() :
+                cause.getClass().getSimpleName();
+            errorsByStatus.computeIfAbsent(kind, key -> new AtomicLong()).incrementAndGet();
         }
     }
 }
