@@ -264,6 +264,12 @@ public record GatewayConfig(
             {
                 throw invalid("downstreams[" + i + "]", null, "a downstream with a prefix");
             }
+            if (downstream.prefix() == null || !(">".equals(downstream.prefix()) ||
+                SubjectRules.isValidSubject(downstream.prefix(), GatewayProtocol.MAX_SUBJECT_LENGTH)))
+            {
+                throw invalid("downstreams[" + i + "].prefix", downstream.prefix(),
+                    "subject tokens without wildcards (e.g. orders or orders.eu), or '>' for the default downstream");
+            }
             downstream.breaker().toConfig("downstreams[" + i + "].breaker");
             downstream.retry().toIntervals("downstreams[" + i + "].retry");
             range("downstreams[" + i + "].maxConcurrentCalls", downstream.maxConcurrentCalls(), 1,
