@@ -26,7 +26,10 @@ import io.ipcgateway.shm.ClientContext;
  * <p>
  * {@code --subscribe PATTERN} subscribes first (prints {@code SUBSCRIBED}) and counts the messages. With
  * {@code --hold-subscriptions K} it subscribes to K subjects {@code hold.<pid>.<k>}, then with
- * {@code --hold-request SUBJECT} sends one request there, prints {@code INFLIGHT} and waits to be killed.
+ * {@code --hold-request SUBJECT} sends one request there, prints {@code INFLIGHT} and waits to be killed. With
+ * {@code --publish-acked SUBJECT} it sends acknowledged publishes {@code 0, 1, 2...} one after the other instead of
+ * requests, counts them as {@code sent} and {@code acked}, and before {@code SUMMARY} prints
+ * {@code UNACKED seq,seq...}: the numbers whose publish was not acknowledged.
  */
 public final class GatewayFaultClientMain
 {
@@ -34,6 +37,8 @@ public final class GatewayFaultClientMain
     private final Map<GatewayStatus, AtomicLong> slowestMs = new EnumMap<>(GatewayStatus.class);
     private final AtomicLong badReplies = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
+    private final AtomicLong sentPublishes = new AtomicLong();
+    private final AtomicLong ackedPublishes = new AtomicLong();
 
     private GatewayFaultClientMain()
     {
@@ -70,6 +75,7 @@ public final class GatewayFaultClientMain
         final String pattern = NatsResponderMain.option(args, "--subscribe", null);
         final int holdSubscriptions = Integer.parseInt(NatsResponderMain.option(args, "--hold-subscriptions", "0"));
         final String holdRequest = NatsResponderMain.option(args, "--hold-request", null);
+        final String publishAcked = NatsResponderMain.option(args, "--publish-acked", null);
 
         // Generous: JVMs start at once on a small shared machine.
         final ClientContext context = new ClientContext().serviceName(service)
@@ -95,6 +101,13 @@ public final class GatewayFaultClientMain
             reporter.setDaemon(true);
             reporter.start();
             final Duration timeout = Duration.ofMillis(timeoutMs);
+            if (publishAcked != null)
+            {
+                publishAcked(client, publishAcked, count, timeout, pauseMs, stopFile);
+                System.out.println("SUMMARY " + progress(client));
+                System.out.flush();
+                System.exit(0);
+            }
             long sent = 0;
             while ((count == 0 || sent < count) && (stopFile == null || !Files.exists(Path.of(stopFile))))
             {
@@ -156,6 +169,40 @@ public final class GatewayFaultClientMain
         });
     }
 
+    private void publishAcked(
+        final GatewayClient client,
+        final String subject,
+        final long count,
+        final Duration timeout,
+        final long pauseMs,
+        final String stopFile) throws InterruptedException
+    {
+        final StringBuilder unacked = new StringBuilder();
+        for (long seq = 0; (count == 0 || seq < count) && (stopFile == null || !Files.exists(Path.of(stopFile)));
+            seq++)
+        {
+            final long startNs = System.nanoTime();
+            GatewayStatus status;
+            try
+            {
+                client.publishAcked(subject, Long.toString(seq).getBytes(StandardCharsets.UTF_8), timeout);
+                status = GatewayStatus.OK;
+                ackedPublishes.incrementAndGet();
+            }
+            catch (final GatewayException ex)
+            {
+                status = ex.status();
+                unacked.append(unacked.length() == 0 ? "" : ",").append(seq);
+            }
+            sentPublishes.incrementAndGet();
+            counts.get(status).incrementAndGet();
+            slowestMs.get(status).accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+                Math::max);
+            Thread.sleep(pauseMs);
+        }
+        System.out.println("UNACKED " + unacked);
+    }
+
     private void hold(final GatewayClient client, final long pid, final int subscriptions, final String request)
         throws InterruptedException
     {
@@ -195,7 +242,9 @@ public final class GatewayFaultClientMain
         line.append("ok=").append(counts.get(GatewayStatus.OK).get())
             .append(" badReplies=").append(badReplies.get())
             .append(" messages=").append(messages.get())
-            .append(" reconnects=").append(client.reconnects());
+            .append(" reconnects=").append(client.reconnects())
+            .append(" sent=").append(sentPublishes.get())
+            .append(" acked=").append(ackedPublishes.get());
         for (final GatewayStatus status : GatewayStatus.values())
         {
             if (counts.get(status).get() == 0)
