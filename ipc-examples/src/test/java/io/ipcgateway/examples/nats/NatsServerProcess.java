@@ -47,11 +47,13 @@ public final class NatsServerProcess implements AutoCloseable
     private final Path storeDir;
     private final Path logFile;
     private final int port;
+    private final int monitorPort;
     private final Thread shutdownHook;
     private Process process;
 
-    private NatsServerProcess(final Path binary, final Path dir, final int port)
+    private NatsServerProcess(final Path binary, final Path dir, final int port, final int monitorPort)
     {
+        this.monitorPort = monitorPort;
         this.binary = binary;
         this.dir = dir;
         this.storeDir = dir.resolve("jetstream");
@@ -72,12 +74,33 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public static NatsServerProcess start(final Path dir) throws IOException, InterruptedException
     {
+        return start(dir, false);
+    }
+
+    /**
+     * Like {@link #start(Path)}, with nats-server's HTTP monitoring on a second free loopback port
+     * ({@link #monitorPort()}, {@link #subscriptionCount()}), for tests that check the server's own view.
+     *
+     * @param dir a folder the test owns.
+     * @return the running server.
+     * @throws IOException when it cannot be started.
+     * @throws InterruptedException when interrupted while waiting.
+     */
+    public static NatsServerProcess startWithMonitoring(final Path dir) throws IOException, InterruptedException
+    {
+        return start(dir, true);
+    }
+
+    private static NatsServerProcess start(final Path dir, final boolean monitor)
+        throws IOException, InterruptedException
+    {
         final Path binary = requireInstalled();
         IOException last = null;
         // A free port found by binding and closing can be taken by another process before the server binds it.
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++)
         {
-            final NatsServerProcess server = new NatsServerProcess(binary, dir, freeLoopbackPort());
+            final NatsServerProcess server = new NatsServerProcess(binary, dir, freeLoopbackPort(),
+                monitor ? freeLoopbackPort() : 0);
             try
             {
                 Runtime.getRuntime().addShutdownHook(server.shutdownHook);
@@ -163,6 +186,45 @@ public final class NatsServerProcess implements AutoCloseable
     public int port()
     {
         return port;
+    }
+
+    /**
+     * The HTTP monitoring port.
+     *
+     * @return the port on 127.0.0.1, or 0 when started without monitoring.
+     */
+    public int monitorPort()
+    {
+        return monitorPort;
+    }
+
+    /**
+     * How many subscriptions the server holds, from its monitoring endpoint {@code /subsz} (every client's,
+     * the server's own internal ones included).
+     *
+     * @return {@code num_subscriptions}.
+     * @throws IOException when the endpoint cannot be read.
+     * @throws IllegalStateException when started without monitoring.
+     */
+    public long subscriptionCount() throws IOException
+    {
+        if (monitorPort == 0)
+        {
+            throw new IllegalStateException("nats-server started without monitoring: use startWithMonitoring");
+        }
+        final String body;
+        try (InputStream in = java.net.URI.create("http://" + LOOPBACK + ":" + monitorPort + "/subsz").toURL()
+            .openStream())
+        {
+            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        final java.util.regex.Matcher matcher =
+            java.util.regex.Pattern.compile("\"num_subscriptions\"\\s*:\\s*(\\d+)").matcher(body);
+        if (!matcher.find())
+        {
+            throw new IOException("no num_subscriptions in /subsz: " + body);
+        }
+        return Long.parseLong(matcher.group(1));
     }
 
     /**
@@ -295,6 +357,10 @@ public final class NatsServerProcess implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        if (monitorPort != 0)
+        {
+            builder.command().addAll(List.of("--http_port", Integer.toString(monitorPort)));
+        }
         process = builder.start();
         awaitReady();
     }

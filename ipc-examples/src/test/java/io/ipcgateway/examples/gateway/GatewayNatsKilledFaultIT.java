@@ -1,0 +1,76 @@
+package io.ipcgateway.examples.gateway;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.ipcgateway.examples.gateway.GatewayFaultRig.await;
+import static io.ipcgateway.examples.gateway.GatewayFaultRig.last;
+import static io.ipcgateway.examples.gateway.GatewayFaultRig.summary;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 15's fault "nats-server killed with kill -9 and restarted during load", with real processes: a gateway JVM,
+ * a responder JVM and a local client JVM sending requests without pause while nats-server is killed and started again
+ * on the same port.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class GatewayNatsKilledFaultIT
+{
+    private static final long TIMEOUT_MS = 5_000;
+    private static final int PARALLEL = 2;
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void shouldOpenTheBreakerAndFailFastWhileNatsIsKilledThenServeAgainAfterItRestarts() throws Exception
+    {
+        try (GatewayFaultRig rig = GatewayFaultRig.start(tempDir, "gw-fault-nats"))
+        {
+            final GatewayChild gateway = rig.startGateway("gateway", rig.writeConfig("  reconnectWait: 100ms\n",
+                String.join("\n",
+                "downstreams:",
+                "  - prefix: svc",
+                "    breaker:",
+                "      slidingWindowSize: 4",
+                "      minimumNumberOfCalls: 4",
+                "      waitInOpenState: 1s",
+                "      probesInHalfOpen: 1",
+                "")));
+            rig.startResponder(0);
+            final Path stop = rig.stopFile("client");
+            final GatewayChild client = rig.startClient("client", List.of("--timeout-ms", Long.toString(TIMEOUT_MS),
+                "--parallel", Integer.toString(PARALLEL), "--pause-ms", "20", "--stop-file", stop.toString()), null);
+            await("requests answered before the kill", () -> last(client, "ok"), 20);
+
+            rig.nats().kill();
+            await("requests refused by the open breaker", () -> last(client, "status.BREAKER_OPEN"), 10);
+            final long okWhileDown = last(client, "ok");
+            rig.nats().restart();
+            await("requests answered after the restart", () -> last(client, "ok"), okWhileDown + 20);
+
+            Files.createFile(stop);
+            assertThat(client.awaitExit(GatewayFaultRig.WAIT_SECONDS)).as(client.output()).isTrue();
+            assertThat(client.exitCode()).as(client.output()).isZero();
+            assertThat(summary(client, "badReplies")).isZero();
+            assertThat(summary(client, "status.INTERNAL")).isZero();
+            assertThat(summary(client, "status.BREAKER_OPEN")).isGreaterThanOrEqualTo(10);
+            // Refused fast: never after waiting the request's whole timeout.
+            assertThat(summary(client, "maxms.BREAKER_OPEN")).isLessThan(TIMEOUT_MS);
+            assertThat(summary(client, "maxms.NATS_UNAVAILABLE")).isLessThan(TIMEOUT_MS);
+            // Only calls already on their way when NATS died may wait out their timeout: at most two rounds.
+            assertThat(summary(client, "status.NATS_TIMEOUT") + summary(client, "status.LOCAL_TIMEOUT"))
+                .isLessThanOrEqualTo(2L * PARALLEL);
+            assertThat(summary(client, "status.GATEWAY_UNAVAILABLE")).isZero();
+
+            assertThat(gateway.stop()).as(gateway.output()).isTrue();
+            assertThat(gateway.output()).contains("STOPPED");
+        }
+    }
+}
