@@ -37,6 +37,7 @@ import io.ipcgateway.shm.ShmConfiguration;
  * @param audit        the audit log (default: off).
  * @param drainTimeout on shutdown, how long calls in flight may take to finish (default
  *                     {@value #DEFAULT_DRAIN_TIMEOUT}).
+ * @param metrics      the HTTP endpoint with {@code /metrics} and {@code /health} (default: off).
  */
 public record GatewayConfig(
     String service,
@@ -48,7 +49,8 @@ public record GatewayConfig(
     List<DownstreamConfig> downstreams,
     RateLimitConfig rateLimits,
     AuditConfig audit,
-    String drainTimeout)
+    String drainTimeout,
+    MetricsConfig metrics)
 {
     /** Environment variable that overrides {@code nats.url}. */
     public static final String ENV_NATS_URL = "IPC_GATEWAY_NATS_URL";
@@ -78,6 +80,7 @@ public record GatewayConfig(
      * @param rateLimits   as the record's.
      * @param audit        as the record's.
      * @param drainTimeout as the record's.
+     * @param metrics      as the record's.
      */
     public GatewayConfig
     {
@@ -90,6 +93,7 @@ public record GatewayConfig(
         rateLimits = rateLimits != null ? rateLimits : RateLimitConfig.DEFAULTS;
         audit = audit != null ? audit : AuditConfig.DISABLED;
         drainTimeout = drainTimeout != null ? drainTimeout : DEFAULT_DRAIN_TIMEOUT;
+        metrics = metrics != null ? metrics : MetricsConfig.DEFAULTS;
     }
 
     /**
@@ -99,7 +103,7 @@ public record GatewayConfig(
      */
     public static GatewayConfig defaults()
     {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -186,7 +190,7 @@ public record GatewayConfig(
         overridden = overridden.withCredentials(env.get(ENV_NATS_USER), env.get(ENV_NATS_PASSWORD),
             env.get(ENV_NATS_TOKEN), env.get(ENV_NATS_CREDS));
         return new GatewayConfig(service, directory, idleMode, overridden, limits, jetstream, downstreams,
-            rateLimits, audit, drainTimeout);
+            rateLimits, audit, drainTimeout, metrics);
     }
 
     /**
@@ -277,6 +281,11 @@ public record GatewayConfig(
             range("audit.maxPayload", audit.maxPayload(), 0, 65_536);
         }
         Configuration.requireDurationRange("drainTimeout", drainTimeoutNs(), 0, 600_000_000_000L);
+        if (metrics.host().isBlank())
+        {
+            throw invalid("metrics.host", metrics.host(), "an address to bind, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        range("metrics.port", metrics.port(), 0, 65_535);
         return this;
     }
 
