@@ -25,7 +25,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -208,6 +210,48 @@ public final class AuditLog implements AutoCloseable
         {
             return sealed.isEmpty() ? active.firstSequence() : sealed.peekFirst().firstSequence;
         }
+    }
+
+    /**
+     * Deletes, oldest first, every sealed segment (and its index) whose records all have sequences below
+     * {@code sequence}; never the active segment, so the log's {@link #lastSequence()} survives a reopen. For a log
+     * used as a queue whose consumer has confirmed everything below a sequence (a spool): disk use then follows what
+     * is not yet consumed. A reader positioned in a deleted segment moves on to the oldest one kept
+     * ({@link AuditReader#lostRecords()} counts what it skipped); {@link AuditVerifier} accepts a log whose oldest
+     * segments were deleted, as after retention.
+     *
+     * @param sequence every record below it may go; records at or above it are kept.
+     * @return segments deleted, 0 when none qualifies or the log is closed.
+     * @throws ChannelFileException when a segment cannot be deleted (naming it); the ones before it are gone.
+     */
+    public int deleteSegmentsBefore(final long sequence)
+    {
+        final List<Sealed> doomed = new ArrayList<>();
+        synchronized (writeLock)
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            while (!sealed.isEmpty())
+            {
+                final Iterator<Sealed> oldestFirst = sealed.iterator();
+                oldestFirst.next();
+                final long nextFirst = oldestFirst.hasNext() ? oldestFirst.next().firstSequence :
+                    active.firstSequence();
+                if (nextFirst > sequence)
+                {
+                    break;
+                }
+                doomed.add(sealed.removeFirst());
+            }
+        }
+        // Unlinking a large segment can take milliseconds: outside the lock appenders wait on.
+        for (final Sealed s : doomed)
+        {
+            deleteSealed(s, "cannot delete consumed audit segment: ");
+        }
+        return doomed.size();
     }
 
     /**
@@ -847,17 +891,22 @@ public final class AuditLog implements AutoCloseable
             {
                 break;
             }
-            AuditFiles.deleteQuietly(AuditFiles.indexPath(directory, name, s.firstSequence));
-            try
-            {
-                Files.deleteIfExists(s.path);
-            }
-            catch (final IOException ex)
-            {
-                throw new ChannelFileException(s.path, "retention cannot delete audit segment: " + ex, ex);
-            }
+            deleteSealed(s, "retention cannot delete audit segment: ");
             total -= s.size;
             oldestFirst.remove();
+        }
+    }
+
+    private void deleteSealed(final Sealed s, final String failure)
+    {
+        AuditFiles.deleteQuietly(AuditFiles.indexPath(directory, name, s.firstSequence));
+        try
+        {
+            Files.deleteIfExists(s.path);
+        }
+        catch (final IOException ex)
+        {
+            throw new ChannelFileException(s.path, failure + ex, ex);
         }
     }
 

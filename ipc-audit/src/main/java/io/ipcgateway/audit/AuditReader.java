@@ -53,6 +53,13 @@ public final class AuditReader implements AutoCloseable
     private long progress;
     private boolean eager;
     private boolean closed;
+    private AuditRecordHandler plainHandler;
+    private final ControlledAuditRecordHandler takeEveryRecord =
+        (type, flags, timestamp, sequence, buffer, payloadOffset, length) ->
+        {
+            plainHandler.onRecord(type, flags, timestamp, sequence, buffer, payloadOffset, length);
+            return true;
+        };
 
     private AuditReader(final Path directory, final String name, final ChainHasher hasher)
     {
@@ -184,6 +191,30 @@ public final class AuditReader implements AutoCloseable
      */
     public int poll(final AuditRecordHandler handler, final int limit)
     {
+        plainHandler = handler;
+        try
+        {
+            return controlledPoll(takeEveryRecord, limit);
+        }
+        finally
+        {
+            plainHandler = null;
+        }
+    }
+
+    /**
+     * Like {@link #poll(AuditRecordHandler, int)}, but the handler may decline a record: the poll then stops before
+     * it, and the next poll delivers it again (its checks, and with a verifying reader its chain, are checked again).
+     * For a consumer that must not lose its place when the record cannot be handled now, e.g. a spool whose
+     * downstream is down.
+     *
+     * @param handler receives each record and says whether it took it.
+     * @param limit   most records to deliver.
+     * @return records taken; 0 when there is nothing new or the first was declined.
+     * @throws CorruptionException when a record in an older segment is damaged or out of order.
+     */
+    public int controlledPoll(final ControlledAuditRecordHandler handler, final int limit)
+    {
         if (closed)
         {
             return 0;
@@ -213,10 +244,17 @@ public final class AuditReader implements AutoCloseable
                 final long timestamp = decoder.timestamp();
                 if (sequence >= skipBelowSequence && timestamp >= skipBeforeTime)
                 {
+                    if (!handler.onRecord(decoder.type(), decoder.flags(), timestamp, sequence, decoder.buffer(),
+                        decoder.payloadOffset(), decoder.payloadLength()))
+                    {
+                        break;
+                    }
                     skipBeforeTime = Long.MIN_VALUE;
-                    handler.onRecord(decoder.type(), decoder.flags(), timestamp, sequence, decoder.buffer(),
-                        decoder.payloadOffset(), decoder.payloadLength());
                     delivered++;
+                }
+                if (hasher != null)
+                {
+                    commitChain();
                 }
                 offset = decoder.nextOffset();
                 nextSequence = sequence + 1;
@@ -367,6 +405,11 @@ public final class AuditReader implements AutoCloseable
                     + " key): run 'ipc audit verify' on the folder");
             }
         }
+    }
+
+    /** The record just checked was taken: the next one's hash must follow from it. */
+    private void commitChain()
+    {
         System.arraycopy(stored, 0, chain, 0, stored.length);
         anchored = true;
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.ipcgateway.bench.audit.AuditBench;
+import io.ipcgateway.bench.gate.Gate;
 import io.ipcgateway.bench.load.Args;
 import io.ipcgateway.bench.load.ClientRole;
 import io.ipcgateway.bench.load.CpuPinning;
@@ -40,6 +41,8 @@ public final class BenchMain
         Commands:
           run       one load run of one transport; server and clients are separate JVMs
           compare   every transport over the standard workloads, interleaved, with ratios to ours
+          gate      the performance gate of CI: ours against Unix sockets, fails naming a workload below its
+                    margin (bench gate --help)
           report    print a saved compare --json again: --json FILE [--plot FILE.svg] [--markdown FILE.md]
           paired    two or more transports in one JVM taking turns in short phases, so each round compares
                     them under the same machine state; prints per-round ratios to the first transport
@@ -52,7 +55,7 @@ public final class BenchMain
                     nats-server: what local processes get without a gateway
 
         run options:
-          --transport ipc|agrona|aeron|uds   (default ipc)
+          --transport ipc|agrona|aeron|uds|chronicle   (default ipc)
           --mode oneway|pingpong|rr          (default oneway)
           --size BYTES                       message size, >= 16 (default 32)
           --clients N                        producers / clients (default 1; pingpong needs 1)
@@ -71,7 +74,7 @@ public final class BenchMain
         compare options:
           --quick              short runs, one repetition: under 3 minutes on 2 cores
           --repeat K           repetitions (default 3, quick 1); transports interleave within each
-          --transports a,b     subset of ipc,agrona,aeron,uds
+          --transports a,b     subset of ipc,agrona,aeron,uds,chronicle
           --workloads a,b      subset of the standard workloads
           --json FILE          write the medians as JSON (schema in docs/performance.md)
           --plot FILE.svg      write the latency percentile distributions
@@ -133,6 +136,7 @@ public final class BenchMain
                 case "run" -> run(rest);
                 case "compare" -> Compare.main(rest);
                 case "report" -> Compare.report(rest);
+                case "gate" -> System.exit(Gate.main(rest));
                 case "paired" -> paired(rest);
                 case "audit" -> AuditBench.main(rest);
                 case "mixed-jdk" -> mixedJdk(rest);

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.ipcgateway.metrics.SharedStateTable;
 import io.ipcgateway.metrics.StatTable;
+import io.ipcgateway.resilience.shared.SharedStateObserver;
 import io.ipcgateway.shm.ChannelSnapshot;
 import io.ipcgateway.shm.ShmConfiguration;
 import io.ipcgateway.shm.ShmObserver;
@@ -55,6 +57,7 @@ public final class StatMain
         final Path dir = options.dir() != null ? options.dir() : ShmConfiguration.defaultBaseDirectory();
         final ShmObserver observer = new ShmObserver(dir, options.service());
         final StatTable table = new StatTable();
+        final SharedStateObserver shared = options.shared() == null ? null : new SharedStateObserver(options.shared());
         final boolean refreshScreen = !options.once() && System.console() != null;
         while (true)
         {
@@ -66,6 +69,10 @@ public final class StatMain
             }
             out.print("ipc stat: " + dir + (options.service() == null ? "" : " service=" + options.service()) + "\n");
             out.print(text);
+            if (shared != null)
+            {
+                out.print(SharedStateTable.render(shared));
+            }
             out.flush();
             if (options.once())
             {

@@ -13,8 +13,9 @@ import io.ipcgateway.shm.ShmConfiguration;
  * @param service    the one service to show, or {@code null} for all.
  * @param intervalNs the refresh interval in nanoseconds.
  * @param once       print one snapshot and exit.
+ * @param shared     a folder of shared circuit breakers and rate limiters to show too, or {@code null}.
  */
-public record StatOptions(Path dir, String service, long intervalNs, boolean once)
+public record StatOptions(Path dir, String service, long intervalNs, boolean once, Path shared)
 {
     /** The command as the user types it. */
     public static final String COMMAND = "ipc stat";
@@ -30,7 +31,8 @@ public record StatOptions(Path dir, String service, long intervalNs, boolean onc
         Option.valued("dir", "DIR", "the base folder of service files (default: the transport's, under /dev/shm)"),
         Option.valued("service", "NAME", "show only this service (default: all)"),
         Option.valued("interval", "DURATION", "refresh interval, e.g. 500ms, 1s, 5s (default: 1s)"),
-        Option.flag("once", "print one snapshot and exit (for scripts)"));
+        Option.flag("once", "print one snapshot and exit (for scripts)"),
+        Option.valued("shared", "DIR", "also show the shared circuit breakers and rate limiters in DIR (read-only)"));
 
     /**
      * Reads and validates the options from a parsed command line.
@@ -47,6 +49,7 @@ public record StatOptions(Path dir, String service, long intervalNs, boolean onc
                 : null,
             commandLine.durationNanos("interval", TimeUnit.SECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(100),
                 TimeUnit.HOURS.toNanos(1)),
-            commandLine.has("once"));
+            commandLine.has("once"),
+            commandLine.path("shared"));
     }
 }

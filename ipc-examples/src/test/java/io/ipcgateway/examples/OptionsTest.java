@@ -108,7 +108,7 @@ class OptionsTest
         final StatOptions options = StatOptions.from(CommandLine.parse(
             StatOptions.COMMAND, StatOptions.OPTIONS, "--service", "echo", "--interval", "250ms", "--once"));
 
-        assertThat(options).isEqualTo(new StatOptions(null, "echo", 250_000_000L, true));
+        assertThat(options).isEqualTo(new StatOptions(null, "echo", 250_000_000L, true, null));
     }
 
     @Test

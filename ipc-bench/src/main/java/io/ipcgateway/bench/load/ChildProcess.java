@@ -16,6 +16,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.ipcgateway.bench.transport.InjectedDelay;
+
 /**
  * A child JVM of a run (server or client JVM) started from the same java binary and class path as this one,
  * spoken to through its standard input and output. Its standard error is passed through to ours, and its last
@@ -100,11 +102,40 @@ public final class ChildProcess implements AutoCloseable
         final String java)
         throws IOException
     {
+        return start(name, role, args, launcher, java, List.of(), System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Start {@code BenchMain <role> <args>} in a new JVM of a chosen java binary, with extra JVM flags and a class
+     * path of its own (a transport that must not share its JVM with the others, see {@link ChildClassPath}).
+     *
+     * @param name      for messages, e.g. {@code server}.
+     * @param role      the hidden subcommand, e.g. {@code child-server}.
+     * @param args      its options.
+     * @param launcher  the command and options placed before {@code java}, or empty.
+     * @param java      the java binary to run.
+     * @param jvmFlags  flags added after {@link #JVM_FLAGS}.
+     * @param classPath the class path of the child.
+     * @return the started child.
+     * @throws IOException when the JVM cannot be started.
+     */
+    public static ChildProcess start(
+        final String name, final String role, final List<String> args, final List<String> launcher,
+        final String java, final List<String> jvmFlags, final String classPath)
+        throws IOException
+    {
         final List<String> command = new ArrayList<>(launcher);
         command.add(java);
         command.addAll(JVM_FLAGS);
+        command.addAll(jvmFlags);
+        final String delay = System.getProperty(InjectedDelay.PROPERTY);
+        if (delay != null)
+        {
+            // The regression the gate's test injects must reach the JVMs that run the transport.
+            command.add("-D" + InjectedDelay.PROPERTY + "=" + delay);
+        }
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add("io.ipcgateway.bench.BenchMain");
         command.add(role);
         command.addAll(args);

@@ -159,8 +159,10 @@ public final class LoadRun
         final List<String> childArgs = new ArrayList<>(spec.toArgs());
         childArgs.add("--dir");
         childArgs.add(dir.toString());
+        final List<String> jvmFlags = ChildClassPath.jvmFlags(spec.transport());
+        final String classPath = ChildClassPath.of(spec.transport());
         server = track(ChildProcess.start("server", "child-server", childArgs, pinning.launcherPrefix(true),
-            serverJava));
+            serverJava, jvmFlags, classPath));
         server.await("READY", START_TIMEOUT_NS);
         for (int jvm = 0; jvm < spec.clientJvms(); jvm++)
         {
@@ -169,7 +171,7 @@ public final class LoadRun
             args.addAll(List.of("--first", Integer.toString(first),
                 "--count", Integer.toString(spec.firstClientOf(jvm + 1) - first)));
             clients.add(track(ChildProcess.start("client JVM " + jvm, "child-client", args,
-                pinning.launcherPrefix(false), clientJava)));
+                pinning.launcherPrefix(false), clientJava, jvmFlags, classPath)));
         }
         for (final ChildProcess client : clients)
         {

@@ -43,6 +43,12 @@ public record PairedSpec(List<String> transports, boolean pingPong, int size, in
                 throw new IllegalArgumentException("--transports: unknown transport " + name + ", known: "
                     + Transports.NAMES);
             }
+            if (Transports.CHRONICLE.equals(name))
+            {
+                // Paired phases share one JVM, and Chronicle runs only in JVMs of its own (bench run, compare).
+                throw new IllegalArgumentException("--transports: chronicle cannot run paired, in one JVM with "
+                    + "the others; use bench run or bench compare");
+            }
         }
         if (size < MIN_SIZE)
         {

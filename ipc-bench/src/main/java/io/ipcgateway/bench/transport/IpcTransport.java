@@ -27,6 +27,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Idle {@link Idle#SPIN} maps to {@link IdleMode#SPIN}, {@link Idle#BLOCK} to {@link IdleMode#BLOCK} (the
  * notifier). Rings have the library's default sizes (1 MiB server inbox, 64 KiB per client), the same as the
  * raw Agrona peer.
+ * <p>
+ * The server's handler applies {@link InjectedDelay} to every message (nothing unless a delay is injected).
  */
 public final class IpcTransport implements Transport
 {
@@ -125,6 +127,7 @@ public final class IpcTransport implements Transport
         {
             this.session = session;
             this.correlationId = 0;
+            InjectedDelay.apply();
             handler.onFrame(buffer, offset, length);
         }
 
@@ -134,6 +137,7 @@ public final class IpcTransport implements Transport
         {
             this.session = session;
             this.correlationId = correlationId;
+            InjectedDelay.apply();
             handler.onFrame(buffer, offset, length);
         }
 

@@ -7,8 +7,11 @@ import java.util.List;
  */
 public final class Transports
 {
+    /** Chronicle Queue: runs only in JVMs of its own, with its own flags and class path. */
+    public static final String CHRONICLE = "chronicle";
     /** Our transport first, then its peers; the order of columns in reports. */
-    public static final List<String> NAMES = List.of("ipc", "agrona", "aeron", "uds");
+    public static final List<String> NAMES = List.of("ipc", "agrona", "aeron", "uds", CHRONICLE);
+    private static final String CHRONICLE_CLASS = "io.ipcgateway.bench.chronicle.ChronicleTransport";
 
     private Transports()
     {
@@ -30,7 +33,23 @@ public final class Transports
             case "agrona" -> new AgronaTransport(config);
             case "aeron" -> new AeronTransport(config);
             case "uds" -> new UdsTransport(config);
+            case CHRONICLE -> chronicle(config);
             default -> throw new IllegalArgumentException("unknown transport: " + name + ", known: " + NAMES);
         };
+    }
+
+    /** By name, so that no class of the other transports' JVMs links to Chronicle's. */
+    private static Transport chronicle(final TransportConfig config)
+    {
+        try
+        {
+            return (Transport)Class.forName(CHRONICLE_CLASS).getConstructor(TransportConfig.class)
+                .newInstance(config);
+        }
+        catch (final ReflectiveOperationException | LinkageError ex)
+        {
+            throw new IllegalStateException("cannot load Chronicle Queue (" + CHRONICLE_CLASS + "): is it on the "
+                + "class path and were Chronicle's JVM flags given? The harness does both for a chronicle run", ex);
+        }
     }
 }

@@ -94,6 +94,21 @@ class LoadRunTest
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldRunRequestResponseOverChronicleQueueInJvmsOfItsOwn() throws Exception
+    {
+        final Set<Path> before = runDirs();
+
+        final RunResult result = LoadRun.execute(spec("chronicle", "rr", 2, "block"), progress::add);
+
+        assertThat(result.transport()).isEqualTo("chronicle");
+        assertThat(result.perClient()).hasSize(2).allSatisfy(count -> assertThat(count).isPositive());
+        assertThat(result.samples()).isEqualTo(result.perClient().stream().mapToLong(Long::longValue).sum());
+        assertThat(result.shmBytes()).isPositive();
+        assertThat(runDirs()).isEqualTo(before);
+    }
+
+    @Test
     void shouldTellRunFoldersOfDeadHarnessesFromLiveOnes()
     {
         final long self = ProcessHandle.current().pid();
@@ -114,7 +129,9 @@ class LoadRunTest
     {
         try (Stream<Path> paths = Files.list(LoadRun.SHM_ROOT))
         {
-            return paths.filter(path -> path.getFileName().toString().startsWith(LoadRun.RUN_DIR_PREFIX))
+            // This JVM's run folders only: other builds on the machine run harnesses (and name folders) too.
+            final String ours = LoadRun.RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-";
+            return paths.filter(path -> path.getFileName().toString().startsWith(ours))
                 .collect(Collectors.toSet());
         }
     }

@@ -111,8 +111,9 @@ class PairedRunTest
     {
         try (Stream<Path> paths = Files.list(LoadRun.SHM_ROOT))
         {
-            return paths.filter(path -> path.getFileName().toString().startsWith(LoadRun.RUN_DIR_PREFIX)).sorted()
-                .toList();
+            // This JVM's run folders only: other builds on the machine run harnesses (and name folders) too.
+            final String ours = LoadRun.RUN_DIR_PREFIX + ProcessHandle.current().pid() + "-";
+            return paths.filter(path -> path.getFileName().toString().startsWith(ours)).sorted().toList();
         }
     }
 }

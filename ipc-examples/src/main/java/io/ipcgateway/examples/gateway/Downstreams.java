@@ -93,6 +93,24 @@ final class Downstreams
     }
 
     /**
+     * The breaker state of a subject's downstream, from any thread (no cache).
+     *
+     * @param subject a valid subject.
+     * @return the state now.
+     */
+    io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState breakerState(final String subject)
+    {
+        for (int i = 0; i < byLongestPrefix.size(); i++)
+        {
+            if (byLongestPrefix.get(i).covers(subject))
+            {
+                return byLongestPrefix.get(i).breaker.state();
+            }
+        }
+        return fallback.breaker.state();
+    }
+
+    /**
      * Every downstream, the default last.
      *
      * @return the list.

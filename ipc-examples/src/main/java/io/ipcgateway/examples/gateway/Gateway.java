@@ -13,8 +13,9 @@ import io.ipcgateway.shm.ShmServer;
 /**
  * The gateway process's core: one shared-memory service that local {@link GatewayClient}s talk to, and one NATS
  * connection (or a small pool) that carries their publishes, requests and subscriptions, with rate limits, circuit
- * breakers, bulkheads, retries and the audit log on the path. Start with {@link #start(GatewayConfig)}, stop with
- * {@link #close()} (graceful: drains calls in flight); everything it counts is in {@link #stats()}.
+ * breakers, bulkheads, retries, the publish spool (while NATS is down) and the audit log on the path. Start with
+ * {@link #start(GatewayConfig)}, stop with {@link #close()} (graceful: drains calls in flight); everything it counts
+ * is in {@link #stats()}.
  */
 public final class Gateway implements AutoCloseable
 {
@@ -27,6 +28,7 @@ public final class Gateway implements AutoCloseable
     private final ClientRateLimits limits;
     private final GatewayAudit audit;
     private final ScheduledExecutorService retryTimer;
+    private final GatewaySpool spool;
     private final GatewayHandler handler;
     private final ShmServer server;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -52,13 +54,25 @@ public final class Gateway implements AutoCloseable
         }
         this.audit = openedAudit;
         this.nats = connected;
+        try
+        {
+            this.spool = config.spool().enabled() ?
+                new GatewaySpool(config.spool(), nats, downstreams, config.jetstream(), stats) : null;
+        }
+        catch (final RuntimeException ex)
+        {
+            nats.close();
+            audit.close();
+            limits.close();
+            throw ex;
+        }
         this.retryTimer = Executors.newSingleThreadScheduledExecutor(r ->
         {
             final Thread thread = new Thread(r, "gateway-retry");
             thread.setDaemon(true);
             return thread;
         });
-        this.handler = new GatewayHandler(config, nats, stats, downstreams, limits, audit, retryTimer);
+        this.handler = new GatewayHandler(config, nats, stats, downstreams, limits, audit, retryTimer, spool);
         final ServerContext context = new ServerContext()
             .serviceName(config.service())
             .idleMode(config.idle())
@@ -75,6 +89,10 @@ public final class Gateway implements AutoCloseable
         catch (final IpcException ex)
         {
             retryTimer.shutdownNow();
+            if (spool != null)
+            {
+                spool.close();
+            }
             nats.close();
             audit.close();
             limits.close();
@@ -191,6 +209,10 @@ public final class Gateway implements AutoCloseable
         }
         server.close();
         retryTimer.shutdownNow();
+        if (spool != null)
+        {
+            spool.close();
+        }
         nats.flush(FLUSH_TIMEOUT);
         nats.close();
         audit.close();

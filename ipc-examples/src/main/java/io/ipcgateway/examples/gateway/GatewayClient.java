@@ -54,6 +54,7 @@ public final class GatewayClient implements AutoCloseable
     private final ThreadLocal<ExpandableDirectByteBuffer> encodeBuffers =
         ThreadLocal.withInitial(() -> new ExpandableDirectByteBuffer(4096));
     private final ThreadLocal<MessageClaim> claims = ThreadLocal.withInitial(MessageClaim::new);
+    private final ThreadLocal<UnsafeBuffer> views = ThreadLocal.withInitial(() -> new UnsafeBuffer(EMPTY));
     private final ThreadLocal<ResponseCapture> captures = ThreadLocal.withInitial(ResponseCapture::new);
     private final Map<Integer, ClientSubscription> subscriptions = new ConcurrentHashMap<>();
     private final AtomicInteger nextSubscriptionId = new AtomicInteger();
@@ -466,10 +467,16 @@ public final class GatewayClient implements AutoCloseable
         }
     }
 
-    private static UnsafeBuffer wrapped(final byte[] payload)
+    private UnsafeBuffer wrapped(final byte[] payload)
     {
-        // A view per call: the one allocation of the byte[] variants (use the DirectBuffer variants to avoid it).
-        return payload.length == 0 ? EMPTY_BUFFER : new UnsafeBuffer(payload);
+        // A per-thread view, used only until the frame is encoded: the byte[] variants allocate nothing either.
+        if (payload.length == 0)
+        {
+            return EMPTY_BUFFER;
+        }
+        final UnsafeBuffer view = views.get();
+        view.wrap(payload);
+        return view;
     }
 
     private static int timeoutArgument(final Duration timeout)

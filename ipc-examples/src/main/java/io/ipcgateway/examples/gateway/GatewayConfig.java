@@ -35,6 +35,7 @@ import io.ipcgateway.shm.ShmConfiguration;
  * @param downstreams  circuit breaker, bulkhead and retry per subject prefix (default: one default downstream).
  * @param rateLimits   rate limits per local client and in total (default: none).
  * @param audit        the audit log (default: off).
+ * @param spool        what publishes do while NATS is down: fail fast (default) or go to a local spool.
  * @param drainTimeout on shutdown, how long calls in flight may take to finish (default
  *                     {@value #DEFAULT_DRAIN_TIMEOUT}).
  * @param metrics      the HTTP endpoint with {@code /metrics} and {@code /health} (default: off).
@@ -49,6 +50,7 @@ public record GatewayConfig(
     List<DownstreamConfig> downstreams,
     RateLimitConfig rateLimits,
     AuditConfig audit,
+    SpoolSettings spool,
     String drainTimeout,
     MetricsConfig metrics)
 {
@@ -79,6 +81,7 @@ public record GatewayConfig(
      * @param downstreams  as the record's.
      * @param rateLimits   as the record's.
      * @param audit        as the record's.
+     * @param spool        as the record's.
      * @param drainTimeout as the record's.
      * @param metrics      as the record's.
      */
@@ -92,6 +95,7 @@ public record GatewayConfig(
         downstreams = downstreams != null ? List.copyOf(downstreams) : List.of();
         rateLimits = rateLimits != null ? rateLimits : RateLimitConfig.DEFAULTS;
         audit = audit != null ? audit : AuditConfig.DISABLED;
+        spool = spool != null ? spool : SpoolSettings.DEFAULTS;
         drainTimeout = drainTimeout != null ? drainTimeout : DEFAULT_DRAIN_TIMEOUT;
         metrics = metrics != null ? metrics : MetricsConfig.DEFAULTS;
     }
@@ -103,7 +107,7 @@ public record GatewayConfig(
      */
     public static GatewayConfig defaults()
     {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -190,7 +194,7 @@ public record GatewayConfig(
         overridden = overridden.withCredentials(env.get(ENV_NATS_USER), env.get(ENV_NATS_PASSWORD),
             env.get(ENV_NATS_TOKEN), env.get(ENV_NATS_CREDS));
         return new GatewayConfig(service, directory, idleMode, overridden, limits, jetstream, downstreams,
-            rateLimits, audit, drainTimeout, metrics);
+            rateLimits, audit, spool, drainTimeout, metrics);
     }
 
     /**
@@ -263,6 +267,12 @@ public record GatewayConfig(
             {
                 throw invalid("downstreams[" + i + "]", null, "a downstream with a prefix");
             }
+            if (downstream.prefix() == null || !(">".equals(downstream.prefix()) ||
+                SubjectRules.isValidSubject(downstream.prefix(), GatewayProtocol.MAX_SUBJECT_LENGTH)))
+            {
+                throw invalid("downstreams[" + i + "].prefix", downstream.prefix(),
+                    "subject tokens without wildcards (e.g. orders or orders.eu), or '>' for the default downstream");
+            }
             downstream.breaker().toConfig("downstreams[" + i + "].breaker");
             downstream.retry().toIntervals("downstreams[" + i + "].retry");
             range("downstreams[" + i + "].maxConcurrentCalls", downstream.maxConcurrentCalls(), 1,
@@ -279,6 +289,14 @@ public record GatewayConfig(
         {
             audit.policy();
             range("audit.maxPayload", audit.maxPayload(), 0, 65_536);
+        }
+        if (spool.enabled())
+        {
+            spool.toConfig();
+        }
+        else if (!SpoolSettings.FAIL_FAST.equals(spool.mode()))
+        {
+            throw invalid("spool.mode", spool.mode(), "fail-fast or spool");
         }
         Configuration.requireDurationRange("drainTimeout", drainTimeoutNs(), 0, 600_000_000_000L);
         if (metrics.host().isBlank())

@@ -207,8 +207,39 @@ public final class GatewayFrame
      */
     public boolean readHeaders(final HeaderVisitor visitor)
     {
-        int at = offset + HEADER_LENGTH + subjectLength + replyLength;
-        final int end = at + headersLength;
+        return readHeaderBlock(buffer, offset + HEADER_LENGTH + subjectLength + replyLength, headersLength, visitor);
+    }
+
+    /**
+     * A copy of the header block as it is encoded in the frame (what {@link #readHeaderBlock} reads).
+     *
+     * @return the bytes, or null when there are no headers.
+     */
+    public byte[] headerBlockBytes()
+    {
+        if (headersLength == 0)
+        {
+            return null;
+        }
+        final byte[] bytes = new byte[headersLength];
+        buffer.getBytes(offset + HEADER_LENGTH + subjectLength + replyLength, bytes);
+        return bytes;
+    }
+
+    /**
+     * Reads an encoded header block.
+     *
+     * @param buffer  holds the block.
+     * @param start   where it starts.
+     * @param length  its length.
+     * @param visitor receives each name and value in order.
+     * @return false when the block is malformed (the visitor may have seen the headers before the fault).
+     */
+    public static boolean readHeaderBlock(
+        final DirectBuffer buffer, final int start, final int length, final HeaderVisitor visitor)
+    {
+        int at = start;
+        final int end = start + length;
         while (at < end)
         {
             final int nameLength = buffer.getByte(at) & 0xFF;
@@ -216,7 +247,7 @@ public final class GatewayFrame
             {
                 return false;
             }
-            final String name = ascii(at + 1, nameLength);
+            final String name = ascii(buffer, at + 1, nameLength);
             at += 1 + nameLength;
             final int valueLength = buffer.getShort(at) & 0xFFFF;
             if (at + 2 + valueLength > end)
@@ -286,6 +317,11 @@ public final class GatewayFrame
     }
 
     private String ascii(final int at, final int count)
+    {
+        return ascii(buffer, at, count);
+    }
+
+    private static String ascii(final DirectBuffer buffer, final int at, final int count)
     {
         final byte[] bytes = new byte[count];
         buffer.getBytes(at, bytes);

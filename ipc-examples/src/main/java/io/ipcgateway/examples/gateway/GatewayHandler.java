@@ -38,6 +38,7 @@ final class GatewayHandler implements ServerHandler
     private final ClientRateLimits limits;
     private final GatewayAudit audit;
     private final ScheduledExecutorService retryTimer;
+    private final GatewaySpool spool;
     private final SubscriptionTable<Subscription> subscriptions = new SubscriptionTable<>();
     private final GatewayFrame frame = new GatewayFrame();
     private final ExpandableDirectByteBuffer out = new ExpandableDirectByteBuffer(4096);
@@ -57,7 +58,8 @@ final class GatewayHandler implements ServerHandler
         final Downstreams downstreams,
         final ClientRateLimits limits,
         final GatewayAudit audit,
-        final ScheduledExecutorService retryTimer)
+        final ScheduledExecutorService retryTimer,
+        final GatewaySpool spool)
     {
         this.config = config;
         this.nats = nats;
@@ -66,6 +68,7 @@ final class GatewayHandler implements ServerHandler
         this.limits = limits;
         this.audit = audit;
         this.retryTimer = retryTimer;
+        this.spool = spool;
         this.maxSubjectLength = config.limits().maxSubjectLength();
         this.maxPayload = config.limits().maxPayloadBytes();
         this.defaultRequestTimeoutNs = config.nats().requestTimeoutNs();
@@ -101,7 +104,13 @@ final class GatewayHandler implements ServerHandler
         }
         if (status == GatewayStatus.OK)
         {
-            status = publishNow(subject, downstreams.of(subject));
+            final Downstream downstream = downstreams.of(subject);
+            if (mustSpool(subject, downstream))
+            {
+                spoolPublish(session, 0, subject, GatewayOperation.PUBLISH, receivedNs);
+                return;
+            }
+            status = publishNow(subject, downstream);
         }
         stats.record(status == GatewayStatus.INVALID_SUBJECT ? "_invalid" : subject, GatewayOperation.PUBLISH,
             status);
@@ -191,6 +200,78 @@ final class GatewayHandler implements ServerHandler
         }
     }
 
+    /**
+     * Whether a publish goes to the spool: spooling is on, and NATS is down, the breaker is open, or earlier
+     * publishes are still spooled (their order is kept).
+     */
+    private boolean mustSpool(final String subject, final Downstream downstream)
+    {
+        if (spool == null)
+        {
+            return false;
+        }
+        final CircuitBreakerState state = downstream.breaker.state();
+        return spool.active() || !nats.isConnected(subject) || state == CircuitBreakerState.OPEN ||
+            state == CircuitBreakerState.FORCED_OPEN;
+    }
+
+    /** Hands a publish to the spool; the outcome comes back to the duty thread. */
+    private void spoolPublish(
+        final ClientSession session, final long correlationId, final String subject, final GatewayOperation op,
+        final long receivedNs)
+    {
+        final byte[] payload = frame.payloadBytes();
+        stats.addInFlight(1);
+        spool.append(subject, frame.headerBlockBytes(), payload, status ->
+        {
+            try
+            {
+                server.execute(() -> spooled(session, correlationId, subject, op, receivedNs, payload, status));
+            }
+            catch (final IpcException closed)
+            {
+                stats.addInFlight(-1);
+            }
+        });
+    }
+
+    /** On the duty thread: the spool's answer to a publish. */
+    private void spooled(
+        final ClientSession session,
+        final long correlationId,
+        final String subject,
+        final GatewayOperation op,
+        final long receivedNs,
+        final byte[] payload,
+        final GatewayStatus status)
+    {
+        stats.addInFlight(-1);
+        if (status == GatewayStatus.OK)
+        {
+            stats.recordSpooled();
+        }
+        final long elapsed = System.nanoTime() - receivedNs;
+        if (op == GatewayOperation.PUBLISH)
+        {
+            stats.record(subject, op, status);
+            view.wrap(payload);
+            audit.write(GatewayAuditRecord.PUBLISH_IN, session, 0, op, subject, status, elapsed, view, 0,
+                payload.length);
+            return;
+        }
+        if (status == GatewayStatus.OK)
+        {
+            session.respond(correlationId, GatewayProtocol.OK_TYPE, out, 0, 0);
+            succeeded(session, correlationId, subject, op, receivedNs, null);
+        }
+        else
+        {
+            finish(session, correlationId, subject, op, receivedNs, status, status == GatewayStatus.SPOOL_FULL ?
+                "NATS is unavailable and the spool is full (spool.maxMessages / spool.maxBytes)" :
+                "the spool could not store the message: " + status);
+        }
+    }
+
     private void startCall(
         final ClientSession session, final long correlationId, final long receivedNs, final GatewayOperation op)
     {
@@ -208,6 +289,11 @@ final class GatewayHandler implements ServerHandler
             return;
         }
         final Downstream downstream = downstreams.of(subject);
+        if (op == GatewayOperation.PUBLISH_ACKED && mustSpool(subject, downstream))
+        {
+            spoolPublish(session, correlationId, subject, op, receivedNs);
+            return;
+        }
         if (op == GatewayOperation.PUBLISH_ACKED && !config.jetstream().isDurable(subject))
         {
             // Core NATS has no acknowledgement: accepted once the connection has it (see docs).

@@ -54,6 +54,8 @@ public final class GatewayStats
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong auditFailures = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong spooled = new AtomicLong();
+    private final AtomicLong spoolDelivered = new AtomicLong();
     private volatile LongSupplier spoolDepth = () -> 0;
 
     /**
@@ -417,6 +419,44 @@ public final class GatewayStats
     }
 
     /**
+     * Counts a publish stored in the spool (NATS down or its breaker open).
+     */
+    public void recordSpooled()
+    {
+        spooled.incrementAndGet();
+    }
+
+    /**
+     * Publishes stored in the spool since start.
+     *
+     * @return the count.
+     */
+    public long spooled()
+    {
+        return spooled.get();
+    }
+
+    /**
+     * Counts spooled publishes delivered to NATS.
+     *
+     * @param count how many.
+     */
+    public void recordSpoolDelivered(final long count)
+    {
+        spoolDelivered.addAndGet(count);
+    }
+
+    /**
+     * Spooled publishes delivered to NATS since start.
+     *
+     * @return the count.
+     */
+    public long spoolDelivered()
+    {
+        return spoolDelivered.get();
+    }
+
+    /**
      * Counts a retried request (idempotent downstreams).
      */
     public void recordRetry()
@@ -470,7 +510,8 @@ public final class GatewayStats
     /**
      * One line of totals for logs: per operation, the OK count and the failures.
      *
-     * @return e.g. {@code PUBLISH ok=10 failed=0 REQUEST ok=5 failed=1 ... nats=CONNECTED reconnects=0}.
+     * @return e.g. {@code PUBLISH ok=10 failed=0 REQUEST ok=5 failed=1 ... nats=CONNECTED reconnects=0 ...
+     *         localLegUs p50=12 p99=80 natsLegUs p50=300 p99=900}.
      */
     public String summary()
     {
@@ -481,8 +522,14 @@ public final class GatewayStats
             out.append(operation).append(" ok=").append(ok).append(" failed=").append(total(operation) - ok)
                 .append(' ');
         }
+        final Histogram local = localLegNanos();
+        final Histogram natsLeg = natsLegNanos();
         return out.append("nats=").append(natsStatus()).append(" reconnects=").append(natsReconnects())
-            .append(" spoolDepth=").append(spoolDepth()).toString();
+            .append(" spoolDepth=").append(spoolDepth())
+            .append(" localLegUs p50=").append(local.getValueAtPercentile(50) / 1000)
+            .append(" p99=").append(local.getValueAtPercentile(99) / 1000)
+            .append(" natsLegUs p50=").append(natsLeg.getValueAtPercentile(50) / 1000)
+            .append(" p99=").append(natsLeg.getValueAtPercentile(99) / 1000).toString();
     }
 
     /**

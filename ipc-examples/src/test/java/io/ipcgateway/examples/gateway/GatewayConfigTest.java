@@ -86,6 +86,30 @@ class GatewayConfigTest
     }
 
     @Test
+    void shouldNameTheKeyOfABadResilienceOrAuditSetting()
+    {
+        assertThatThrownBy(() -> GatewayConfig.parse(
+            "downstreams:\n  - prefix: svc\n    breaker:\n      failureRateThreshold: 0\n", "test").validate())
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("downstreams[0].breaker").hasMessageContaining("failureRateThreshold");
+        assertThatThrownBy(() -> GatewayConfig.parse(
+            "downstreams:\n  - prefix: svc\n    retry:\n      maxAttempts: 0\n", "test").validate())
+            .hasMessageContaining("downstreams[0].retry.maxAttempts=0").hasMessageContaining("1 to 10");
+        assertThatThrownBy(() -> GatewayConfig.parse(
+            "downstreams:\n  - prefix: svc\n    maxConcurrentCalls: 0\n", "test").validate())
+            .hasMessageContaining("downstreams[0].maxConcurrentCalls=0");
+        assertThatThrownBy(() -> GatewayConfig.parse("rateLimits:\n  clientKey: name\n", "test").validate())
+            .hasMessageContaining("rateLimits.clientKey=name").hasMessageContaining("uid, pid or session");
+        assertThatThrownBy(() -> GatewayConfig.parse("audit:\n  directory: /tmp/x\n  durability: often\n",
+            "test").validate())
+            .hasMessageContaining("audit.durability=often");
+        assertThatThrownBy(() -> GatewayConfig.parse("downstreams:\n  - prefix: 'a.*'\n", "test").validate())
+            .hasMessageContaining("downstreams[0].prefix=a.*");
+        assertThatThrownBy(() -> GatewayConfig.parse("drainTimeout: later\n", "test").validate())
+            .hasMessageContaining("drainTimeout");
+    }
+
+    @Test
     void shouldSayWhenTheFileIsMissing()
     {
         assertThatThrownBy(() -> GatewayConfig.load(Path.of("/nonexistent/gateway.yml")))

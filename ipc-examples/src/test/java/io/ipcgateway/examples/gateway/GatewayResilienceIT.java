@@ -98,7 +98,6 @@ class GatewayResilienceIT
         {
             try
             {
-                responder.request("svc.echo", bytes("ping"), Duration.ofSeconds(1));
                 if (responder.request("svc.echo", bytes("ping"), Duration.ofSeconds(1)) != null)
                 {
                     break;
@@ -425,6 +424,52 @@ class GatewayResilienceIT
         assertThat(reply).asString().isEqualTo("echo:back");
         assertThat(gateway.stats().natsReconnects()).isPositive();
         assertThat(gateway.stats().breakerStates()).containsEntry("svc", CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void shouldServeAClientWhoseClassPathHasNoNatsClient() throws Exception
+    {
+        final Gateway gateway = start("");
+        final List<java.net.URL> urls = new ArrayList<>();
+        // Surefire and failsafe name the whole test class path here (java.class.path may be a manifest-only jar).
+        final String classPath = System.getProperty("surefire.test.class.path",
+            System.getProperty("java.class.path"));
+        for (final String entry : classPath.split(java.io.File.pathSeparator))
+        {
+            final Path path = Path.of(entry);
+            if (entry.contains("jnats"))
+            {
+                continue;
+            }
+            // The packaged application jar's manifest names target/lib/*, jnats included: use its classes instead.
+            final boolean applicationJar = path.getFileName().toString().startsWith("ipc-examples-") &&
+                entry.endsWith(".jar");
+            urls.add((applicationJar ? path.resolveSibling("classes") : path).toUri().toURL());
+        }
+        try (java.net.URLClassLoader withoutNats = new java.net.URLClassLoader(urls.toArray(new java.net.URL[0]),
+            ClassLoader.getPlatformClassLoader()))
+        {
+            assertThatThrownBy(() -> withoutNats.loadClass("io.nats.client.Connection"))
+                .isInstanceOf(ClassNotFoundException.class);
+            final Class<?> contextType = withoutNats.loadClass("io.ipcgateway.shm.ClientContext");
+            final Object context = contextType.getConstructor().newInstance();
+            contextType.getMethod("serviceName", String.class).invoke(context, gateway.config().service());
+            contextType.getMethod("baseDirectory", Path.class).invoke(context, shmDir);
+            final Class<?> clientType = withoutNats.loadClass(GatewayClient.class.getName());
+            final Object client = clientType.getMethod("connect", contextType).invoke(null, context);
+            try
+            {
+                final byte[] reply = (byte[])clientType.getMethod("request", String.class, byte[].class,
+                    Duration.class).invoke(client, "svc.echo", bytes("no-jnats"), Duration.ofSeconds(5));
+                assertThat(reply).asString().isEqualTo("echo:no-jnats");
+                assertThat(clientType.getMethod("publish", String.class, byte[].class)
+                    .invoke(client, "svc.events", bytes("e")).toString()).isEqualTo("OK");
+            }
+            finally
+            {
+                ((AutoCloseable)client).close();
+            }
+        }
     }
 
     private Gateway start(final String extraYaml)

@@ -19,6 +19,11 @@ import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.B
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_LENGTH;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_SLOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_TOTAL_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_FAILED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SLOW_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SUCCESSFUL_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALL_STRIPES;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALL_STRIPE_LENGTH;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CLOSED_WINDOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_BIAS;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_FIELD_BITS;
@@ -88,6 +93,8 @@ public class CircuitBreaker
     private static final int TIME_BUCKETS_OFFSET = CircuitBreakerDescriptor.TIME_BUCKETS_OFFSET;
     private static final long SECOND_MASK = (1L << 20) - 1;
     private static final CircuitBreakerListener[] NO_LISTENERS = new CircuitBreakerListener[0];
+    // Threads of different processes sharing a breaker start their stripes at different places.
+    private static final long STRIPE_SALT = (ProcessHandle.current().pid() * 0x9E37_79B9_7F4A_7C15L) >>> 60;
 
     private final String name;
     private final CircuitBreakerConfig config;
@@ -97,6 +104,7 @@ public class CircuitBreaker
     private final int windowSize;
     private final int permitted;
     private final int halfOpenWindow;
+    private final int callTotals;
     private final int minimumCallsClosed;
     private final int minimumCallsHalfOpen;
     private final long slowCallNs;
@@ -127,6 +135,7 @@ public class CircuitBreaker
         this.windowSize = config.slidingWindowSize();
         this.permitted = config.permittedNumberOfCallsInHalfOpenState();
         this.halfOpenWindow = CircuitBreakerDescriptor.halfOpenWindowOffset(config);
+        this.callTotals = CircuitBreakerDescriptor.callTotalsOffset(config);
         this.minimumCallsClosed = countBased ?
             Math.min(config.minimumNumberOfCalls(), windowSize) : config.minimumNumberOfCalls();
         this.minimumCallsHalfOpen = Math.min(config.minimumNumberOfCalls(), permitted);
@@ -532,42 +541,73 @@ public class CircuitBreaker
      */
     public final CircuitBreakerMetrics metrics()
     {
+        return metricsOf(buffer, countBased, windowSize, halfOpenWindow, callTotals, minimumCallsClosed,
+            minimumCallsHalfOpen, countBased ? 0 : clock.nanoTime());
+    }
+
+    /**
+     * Reads the metrics of a breaker's state (in-process, or a shared file mapped by an observer), without writing.
+     *
+     * @param buffer          the state.
+     * @param countBased      whether the CLOSED window is count-based.
+     * @param windowSize      the CLOSED window's size.
+     * @param halfOpenWindow  offset of the HALF_OPEN window.
+     * @param callTotals      offset of the call totals.
+     * @param minimumClosed   minimum calls for a rate in CLOSED.
+     * @param minimumHalfOpen minimum calls for a rate in HALF_OPEN.
+     * @param nowNs           the clock now (used by time windows only).
+     * @return the metrics.
+     */
+    static CircuitBreakerMetrics metricsOf(final AtomicBuffer buffer, final boolean countBased, final int windowSize,
+        final int halfOpenWindow, final int callTotals, final int minimumClosed, final int minimumHalfOpen,
+        final long nowNs)
+    {
         final long word = buffer.getLongVolatile(STATE_OFFSET);
         final int state = stateCode(word);
         final int generation = generation(word);
         final long notPermittedCalls = buffer.getLongVolatile(NOT_PERMITTED_OFFSET);
         final CircuitBreakerState current = CircuitBreakerState.ofCode(state);
         final long[] counts;
-        int minimum = minimumCallsClosed;
+        int minimum = minimumClosed;
         if (state == CLOSED || state == METRICS_ONLY)
         {
-            counts = closedCounts(generation);
+            counts = closedCounts(buffer, countBased, windowSize, nowNs, generation);
         }
         else if (state == HALF_OPEN)
         {
-            counts = countWindowCounts(halfOpenWindow, generation);
-            minimum = minimumCallsHalfOpen;
+            counts = countWindowCounts(buffer, halfOpenWindow, generation);
+            minimum = minimumHalfOpen;
         }
         else if (state == OPEN)
         {
             final int previous = (generation - 1) & GENERATION_MASK;
-            final long[] closed = closedCounts(previous);
+            final long[] closed = closedCounts(buffer, countBased, windowSize, nowNs, previous);
             if (closed[0] > 0)
             {
                 counts = closed;
             }
             else
             {
-                counts = countWindowCounts(halfOpenWindow, previous);
-                minimum = minimumCallsHalfOpen;
+                counts = countWindowCounts(buffer, halfOpenWindow, previous);
+                minimum = minimumHalfOpen;
             }
         }
         else
         {
             counts = new long[3];
         }
+        long successfulTotal = 0;
+        long failedTotal = 0;
+        long slowTotal = 0;
+        for (int i = 0; i < CALL_STRIPES; i++)
+        {
+            final int stripe = callTotals + i * CALL_STRIPE_LENGTH;
+            successfulTotal += buffer.getLongVolatile(stripe + CALLS_SUCCESSFUL_OFFSET);
+            failedTotal += buffer.getLongVolatile(stripe + CALLS_FAILED_OFFSET);
+            slowTotal += buffer.getLongVolatile(stripe + CALLS_SLOW_OFFSET);
+        }
         return new CircuitBreakerMetrics(current, (int)counts[0], (int)counts[1], (int)counts[2], minimum,
-            notPermittedCalls);
+            notPermittedCalls, successfulTotal, failedTotal, slowTotal);
     }
 
     /**
@@ -715,11 +755,31 @@ public class CircuitBreaker
                 }
             }
         }
+        // Totals over the breaker's life, in every state: one get-and-add on this thread's stripe (two when slow).
+        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
+        final long threadId = Thread.currentThread().getId();
+        final int stripe = callTotals + (int)((threadId + STRIPE_SALT) & (CALL_STRIPES - 1)) * CALL_STRIPE_LENGTH;
+        buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
+        if (slow)
+        {
+            buffer.getAndAddLong(stripe + CALLS_SLOW_OFFSET, 1);
+        }
         final int outcome = PRESENT | (failed ? FAILED : 0) | (slow ? SLOW : 0);
         final long word = buffer.getLongVolatile(STATE_OFFSET);
         final int state = stateCode(word);
         if (state == CLOSED || state == METRICS_ONLY)
         {
+            if (countBased && outcome == PRESENT &&
+                buffer.getLongVolatile(CLOSED_WINDOW_OFFSET + WINDOW_COUNTERS_OFFSET) ==
+                emptyCounters(generation(word)) + windowSize)
+            {
+                // A full window of fast successes only: this fast success would evict one and take its place,
+                // leaving counts, rates and decision unchanged, and as every slot holds the same outcome, which one
+                // it replaces does not matter either. So it writes nothing (no shared cache line changes hands:
+                // the healthy steady state scales with threads); the window's order resumes with the next other
+                // outcome, which takes the full path below.
+                return;
+            }
             final int result = countBased ?
                 recordInCountWindow(CLOSED_WINDOW_OFFSET, windowSize, word, outcome, minimumCallsClosed) :
                 recordInTimeWindow(word, outcome);
@@ -889,6 +949,11 @@ public class CircuitBreaker
 
     private int timeBucket(final long second)
     {
+        return timeBucket(windowSize, second);
+    }
+
+    private static int timeBucket(final int windowSize, final long second)
+    {
         return CLOSED_WINDOW_OFFSET + TIME_BUCKETS_OFFSET +
             (int)Math.floorMod(second, (long)windowSize) * BUCKET_LENGTH;
     }
@@ -898,7 +963,7 @@ public class CircuitBreaker
         return (second & SECOND_MASK) << 12 | generation;
     }
 
-    private long bucketCount(final int offset, final long expectedStamp)
+    private static long bucketCount(final AtomicBuffer buffer, final int offset, final long expectedStamp)
     {
         final long word = buffer.getLongVolatile(offset);
         return word >>> 32 == expectedStamp ? word & COUNT_MASK : 0;
@@ -1187,25 +1252,31 @@ public class CircuitBreaker
 
     private long[] closedCounts(final int generation)
     {
+        return closedCounts(buffer, countBased, windowSize, countBased ? 0 : clock.nanoTime(), generation);
+    }
+
+    private static long[] closedCounts(final AtomicBuffer buffer, final boolean countBased, final int windowSize,
+        final long nowNs, final int generation)
+    {
         if (countBased)
         {
-            return countWindowCounts(CLOSED_WINDOW_OFFSET, generation);
+            return countWindowCounts(buffer, CLOSED_WINDOW_OFFSET, generation);
         }
-        final long second = Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+        final long second = Math.floorDiv(nowNs, NANOS_PER_SECOND);
         final long[] counts = new long[3];
         for (int i = 0; i < windowSize; i++)
         {
             final long s = second - i;
-            final int offset = timeBucket(s);
+            final int offset = timeBucket(windowSize, s);
             final long expected = stamp(s, generation);
-            counts[0] += bucketCount(offset + BUCKET_TOTAL_OFFSET, expected);
-            counts[1] += bucketCount(offset + BUCKET_FAILED_OFFSET, expected);
-            counts[2] += bucketCount(offset + BUCKET_SLOW_OFFSET, expected);
+            counts[0] += bucketCount(buffer, offset + BUCKET_TOTAL_OFFSET, expected);
+            counts[1] += bucketCount(buffer, offset + BUCKET_FAILED_OFFSET, expected);
+            counts[2] += bucketCount(buffer, offset + BUCKET_SLOW_OFFSET, expected);
         }
         return counts;
     }
 
-    private long[] countWindowCounts(final int window, final int generation)
+    private static long[] countWindowCounts(final AtomicBuffer buffer, final int window, final int generation)
     {
         final long counters = buffer.getLongVolatile(window + WINDOW_COUNTERS_OFFSET);
         final long[] counts = new long[3];

@@ -33,7 +33,15 @@ import org.agrona.BitUtil;
  *  +---------------------------------------------------------------+
  *  |  HALF_OPEN window (64-aligned): count-based, size Permitted   |
  *  +---------------------------------------------------------------+
+ *  |  Call totals: CALL_STRIPES stripes of 128 bytes, each         |
+ *  |  Successful (+0),                                             |
+ *  |  Failed (+8), Slow (+16): cumulative, get-and-add by the      |
+ *  |  threads that hash to the stripe                              |
+ *  +---------------------------------------------------------------+
  * </pre>
+ * Call totals count every outcome reported ({@code onSuccess}/{@code onError}, not ignored errors) in every
+ * state, over the breaker's life; they never decide anything. They are striped (a reader sums the stripes) so that
+ * threads on different cores add to different cache lines instead of passing one line back and forth.
  * Counters (count-based window): generation (12 bits) | slow (17) | failed (17) | total (17), each field
  * biased by {@link #COUNTER_BIAS} so the short-lived negative values of racing updates never borrow from the next
  * field. A window belongs to one generation of the state word: a state change starts a new generation, so a new
@@ -67,6 +75,24 @@ public final class CircuitBreakerDescriptor
 
     /** Offset of the cumulative count of rejected calls. */
     public static final int NOT_PERMITTED_OFFSET = 64;
+
+    /** Number of stripes of the call totals (a power of two). */
+    public static final int CALL_STRIPES = 16;
+
+    /**
+     * Length of one stripe of the call totals: two cache lines, so that the adjacent-line prefetcher of one core does
+     * not pull in the neighbouring stripe another core is adding to.
+     */
+    public static final int CALL_STRIPE_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
+
+    /** Within a stripe of the call totals: successful calls. */
+    public static final int CALLS_SUCCESSFUL_OFFSET = 0;
+
+    /** Within a stripe of the call totals: failed calls. */
+    public static final int CALLS_FAILED_OFFSET = 8;
+
+    /** Within a stripe of the call totals: slow calls (successful or failed). */
+    public static final int CALLS_SLOW_OFFSET = 16;
 
     /** Offset of the CLOSED window. */
     public static final int CLOSED_WINDOW_OFFSET = 128;
@@ -166,9 +192,21 @@ public final class CircuitBreakerDescriptor
      */
     public static int closedWindowLength(final CircuitBreakerConfig config)
     {
-        return config.slidingWindowType() == SlidingWindowType.COUNT_BASED ?
-            countWindowLength(config.slidingWindowSize()) :
-            BitUtil.align(TIME_BUCKETS_OFFSET + config.slidingWindowSize() * BUCKET_LENGTH, BitUtil.CACHE_LINE_LENGTH);
+        return closedWindowLength(config.slidingWindowType() == SlidingWindowType.COUNT_BASED,
+            config.slidingWindowSize());
+    }
+
+    /**
+     * Length of a CLOSED window.
+     *
+     * @param countBased whether it is count-based (else time-based).
+     * @param windowSize its size: calls, or seconds.
+     * @return bytes, a multiple of 64.
+     */
+    public static int closedWindowLength(final boolean countBased, final int windowSize)
+    {
+        return countBased ? countWindowLength(windowSize) :
+            BitUtil.align(TIME_BUCKETS_OFFSET + windowSize * BUCKET_LENGTH, BitUtil.CACHE_LINE_LENGTH);
     }
 
     /**
@@ -183,6 +221,32 @@ public final class CircuitBreakerDescriptor
     }
 
     /**
+     * Offset of the call totals (the first stripe).
+     *
+     * @param config the config.
+     * @return the offset, a multiple of 64.
+     */
+    public static int callTotalsOffset(final CircuitBreakerConfig config)
+    {
+        return callTotalsOffset(config.slidingWindowType() == SlidingWindowType.COUNT_BASED,
+            config.slidingWindowSize(), config.permittedNumberOfCallsInHalfOpenState());
+    }
+
+    /**
+     * Offset of the call totals from the values the state itself holds (window type, window size and permitted
+     * calls), for a reader that has no config.
+     *
+     * @param countBased whether the CLOSED window is count-based.
+     * @param windowSize the CLOSED window's size.
+     * @param permitted  the permitted calls in HALF_OPEN.
+     * @return the offset, a multiple of 64.
+     */
+    public static int callTotalsOffset(final boolean countBased, final int windowSize, final int permitted)
+    {
+        return CLOSED_WINDOW_OFFSET + closedWindowLength(countBased, windowSize) + countWindowLength(permitted);
+    }
+
+    /**
      * Length of the whole state.
      *
      * @param config the config.
@@ -190,7 +254,20 @@ public final class CircuitBreakerDescriptor
      */
     public static int length(final CircuitBreakerConfig config)
     {
-        return halfOpenWindowOffset(config) + countWindowLength(config.permittedNumberOfCallsInHalfOpenState());
+        return callTotalsOffset(config) + CALL_STRIPES * CALL_STRIPE_LENGTH;
+    }
+
+    /**
+     * Length of the whole state from the values the state itself holds, for a reader that has no config.
+     *
+     * @param countBased whether the CLOSED window is count-based.
+     * @param windowSize the CLOSED window's size.
+     * @param permitted  the permitted calls in HALF_OPEN.
+     * @return bytes, a multiple of 64.
+     */
+    public static int length(final boolean countBased, final int windowSize, final int permitted)
+    {
+        return callTotalsOffset(countBased, windowSize, permitted) + CALL_STRIPES * CALL_STRIPE_LENGTH;
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.ipcgateway.resilience.circuitbreaker;
 
 /**
- * A snapshot of a breaker's current window, taken by {@link CircuitBreaker#metrics()} (allocates; not for the hot
- * path). In OPEN it shows the window that opened the breaker; in FORCED_OPEN and DISABLED an empty one.
+ * A snapshot of a breaker's current window and of its totals, taken by {@link CircuitBreaker#metrics()} (allocates;
+ * not for the hot path). In OPEN the window is the one that opened the breaker; in FORCED_OPEN and DISABLED an empty
+ * one. The totals ({@link #totalSuccessfulCalls()}, {@link #totalFailedCalls()}, {@link #totalSlowCalls()},
+ * {@link #notPermittedCalls()}) count over the breaker's life in every state and never go back (not even on
+ * {@code reset()}): they are what Prometheus counters need.
  */
 public final class CircuitBreakerMetrics
 {
@@ -13,10 +16,17 @@ public final class CircuitBreakerMetrics
     private final float failureRate;
     private final float slowCallRate;
     private final long notPermittedCalls;
+    private final long totalSuccessfulCalls;
+    private final long totalFailedCalls;
+    private final long totalSlowCalls;
 
     CircuitBreakerMetrics(final CircuitBreakerState state, final int bufferedCalls, final int failedCalls,
-        final int slowCalls, final int minimumNumberOfCalls, final long notPermittedCalls)
+        final int slowCalls, final int minimumNumberOfCalls, final long notPermittedCalls,
+        final long totalSuccessfulCalls, final long totalFailedCalls, final long totalSlowCalls)
     {
+        this.totalSuccessfulCalls = totalSuccessfulCalls;
+        this.totalFailedCalls = totalFailedCalls;
+        this.totalSlowCalls = totalSlowCalls;
         this.state = state;
         this.bufferedCalls = bufferedCalls;
         this.failedCalls = failedCalls;
@@ -107,11 +117,45 @@ public final class CircuitBreakerMetrics
         return notPermittedCalls;
     }
 
+    /**
+     * Successful calls reported since the breaker was made, in every state (cumulative).
+     *
+     * @return the number.
+     */
+    public long totalSuccessfulCalls()
+    {
+        return totalSuccessfulCalls;
+    }
+
+    /**
+     * Failed calls reported since the breaker was made, in every state (cumulative; ignored errors are not
+     * counted).
+     *
+     * @return the number.
+     */
+    public long totalFailedCalls()
+    {
+        return totalFailedCalls;
+    }
+
+    /**
+     * Slow calls reported since the breaker was made, in every state (cumulative; each is also counted as
+     * successful or failed).
+     *
+     * @return the number.
+     */
+    public long totalSlowCalls()
+    {
+        return totalSlowCalls;
+    }
+
     @Override
     public String toString()
     {
         return "CircuitBreakerMetrics{state=" + state + ", bufferedCalls=" + bufferedCalls + ", failedCalls="
             + failedCalls + ", slowCalls=" + slowCalls + ", failureRate=" + failureRate + ", slowCallRate="
-            + slowCallRate + ", notPermittedCalls=" + notPermittedCalls + '}';
+            + slowCallRate + ", notPermittedCalls=" + notPermittedCalls + ", totalSuccessfulCalls="
+            + totalSuccessfulCalls + ", totalFailedCalls=" + totalFailedCalls + ", totalSlowCalls=" + totalSlowCalls
+            + '}';
     }
 }

@@ -46,8 +46,11 @@ public final class SharedStateDescriptor
     /** Magic number at offset 0: the ASCII bytes {@code IPCRSLNC} read as a little-endian long. */
     public static final long MAGIC = 0x434E_4C53_5243_5049L;
 
-    /** Layout version: bump on any change to the header or to a kind's body layout. */
-    public static final int LAYOUT_VERSION = 1;
+    /**
+     * Layout version: bump on any change to the header or to a kind's body layout. 2: a breaker's body ends with
+     * its striped call totals.
+     */
+    public static final int LAYOUT_VERSION = 2;
 
     /** Offset of the magic number (long). */
     public static final int MAGIC_OFFSET = 0;

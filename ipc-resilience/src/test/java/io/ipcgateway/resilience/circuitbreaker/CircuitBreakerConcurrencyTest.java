@@ -124,6 +124,9 @@ class CircuitBreakerConcurrencyTest
         assertThat(metrics.bufferedCalls()).isEqualTo(THREADS * perThread);
         assertThat(metrics.failedCalls()).isEqualTo(THREADS * perThread / 4);
         assertThat(metrics.slowCalls()).isEqualTo(THREADS * perThread / 4);
+        assertThat(metrics.totalFailedCalls()).as("striped totals lose nothing").isEqualTo(THREADS * perThread / 4);
+        assertThat(metrics.totalSlowCalls()).isEqualTo(THREADS * perThread / 4);
+        assertThat(metrics.totalSuccessfulCalls()).isEqualTo(THREADS * perThread * 3 / 4);
     }
 
     @Test

@@ -399,6 +399,67 @@ class CircuitBreakerTest
         throw new AssertionError("not rejected");
     }
 
+    @Test
+    void shouldCountTotalsOfEveryReportedOutcomeOverTheBreakersLifeWhateverTheWindowAndState()
+    {
+        final CircuitBreaker breaker = CircuitBreaker.of("totals", config().slidingWindow(2, 2,
+            SlidingWindowType.COUNT_BASED).failureRateThreshold(100).slowCallDurationThreshold(Duration.ofMillis(10))
+            .ignoreExceptions(IllegalStateException.class).build());
+        for (int i = 0; i < 5; i++)
+        {
+            succeed(breaker);
+        }
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onSuccess(11, TimeUnit.MILLISECONDS);
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onError(1, TimeUnit.MILLISECONDS, new IllegalStateException("ignored: not counted"));
+        fail(breaker);
+        CircuitBreakerMetrics metrics = breaker.metrics();
+        assertThat(metrics.bufferedCalls()).as("the window keeps 2 calls").isEqualTo(2);
+        assertThat(metrics.totalSuccessfulCalls()).isEqualTo(6);
+        assertThat(metrics.totalFailedCalls()).isEqualTo(1);
+        assertThat(metrics.totalSlowCalls()).isEqualTo(1);
+
+        breaker.transitionToDisabledState();
+        succeed(breaker);
+        breaker.transitionToForcedOpenState();
+        assertThat(breaker.tryAcquirePermission()).isFalse();
+        breaker.reset();
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onError(20, TimeUnit.MILLISECONDS);
+        metrics = breaker.metrics();
+        assertThat(metrics.bufferedCalls()).as("reset empties the window").isEqualTo(1);
+        assertThat(metrics.totalSuccessfulCalls()).as("totals never go back, counted in DISABLED too").isEqualTo(7);
+        assertThat(metrics.totalFailedCalls()).isEqualTo(2);
+        assertThat(metrics.totalSlowCalls()).isEqualTo(2);
+        assertThat(metrics.notPermittedCalls()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepTheLastNCallsWhenFastSuccessesOnAFullCleanWindowWriteNothing()
+    {
+        final CircuitBreaker breaker = CircuitBreaker.of("fast", config().slidingWindow(4, 4,
+            SlidingWindowType.COUNT_BASED).failureRateThreshold(50).build());
+        for (int i = 0; i < 4 + 10; i++)
+        {
+            succeed(breaker);
+        }
+        fail(breaker);
+        for (int i = 0; i < 3; i++)
+        {
+            succeed(breaker);
+            assertThat(breaker.metrics().failedCalls()).as("the failure is among the last 4 calls").isEqualTo(1);
+        }
+        succeed(breaker);
+        assertThat(breaker.metrics().failedCalls()).as("the 4th call after the failure evicts it").isZero();
+        assertThat(breaker.metrics().bufferedCalls()).isEqualTo(4);
+        fail(breaker);
+        fail(breaker);
+        assertThat(breaker.state()).as("2 of the last 4 failed").isEqualTo(CircuitBreakerState.OPEN);
+        assertThat(breaker.metrics().totalSuccessfulCalls()).isEqualTo(18);
+        assertThat(breaker.metrics().totalFailedCalls()).isEqualTo(3);
+    }
+
     private static void fail(final CircuitBreaker breaker)
     {
         if (breaker.tryAcquirePermission())

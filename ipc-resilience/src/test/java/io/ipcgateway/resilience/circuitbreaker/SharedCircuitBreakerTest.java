@@ -42,6 +42,8 @@ class SharedCircuitBreakerTest
             assertThat(first.state()).isEqualTo(CircuitBreakerState.OPEN);
             assertThat(second.tryAcquirePermission()).isFalse();
             assertThat(first.metrics().notPermittedCalls()).isEqualTo(1);
+            assertThat(first.metrics().totalFailedCalls()).as("totals live in the file too").isEqualTo(2);
+            assertThat(first.metrics().totalSuccessfulCalls()).isEqualTo(2);
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(first.file().path())))
                 .isEqualTo("rw-------");
         }

@@ -1,0 +1,202 @@
+package io.ipcgateway.examples.gateway;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import io.ipcgateway.examples.gateway.spool.PublishSpool;
+import io.ipcgateway.examples.gateway.spool.SpoolSink;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
+import io.nats.client.impl.Headers;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The gateway's side of the {@link PublishSpool}: publishes handed over by the duty thread are appended on one spool
+ * thread (appends wait for the disk, the duty thread never does), and the same thread delivers the spool to NATS, in
+ * order, whenever NATS is connected and the subject's breaker is not open. While anything is spooled or being
+ * spooled ({@link #active()}), new publishes go to the spool too, so their order is kept.
+ */
+final class GatewaySpool implements AutoCloseable
+{
+    /** How often the spool thread tries to deliver. */
+    static final long DRAIN_INTERVAL_MS = 20;
+    /** Most messages one drain delivers before the thread looks at new appends. */
+    static final int DRAIN_BATCH = 512;
+
+    private final PublishSpool spool;
+    private final NatsEgress nats;
+    private final Downstreams downstreams;
+    private final JetStreamConfig jetstream;
+    private final GatewayStats stats;
+    private final ScheduledExecutorService thread;
+    private final AtomicLong pending = new AtomicLong();
+    private final SpoolSink sink = this::deliver;
+
+    GatewaySpool(
+        final SpoolSettings settings,
+        final NatsEgress nats,
+        final Downstreams downstreams,
+        final JetStreamConfig jetstream,
+        final GatewayStats stats)
+    {
+        this.spool = PublishSpool.open(settings.toConfig());
+        this.nats = nats;
+        this.downstreams = downstreams;
+        this.jetstream = jetstream;
+        this.stats = stats;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread spoolThread = new Thread(r, "gateway-spool");
+            spoolThread.setDaemon(true);
+            return spoolThread;
+        });
+        stats.spoolDepthSource(() -> spool.depth() + pending.get());
+        thread.scheduleWithFixedDelay(this::drain, DRAIN_INTERVAL_MS, DRAIN_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether publishes must go to the spool to keep their order: something is spooled or being spooled.
+     *
+     * @return true while the spool is not empty.
+     */
+    boolean active()
+    {
+        return pending.get() > 0 || spool.depth() > 0;
+    }
+
+    /**
+     * Hands a publish to the spool thread; {@code onDone} gets {@link GatewayStatus#OK} once it is durable in the
+     * spool, or {@link GatewayStatus#SPOOL_FULL} / {@link GatewayStatus#INTERNAL}, on the spool thread.
+     *
+     * @param subject     the subject.
+     * @param headerBlock the frame's header block, or null.
+     * @param payload     the payload (owned by the spool from now on).
+     * @param onDone      receives the outcome.
+     */
+    void append(final String subject, final byte[] headerBlock, final byte[] payload,
+        final Consumer<GatewayStatus> onDone)
+    {
+        pending.incrementAndGet();
+        try
+        {
+            thread.execute(() ->
+            {
+                GatewayStatus status;
+                try
+                {
+                    final long result = spool.append(subject, headerBlock, new UnsafeBuffer(payload), 0,
+                        payload.length);
+                    status = result > 0 ? GatewayStatus.OK : result == PublishSpool.SPOOL_FULL ?
+                        GatewayStatus.SPOOL_FULL : GatewayStatus.INTERNAL;
+                }
+                catch (final RuntimeException ex)
+                {
+                    status = GatewayStatus.INTERNAL;
+                }
+                finally
+                {
+                    pending.decrementAndGet();
+                }
+                onDone.accept(status);
+            });
+        }
+        catch (final java.util.concurrent.RejectedExecutionException closed)
+        {
+            pending.decrementAndGet();
+            onDone.accept(GatewayStatus.SHUTTING_DOWN);
+        }
+    }
+
+    private void drain()
+    {
+        try
+        {
+            while (spool.depth() > 0 && spool.drain(sink, DRAIN_BATCH) > 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            // The message stays at the head: the next round tries again.
+        }
+    }
+
+    /** On the spool thread: one spooled message to NATS; false keeps it at the head for later. */
+    private boolean deliver(
+        final long sequence, final String subject, final byte[] headerBlock, final DirectBuffer payload,
+        final int offset, final int length)
+    {
+        final CircuitBreakerState state = downstreams.breakerState(subject);
+        if (!nats.isConnected(subject) || state == CircuitBreakerState.OPEN ||
+            state == CircuitBreakerState.FORCED_OPEN)
+        {
+            return false;
+        }
+        final byte[] data = new byte[length];
+        payload.getBytes(offset, data);
+        final Headers headers = natsHeaders(headerBlock);
+        try
+        {
+            if (jetstream.isDurable(subject))
+            {
+                nats.publishDurable(subject, headers, data, jetstream.publishTimeoutNs()).get();
+            }
+            else
+            {
+                nats.publish(subject, null, headers, data);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        catch (final java.util.concurrent.ExecutionException | RuntimeException ex)
+        {
+            return false;
+        }
+        stats.recordSpoolDelivered(1);
+        return true;
+    }
+
+    private static Headers natsHeaders(final byte[] headerBlock)
+    {
+        if (headerBlock == null || headerBlock.length == 0)
+        {
+            return null;
+        }
+        final Headers headers = new Headers();
+        GatewayFrame.readHeaderBlock(new UnsafeBuffer(headerBlock), 0, headerBlock.length, headers::add);
+        return headers;
+    }
+
+    /**
+     * Messages waiting in the spool.
+     *
+     * @return the depth.
+     */
+    long depth()
+    {
+        return spool.depth();
+    }
+
+    /** Stops the spool thread (what is spooled stays on disk for the next start) and closes the spool. */
+    @Override
+    public void close()
+    {
+        thread.shutdown();
+        try
+        {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        spool.close();
+    }
+}
