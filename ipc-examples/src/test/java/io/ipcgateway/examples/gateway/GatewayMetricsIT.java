@@ -155,6 +155,8 @@ class GatewayMetricsIT
             .contains("ipc_gateway_nats_connection_state{state=\"CONNECTED\",} 1.0")
             .contains("ipc_gateway_nats_reconnects_total 0.0")
             .contains("ipc_gateway_spool_depth 0.0")
+            .contains("ipc_gateway_spooled_total 0.0")
+            .contains("ipc_gateway_spool_delivered_total 0.0")
             .contains("ipc_gateway_in_flight 0.0")
             .contains("ipc_gateway_breaker_open{downstream=\"svc\",} 0.0")
             .contains("ipc_gateway_health 0.0")

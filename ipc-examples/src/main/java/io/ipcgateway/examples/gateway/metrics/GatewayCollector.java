@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  *   <li>{@value #OPERATIONS}{@code {prefix, operation, outcome}}: publishes, acknowledged publishes, requests,
  *       subscriptions and deliveries by subject prefix and outcome (a {@code GatewayStatus}, lower case);</li>
  *   <li>{@value #LOCAL_LEG} and {@value #NATS_LEG}: latency histograms of the gateway's own time and of NATS';</li>
- *   <li>{@value #LIMITER_DENIALS}{@code {limiter}}, {@value #SPOOL_DEPTH}, {@value #NATS_CONNECTED},
+ *   <li>{@value #LIMITER_DENIALS}{@code {limiter}}, {@value #SPOOL_DEPTH}, {@value #SPOOLED},
+ *       {@value #SPOOL_DELIVERED}, {@value #NATS_CONNECTED},
  *       {@value #NATS_STATE}{@code {state}}, {@value #NATS_RECONNECTS}, {@value #NATS_DISCONNECTS},
  *       {@value #IN_FLIGHT}, {@value #SUBSCRIPTIONS}{@code {side}}, {@value #RETRIES}, {@value #AUDIT_FAILURES},
  *       {@value #BREAKER_OPEN}{@code {downstream}} and {@value #HEALTH}.</li>
@@ -37,6 +38,10 @@ public final class GatewayCollector extends Collector
     public static final String LIMITER_DENIALS = "ipc_gateway_limiter_denials";
     /** Gauge of messages waiting in the spool. */
     public static final String SPOOL_DEPTH = "ipc_gateway_spool_depth";
+    /** Counter of publishes stored in the spool. */
+    public static final String SPOOLED = "ipc_gateway_spooled";
+    /** Counter of spooled publishes delivered to NATS. */
+    public static final String SPOOL_DELIVERED = "ipc_gateway_spool_delivered";
     /** Gauge: 1 while NATS is connected. */
     public static final String NATS_CONNECTED = "ipc_gateway_nats_connected";
     /** Gauge: 1 for the NATS connection's current state, label {@code state}. */
@@ -111,6 +116,9 @@ public final class GatewayCollector extends Collector
             "1 while the downstream's circuit breaker is OPEN or FORCED_OPEN (calls fail fast)", open));
 
         families.add(gauge(SPOOL_DEPTH, "Messages waiting in the spool for NATS", stats.spoolDepth()));
+        families.add(counter(SPOOLED, "Publishes stored in the spool while NATS was down or their breaker open",
+            stats.spooled()));
+        families.add(counter(SPOOL_DELIVERED, "Spooled publishes delivered to NATS", stats.spoolDelivered()));
         families.add(gauge(NATS_CONNECTED, "1 while NATS is connected", stats.natsConnected() ? 1 : 0));
         families.add(new MetricFamilySamples(NATS_STATE, Type.GAUGE,
             "1 for the NATS connection's current state (CONNECTED, RECONNECTING, DISCONNECTED, CLOSED, ...)",
