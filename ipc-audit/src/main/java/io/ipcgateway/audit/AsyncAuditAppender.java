@@ -35,6 +35,10 @@ import org.jctools.queues.SpmcArrayQueue;
  * When the disk is full the writer keeps the record it could not write and retries every
  * {@value #RETRY_INTERVAL_MS} ms (nothing is dropped; the queue fills and callers see back-pressure);
  * {@link #lastError()} says why. Thread-safe.
+ * <p>
+ * Under {@link DurabilityPolicy#everyRecord()} and {@link DurabilityPolicy#everyNanos(long)} a second thread, the
+ * committer, forces the log (back to back, or when the interval is due) while the writer goes on appending: the
+ * writer never waits for the disk, and a force covers whatever was appended while the previous one ran.
  */
 public final class AsyncAuditAppender implements AutoCloseable
 {
@@ -47,6 +51,10 @@ public final class AsyncAuditAppender implements AutoCloseable
 
     private static final int BATCH_LIMIT = 1024;
     private static final long IDLE_PARK_NS = 20_000;
+    /** Pairs of (ticket, sequence) the writer remembers until a force covers them; merged into the newest when full. */
+    private static final int MARKS = 1024;
+    /** The committer's longest park while nothing waits for a force (the writer unparks it sooner). */
+    private static final long COMMITTER_IDLE_PARK_NS = 10_000_000;
 
     private final AuditLog log;
     private final int maxPayloadLength;
@@ -56,6 +64,13 @@ public final class AsyncAuditAppender implements AutoCloseable
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private final MessagePassingQueue.Consumer<Slot> writeSlot = this::writeSlot;
     private final Thread writer;
+    private final Thread committer;
+    private final long[] markTickets = new long[MARKS];
+    private final long[] markSequences = new long[MARKS];
+    private int markHead;
+    private int markCount;
+    private volatile boolean committerIdle;
+    private volatile boolean committerRunning = true;
     private volatile boolean running = true;
     private volatile boolean stopped;
     private volatile long durableTicket;
@@ -76,6 +91,16 @@ public final class AsyncAuditAppender implements AutoCloseable
         }
         this.writer = new Thread(this::run, "ipc-audit-writer-" + log.config().name());
         this.writer.setDaemon(true);
+        final DurabilityPolicy.Kind kind = log.config().durability().kind();
+        if (kind == DurabilityPolicy.Kind.EVERY_RECORD || kind == DurabilityPolicy.Kind.EVERY_INTERVAL)
+        {
+            this.committer = new Thread(this::commit, "ipc-audit-committer-" + log.config().name());
+            this.committer.setDaemon(true);
+        }
+        else
+        {
+            this.committer = null;
+        }
     }
 
     /**
@@ -102,6 +127,10 @@ public final class AsyncAuditAppender implements AutoCloseable
         Configuration.requireRange("capacity", capacity, 2, 1 << 20);
         Configuration.requireRange("maxPayloadLength", maxPayloadLength, 0, log.config().maxPayloadLength());
         final AsyncAuditAppender appender = new AsyncAuditAppender(log, capacity, maxPayloadLength);
+        if (appender.committer != null)
+        {
+            appender.committer.start();
+        }
         appender.writer.start();
         return appender;
     }
@@ -366,6 +395,10 @@ public final class AsyncAuditAppender implements AutoCloseable
                 {
                     work++;
                 }
+                if (work > 0 && committer != null)
+                {
+                    mark();
+                }
                 complete();
                 if (work == 0)
                 {
@@ -373,7 +406,10 @@ public final class AsyncAuditAppender implements AutoCloseable
                     {
                         break;
                     }
-                    final long due = log.nanosUntilForceDue();
+                    // Under a group commit, records wait in the log's staging for the next force: out of work, write
+                    // them to the file now, so readers see them and they survive this process.
+                    log.writeStaged();
+                    final long due = committer == null ? log.nanosUntilForceDue() : -1;
                     if (due >= 0 && due < IDLE_PARK_NS)
                     {
                         LockSupport.parkNanos(Math.max(1, due));
@@ -400,6 +436,10 @@ public final class AsyncAuditAppender implements AutoCloseable
                     // The disk is full again: that record stays unwritten and its ticket never durable.
                 }
             }
+            if (committer != null)
+            {
+                mark();
+            }
             if (!log.isClosed() && log.config().durability().kind() != DurabilityPolicy.Kind.NONE)
             {
                 log.sync();
@@ -413,8 +453,102 @@ public final class AsyncAuditAppender implements AutoCloseable
         }
         finally
         {
+            stopCommitter();
             stopped = true;
             failPending();
+        }
+    }
+
+    /**
+     * The committer: forces the log when the policy is due and something waits for it, then wakes the writer to
+     * complete the tickets the force covered. Parks while there is nothing to force.
+     */
+    private void commit()
+    {
+        final boolean everyRecord = log.config().durability().kind() == DurabilityPolicy.Kind.EVERY_RECORD;
+        try
+        {
+            while (committerRunning && !log.isClosed())
+            {
+                if (log.lastSequence() <= log.durableSequence())
+                {
+                    committerIdle = true;
+                    if (committerRunning && log.lastSequence() <= log.durableSequence())
+                    {
+                        LockSupport.parkNanos(COMMITTER_IDLE_PARK_NS);
+                    }
+                    committerIdle = false;
+                    continue;
+                }
+                final long due = everyRecord ? 0 : log.nanosUntilForceDue();
+                if (due > 0)
+                {
+                    LockSupport.parkNanos(due);
+                    continue;
+                }
+                log.forceIfDue();
+                LockSupport.unpark(writer);
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lastError = ex;
+        }
+    }
+
+    private void stopCommitter()
+    {
+        if (committer == null || committer == Thread.currentThread())
+        {
+            return;
+        }
+        committerRunning = false;
+        LockSupport.unpark(committer);
+        boolean interrupted = false;
+        while (committer.isAlive())
+        {
+            try
+            {
+                committer.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                interrupted = true;
+            }
+        }
+        if (interrupted)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Remembers that every ticket up to {@code consumed} is durable once the log's durable sequence reaches the last
+     * sequence this writer appended, and wakes the committer if it sleeps.
+     */
+    private void mark()
+    {
+        if (markCount > 0 && markTickets[(markHead + markCount - 1) % MARKS] == consumed)
+        {
+            return;
+        }
+        if (markCount == MARKS)
+        {
+            // Full: extend the newest mark (later completion for its tickets, never earlier).
+            final int newest = (markHead + markCount - 1) % MARKS;
+            markTickets[newest] = consumed;
+            markSequences[newest] = lastWrittenSequence;
+        }
+        else
+        {
+            final int at = (markHead + markCount) % MARKS;
+            markTickets[at] = consumed;
+            markSequences[at] = lastWrittenSequence;
+            markCount++;
+        }
+        if (committerIdle)
+        {
+            LockSupport.unpark(committer);
         }
     }
 
@@ -454,13 +588,31 @@ public final class AsyncAuditAppender implements AutoCloseable
 
     private void complete()
     {
-        final long durable = log.forceIfDue();
-        final DurabilityPolicy.Kind kind = log.config().durability().kind();
-        final boolean met = kind == DurabilityPolicy.Kind.NONE || kind == DurabilityPolicy.Kind.EVERY_N_RECORDS ||
-            durable >= lastWrittenSequence;
-        if (met && consumed > durableTicket)
+        if (committer != null)
         {
-            durableTicket = consumed;
+            final long durable = log.durableSequence();
+            long done = durableTicket;
+            while (markCount > 0 && markSequences[markHead] <= durable)
+            {
+                done = markTickets[markHead];
+                markHead = (markHead + 1) % MARKS;
+                markCount--;
+            }
+            if (done > durableTicket)
+            {
+                durableTicket = done;
+            }
+        }
+        else
+        {
+            final long durable = log.forceIfDue();
+            final DurabilityPolicy.Kind kind = log.config().durability().kind();
+            final boolean met = kind == DurabilityPolicy.Kind.NONE ||
+                kind == DurabilityPolicy.Kind.EVERY_N_RECORDS || durable >= lastWrittenSequence;
+            if (met && consumed > durableTicket)
+            {
+                durableTicket = consumed;
+            }
         }
         Pending p;
         while ((p = newPending.poll()) != null)

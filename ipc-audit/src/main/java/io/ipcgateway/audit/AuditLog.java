@@ -36,6 +36,7 @@ import io.ipcgateway.audit.internal.AuditFiles;
 import io.ipcgateway.audit.internal.ChainHasher;
 import io.ipcgateway.audit.internal.MappedSegment;
 import io.ipcgateway.audit.internal.SparseIndex;
+import io.ipcgateway.audit.internal.StagedSegmentWriter;
 import io.ipcgateway.core.ChannelFileException;
 import io.ipcgateway.core.CorruptionException;
 import io.ipcgateway.core.IpcException;
@@ -60,6 +61,8 @@ public final class AuditLog implements AutoCloseable
     private static final long RETRY_PARK_NS = 100_000;
     private static final String PREALLOCATED_SUFFIX = ".preallocated";
     private static final int PRETOUCH_PAGES = 16;
+    /** Under a group commit longer than this, an appender writes the staged records before it waits. */
+    private static final long STAGED_VISIBILITY_NS = 1_000_000;
 
     private final AuditLogConfig config;
     private final Path directory;
@@ -75,6 +78,10 @@ public final class AuditLog implements AutoCloseable
     private final int maxFrameLength;
     private final AtomicReference<Prepared> preallocated = new AtomicReference<>();
     private final AtomicBoolean preallocating = new AtomicBoolean();
+    /** Writes records through the active segment's channel under a durable policy; null under none(). */
+    private final StagedSegmentWriter staged;
+    /** Records are written to the file when appended (every record, every N records), not at the next force. */
+    private final boolean writeThrough;
     private volatile Thread preallocator;
 
     private MappedSegment active;
@@ -91,6 +98,7 @@ public final class AuditLog implements AutoCloseable
     private volatile long lastForceNanos;
     private volatile int publishedOffset;
     private volatile long lastSequence;
+    private volatile long writtenSequence;
     private volatile long durableSequence;
     private volatile boolean closed;
 
@@ -103,6 +111,9 @@ public final class AuditLog implements AutoCloseable
         this.clock = config.clock();
         this.hasher = new ChainHasher(config.hashKey());
         this.maxFrameLength = (int)(config.segmentSize() - HEADER_LENGTH);
+        this.staged = durability.kind() == DurabilityPolicy.Kind.NONE ? null : new StagedSegmentWriter();
+        this.writeThrough = durability.kind() == DurabilityPolicy.Kind.EVERY_RECORD ||
+            durability.kind() == DurabilityPolicy.Kind.EVERY_N_RECORDS;
     }
 
     /**
@@ -351,6 +362,10 @@ public final class AuditLog implements AutoCloseable
 
     private void unmapAll()
     {
+        if (staged != null)
+        {
+            staged.close();
+        }
         if (active != null)
         {
             active.close();
@@ -425,8 +440,20 @@ public final class AuditLog implements AutoCloseable
             rotate(timestamp);
         }
         final long sequence = lastSequence + 1;
-        final UnsafeBuffer segment = active.buffer();
-        final int at = writeOffset;
+        final UnsafeBuffer segment;
+        final int at;
+        if (staged != null)
+        {
+            segment = staged.reserve(aligned);
+            at = staged.stagedLength();
+            // The staging is reused: clear the padding a longer record may have left there.
+            segment.setMemory(at + frameLength, aligned - frameLength, (byte)0);
+        }
+        else
+        {
+            segment = active.buffer();
+            at = writeOffset;
+        }
         segment.putInt(at + TYPE_OFFSET, type);
         segment.putInt(at + FLAGS_OFFSET, flags);
         segment.putLong(at + TIMESTAMP_OFFSET, timestamp);
@@ -442,10 +469,21 @@ public final class AuditLog implements AutoCloseable
         lastHash = nextHash;
         nextHash = swap;
         lastTimestamp = timestamp;
-        activeIndex.onRecord(sequence, timestamp, at);
-        writeOffset = at + aligned;
-        publishedOffset = writeOffset;
+        activeIndex.onRecord(sequence, timestamp, writeOffset);
+        writeOffset += aligned;
         lastSequence = sequence;
+        if (staged != null)
+        {
+            staged.commit(aligned);
+            if (writeThrough)
+            {
+                flushStaged();
+            }
+        }
+        else
+        {
+            publishedOffset = writeOffset;
+        }
         return sequence;
     }
 
@@ -480,6 +518,10 @@ public final class AuditLog implements AutoCloseable
                     }
                     else
                     {
+                        if (wait > STAGED_VISIBILITY_NS)
+                        {
+                            writeStaged();
+                        }
                         LockSupport.parkNanos(wait);
                     }
                 }
@@ -533,8 +575,40 @@ public final class AuditLog implements AutoCloseable
         return Math.max(0, lastForceNanos + durability.intervalNs() - System.nanoTime());
     }
 
+    /**
+     * Writes the records staged for the next group commit to the file (the page cache), so readers see them and
+     * they survive the process, without waiting for the force; for the asynchronous writer when it runs out of work.
+     */
+    void writeStaged()
+    {
+        if (staged == null || writtenSequence >= lastSequence)
+        {
+            return;
+        }
+        synchronized (writeLock)
+        {
+            if (!closed)
+            {
+                flushStaged();
+            }
+        }
+    }
+
+    /** Under the write lock. */
+    private void flushStaged()
+    {
+        staged.flush();
+        publishedOffset = writeOffset;
+        writtenSequence = lastSequence;
+    }
+
     private void forceUpTo(final long sequence, final boolean always)
     {
+        if (staged != null)
+        {
+            forceStaged(sequence, always);
+            return;
+        }
         synchronized (syncLock)
         {
             if (durableSequence >= sequence && !always)
@@ -558,15 +632,83 @@ public final class AuditLog implements AutoCloseable
         }
     }
 
+    /**
+     * The staged path's force: writes what is staged under the write lock (appends wait only for that copy), then
+     * forces under the sync lock while appends go on into the staging.
+     */
+    private void forceStaged(final long sequence, final boolean always)
+    {
+        if (durableSequence >= sequence && !always)
+        {
+            return;
+        }
+        final long target;
+        synchronized (writeLock)
+        {
+            if (closed || active == null)
+            {
+                return;
+            }
+            flushStaged();
+            target = lastSequence;
+        }
+        synchronized (syncLock)
+        {
+            // A rotation in between forced the previous segment and moved the staging to the next one.
+            if (closed || active == null || (durableSequence >= target && !always))
+            {
+                return;
+            }
+            staged.force();
+            lastForceNanos = System.nanoTime();
+            if (target > durableSequence)
+            {
+                durableSequence = target;
+            }
+        }
+    }
+
+    /**
+     * Opens the active segment's channel for the staged path, appending at {@code offset}.
+     */
+    private void attachStaged(final int offset)
+    {
+        if (staged == null)
+        {
+            return;
+        }
+        try
+        {
+            staged.attach(active.path(), AuditFiles.openReadWrite(active.path()), offset);
+        }
+        catch (final IOException ex)
+        {
+            throw new ChannelFileException(active.path(), "cannot open audit segment for writing: " + ex, ex);
+        }
+        writtenSequence = lastSequence;
+    }
+
     private void rotate(final long timestamp)
     {
+        if (staged != null)
+        {
+            // Readers move to the next segment once it exists: every record of this one must be in its file first.
+            flushStaged();
+        }
         final long firstSequence = lastSequence + 1;
         final MappedSegment next = createSegment(firstSequence, timestamp, lastHash);
         final MappedSegment previous = active;
         final SparseIndex previousIndex = activeIndex;
         synchronized (syncLock)
         {
-            if (durability.kind() != DurabilityPolicy.Kind.NONE)
+            if (staged != null)
+            {
+                staged.force();
+                staged.close();
+                durableSequence = lastSequence;
+                lastForceNanos = System.nanoTime();
+            }
+            else if (durability.kind() != DurabilityPolicy.Kind.NONE)
             {
                 previous.force(forcedOffset & ~4095, writeOffset);
                 durableSequence = lastSequence;
@@ -582,6 +724,7 @@ public final class AuditLog implements AutoCloseable
             forcedOffset = 0;
             publishedOffset = HEADER_LENGTH;
             previous.close();
+            attachStaged(HEADER_LENGTH);
         }
         writeIndexQuietly(previous.firstSequence(), previousIndex);
         applyRetention(timestamp);
@@ -946,6 +1089,7 @@ public final class AuditLog implements AutoCloseable
             lastSequence = 0;
             durableSequence = 0;
             lastForceNanos = System.nanoTime();
+            attachStaged(HEADER_LENGTH);
             return;
         }
         for (int i = 0; i < firsts.length - 1; i++)
@@ -1114,6 +1258,7 @@ public final class AuditLog implements AutoCloseable
         {
             active.force(0, offset);
         }
+        attachStaged(offset);
     }
 
     private void preserveDamaged(final Path path, final UnsafeBuffer segment, final int from, final int to)

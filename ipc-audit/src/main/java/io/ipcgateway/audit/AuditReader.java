@@ -40,7 +40,6 @@ public final class AuditReader implements AutoCloseable
     private final ChainHasher hasher;
     private final byte[] chain = new byte[AuditSegmentDescriptor.HASH_LENGTH];
     private final byte[] computed = new byte[AuditSegmentDescriptor.HASH_LENGTH];
-    private final byte[] stored = new byte[AuditSegmentDescriptor.HASH_LENGTH];
     private boolean anchored;
     private MappedSegment segment;
     private int maxFrameLength;
@@ -394,11 +393,10 @@ public final class AuditReader implements AutoCloseable
     private void checkChain(final long sequence)
     {
         final DirectBuffer buffer = decoder.buffer();
-        buffer.getBytes(decoder.hashOffset(), stored);
         if (anchored)
         {
             hasher.hash(chain, buffer, decoder.recordOffset(), decoder.payloadLength(), computed, 0);
-            if (!MessageDigest.isEqual(computed, stored))
+            if (!ChainHasher.equalsAt(computed, buffer, decoder.hashOffset()))
             {
                 throw new CorruptionException(segment.path(), offset, "audit chain broken: sequence=" + sequence
                     + ": the record's chain hash does not follow from the previous record's (edited, or the wrong"
@@ -407,10 +405,10 @@ public final class AuditReader implements AutoCloseable
         }
     }
 
-    /** The record just checked was taken: the next one's hash must follow from it. */
+    /** The record just checked was taken: the next one's hash must follow from it (still the decoder's record). */
     private void commitChain()
     {
-        System.arraycopy(stored, 0, chain, 0, stored.length);
+        decoder.buffer().getBytes(decoder.hashOffset(), chain);
         anchored = true;
     }
 

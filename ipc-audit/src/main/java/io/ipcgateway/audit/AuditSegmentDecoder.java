@@ -23,6 +23,8 @@ import static io.ipcgateway.audit.AuditSegmentDescriptor.TIMESTAMP_OFFSET;
 import static io.ipcgateway.audit.AuditSegmentDescriptor.TYPE_OFFSET;
 import static io.ipcgateway.audit.AuditSegmentDescriptor.VERSION_OFFSET;
 
+import java.nio.ByteBuffer;
+
 import io.ipcgateway.audit.internal.Checksum;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.AtomicBuffer;
@@ -57,7 +59,14 @@ public final class AuditSegmentDecoder
     private static final String[] NAMES =
         {"OK", "END", "TRUNCATED", "BAD_LENGTH", "BAD_CRC", "BAD_MAGIC", "BAD_VERSION", "BAD_ALGORITHM"};
 
+    /** Bytes of free space compared against zeros per vectorised mismatch. */
+    private static final int ZERO_SCAN_CHUNK = 64 * 1024;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_SCAN_CHUNK).asReadOnlyBuffer();
+
     private final Checksum checksum = new Checksum();
+    private final ByteBuffer zeros = ZEROS.duplicate();
+    private ByteBuffer zeroScanSource;
+    private ByteBuffer zeroScanView;
     private final UnsafeBuffer lengthScratch = new UnsafeBuffer(new byte[Integer.BYTES]);
     private DirectBuffer buffer;
     private AtomicBuffer atomic;
@@ -270,11 +279,17 @@ public final class AuditSegmentDecoder
     public int resynchronise(final int from, final int maxFrameLength)
     {
         int offset = Math.max(HEADER_LENGTH, (from + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT);
-        while (offset >= 0 && offset <= limit - RECORD_HEADER_LENGTH)
+        final int last = limit - RECORD_HEADER_LENGTH;
+        while (offset >= 0 && offset <= last)
         {
-            // A zero word holds a zero length, which never decodes: skip it without a CRC or an acquire load. The
-            // tail of a segment is megabytes of zeros, so this is what makes checking it cheap.
-            if (buffer.getLong(offset) != 0 && decodeRecord(offset, maxFrameLength) == OK)
+            // A zero word holds a zero length, which never decodes: skip runs of zeros without a CRC or an acquire
+            // load. The tail of a segment is megabytes of zeros, so this is what makes checking it cheap.
+            offset = skipZeroWords(offset, last + Long.BYTES);
+            if (offset > last)
+            {
+                break;
+            }
+            if (decodeRecord(offset, maxFrameLength) == OK)
             {
                 return offset;
             }
@@ -282,6 +297,45 @@ public final class AuditSegmentDecoder
         }
         frameLength = 0;
         return -1;
+    }
+
+    /**
+     * The first aligned offset in {@code [offset, end)} whose 8-byte word is not zero, or {@code end} or beyond when
+     * there is none: a vectorised {@link ByteBuffer#mismatch} against zeros over a mapped (direct) buffer, a plain
+     * word loop otherwise.
+     */
+    private int skipZeroWords(final int offset, final int end)
+    {
+        final ByteBuffer backing = buffer.byteBuffer();
+        if (backing == null || !backing.isDirect())
+        {
+            int at = offset;
+            while (at < end && buffer.getLong(at) == 0)
+            {
+                at += RECORD_ALIGNMENT;
+            }
+            return at;
+        }
+        if (backing != zeroScanSource)
+        {
+            zeroScanSource = backing;
+            zeroScanView = backing.duplicate();
+        }
+        final int adjust = buffer.wrapAdjustment();
+        int at = offset;
+        while (at < end)
+        {
+            final int chunk = Math.min(end - at, ZERO_SCAN_CHUNK);
+            zeroScanView.clear();
+            zeroScanView.limit(adjust + at + chunk).position(adjust + at);
+            final int mismatch = zeroScanView.mismatch(zeros);
+            if (mismatch >= 0 && mismatch < chunk)
+            {
+                return (at + mismatch) & -RECORD_ALIGNMENT;
+            }
+            at += chunk;
+        }
+        return end;
     }
 
     /**

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 
 import io.ipcgateway.audit.internal.AuditFiles;
 import io.ipcgateway.audit.internal.ChainHasher;
@@ -26,6 +28,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * but not an attacker who rewrites the files and recomputes every SHA-256 (a checkpoint kept elsewhere catches that
  * up to the checkpoint). With the HMAC key (kept off the host), that nobody without the key wrote any record. Records
  * cut off the end of the newest segment are only detected against a checkpoint beyond them.
+ * <p>
+ * The chain is checked on several cores: a record's hash depends on the previous record's <em>stored</em> hash,
+ * which is in the file, so batches of records decoded in order are hashed in parts on the caller's thread and the
+ * common {@link ForkJoinPool}'s, and their results reported in file order before any later problem.
  */
 public final class AuditVerifier
 {
@@ -37,10 +43,26 @@ public final class AuditVerifier
     private final byte[] key;
     private final AuditCheckpoint checkpoint;
     private final AuditSegmentDecoder decoder = new AuditSegmentDecoder();
+    /** Chain checks gathered before they are hashed in parts. */
+    private static final int BATCH = 8192;
+    /** Fewer checks than this are hashed on the caller's thread alone. */
+    private static final int PARALLEL_MIN = 1024;
+
     private final ChainHasher hasher;
     private final List<AuditProblem> problems = new ArrayList<>();
-    private final byte[] computed = new byte[HASH_LENGTH];
     private final byte[] stored = new byte[HASH_LENGTH];
+    private final int parts;
+    private final ChainHasher[] partHashers;
+    private final byte[][] partPrevious;
+    private final byte[][] partComputed;
+    private final int[] jobRecord = new int[BATCH];
+    private final int[] jobPayload = new int[BATCH];
+    private final int[] jobPrevious = new int[BATCH];
+    private final long[] jobSequence = new long[BATCH];
+    private final boolean[] jobBroken = new boolean[BATCH];
+    private int jobs;
+    private UnsafeBuffer jobBuffer;
+    private String jobFile;
     private long problemCount;
     private boolean checkpointFound;
 
@@ -51,6 +73,15 @@ public final class AuditVerifier
         this.key = key == null ? null : key.clone();
         this.checkpoint = checkpoint;
         this.hasher = new ChainHasher(key);
+        this.parts = Math.max(1, Math.min(ForkJoinPool.getCommonPoolParallelism() + 1, 8));
+        this.partHashers = new ChainHasher[parts];
+        this.partPrevious = new byte[parts][HASH_LENGTH];
+        this.partComputed = new byte[parts][HASH_LENGTH];
+        partHashers[0] = hasher;
+        for (int i = 1; i < parts; i++)
+        {
+            partHashers[i] = new ChainHasher(key);
+        }
     }
 
     /**
@@ -152,6 +183,7 @@ public final class AuditVerifier
                 }
                 chain = headerPrevious.clone();
                 expected = headerFirst;
+                int chainAt = AuditSegmentDescriptor.PREVIOUS_HASH_OFFSET;
                 int offset = HEADER_LENGTH;
                 boolean anchored = true;
                 while (true)
@@ -161,7 +193,7 @@ public final class AuditVerifier
                     if (status == AuditSegmentDecoder.OK)
                     {
                         final long sequence = decoder.sequence();
-                        buffer.getBytes(decoder.hashOffset(), stored);
+                        final int hashAt = decoder.hashOffset();
                         boolean reported = false;
                         if (sequence != expected)
                         {
@@ -181,16 +213,12 @@ public final class AuditVerifier
                         }
                         if (!reported && anchored)
                         {
-                            hasher.hash(chain, buffer, offset, decoder.payloadLength(), computed, 0);
-                            if (!MessageDigest.isEqual(computed, stored))
-                            {
-                                problem(AuditProblem.Kind.CHAIN_BROKEN, file, offset, sequence,
-                                    "the record's chain hash does not follow from the previous record's");
-                            }
+                            checkChainLater(buffer, file, offset, decoder.payloadLength(), chainAt, sequence);
                         }
                         if (checkpoint != null && sequence == checkpoint.sequence())
                         {
                             checkpointFound = true;
+                            buffer.getBytes(hashAt, stored);
                             if (!checkpoint.matchesHash(stored))
                             {
                                 problem(AuditProblem.Kind.CHECKPOINT_MISMATCH, file, offset, sequence,
@@ -205,7 +233,8 @@ public final class AuditVerifier
                         records++;
                         lastSeq = sequence;
                         lastTime = decoder.timestamp();
-                        System.arraycopy(stored, 0, chain, 0, HASH_LENGTH);
+                        buffer.getBytes(hashAt, chain);
+                        chainAt = hashAt;
                         anchored = true;
                         expected = sequence + 1;
                         offset = decoder.nextOffset();
@@ -236,6 +265,7 @@ public final class AuditVerifier
                     offset = resume;
                     anchored = false;
                 }
+                checkChains();
             }
         }
         if (checkpoint != null)
@@ -255,7 +285,93 @@ public final class AuditVerifier
             firstTime, lastTime);
     }
 
+    /**
+     * Gathers a record's chain check: its hash must follow from the hash stored at {@code previousAt} (the previous
+     * record's, or the segment header's previous hash) in the same buffer.
+     */
+    private void checkChainLater(
+        final UnsafeBuffer buffer, final String file, final int record, final int payloadLength, final int previousAt,
+        final long sequence)
+    {
+        if (jobs == BATCH || (jobs > 0 && buffer != jobBuffer))
+        {
+            checkChains();
+        }
+        jobBuffer = buffer;
+        jobFile = file;
+        jobRecord[jobs] = record;
+        jobPayload[jobs] = payloadLength;
+        jobPrevious[jobs] = previousAt;
+        jobSequence[jobs] = sequence;
+        jobs++;
+    }
+
+    /**
+     * Hashes the gathered checks (in parts on several cores when there are many) and reports the broken ones in
+     * file order. Called before any other problem is reported and before a segment is unmapped.
+     */
+    private void checkChains()
+    {
+        final int n = jobs;
+        if (n == 0)
+        {
+            return;
+        }
+        jobs = 0;
+        if (parts == 1 || n < PARALLEL_MIN)
+        {
+            hashJobs(0, 0, n);
+        }
+        else
+        {
+            // The caller's thread also decodes and checks CRCs: it takes one share, every other thread two.
+            final int share = n / (2 * parts - 1);
+            final CompletableFuture<?>[] others = new CompletableFuture<?>[parts - 1];
+            for (int p = 1; p < parts; p++)
+            {
+                final int part = p;
+                final int from = share + (p - 1) * 2 * share;
+                final int to = p == parts - 1 ? n : from + 2 * share;
+                others[p - 1] = CompletableFuture.runAsync(() -> hashJobs(part, from, to), ForkJoinPool.commonPool());
+            }
+            hashJobs(0, 0, share);
+            for (final CompletableFuture<?> other : others)
+            {
+                other.join();
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            if (jobBroken[i])
+            {
+                report(AuditProblem.Kind.CHAIN_BROKEN, jobFile, jobRecord[i], jobSequence[i],
+                    "the record's chain hash does not follow from the previous record's");
+            }
+        }
+    }
+
+    private void hashJobs(final int part, final int from, final int to)
+    {
+        final ChainHasher partHasher = partHashers[part];
+        final byte[] previous = partPrevious[part];
+        final byte[] computed = partComputed[part];
+        final UnsafeBuffer buffer = jobBuffer;
+        for (int i = from; i < to; i++)
+        {
+            buffer.getBytes(jobPrevious[i], previous);
+            partHasher.hash(previous, buffer, jobRecord[i], jobPayload[i], computed, 0);
+            jobBroken[i] = !ChainHasher.equalsAt(computed, buffer, jobRecord[i] + AuditSegmentDescriptor.HASH_OFFSET);
+        }
+    }
+
     private void problem(
+        final AuditProblem.Kind kind, final String file, final long offset, final long sequence, final String detail)
+    {
+        checkChains();
+        report(kind, file, offset, sequence, detail);
+    }
+
+    private void report(
         final AuditProblem.Kind kind, final String file, final long offset, final long sequence, final String detail)
     {
         problemCount++;

@@ -3,9 +3,11 @@ package io.ipcgateway.audit;
 import io.ipcgateway.core.ConfigurationException;
 
 /**
- * When appended records are forced to the disk ({@code msync} of the segment's pages). An append of a record
- * returns (synchronous) or completes (asynchronous) only once its policy has been met, so a caller may acknowledge
- * upstream then. What survives what:
+ * When appended records are forced to the disk. Under {@link #none()} records are stored into the segment's mapping;
+ * under every other policy they are written through the segment's file channel and a force is an {@code fdatasync}
+ * (pages dirtied through a shared mapping cost a page fault each after every force, and take longer to force). An
+ * append of a record returns (synchronous) or completes (asynchronous) only once its policy has been met, so a
+ * caller may acknowledge upstream then. What survives what:
  * <ul>
  *     <li>{@link #none()}: records are in the page cache once append returns: they survive the process being
  *     killed (kill -9), not a power loss or kernel crash.</li>
@@ -15,7 +17,10 @@ import io.ipcgateway.core.ConfigurationException;
  *     {@code n - 1} records are in the page cache only. An append returns once its record is written; the one that
  *     completes a group returns after the force.</li>
  *     <li>{@link #everyNanos(long)}: group commit: the disk is forced at most once per interval, and an append
- *     returns once a force covering its record has been made (so it waits up to the interval).</li>
+ *     returns once a force covering its record has been made (so it waits up to the interval). Until the next
+ *     force (or until the asynchronous writer runs out of work, or an appender would wait longer than 1 ms) records
+ *     wait in the log's staging buffer: readers do not see them yet and a kill -9 loses them, but none of them has
+ *     returned.</li>
  * </ul>
  * Immutable.
  */

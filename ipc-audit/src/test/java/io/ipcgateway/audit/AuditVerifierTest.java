@@ -101,6 +101,42 @@ class AuditVerifierTest
     }
 
     @Test
+    void shouldReportEveryBreakInFileOrderWhenTheChainIsCheckedOnSeveralCores() throws Exception
+    {
+        // Enough records that the chain is hashed in batches split across threads (thousands per batch).
+        final Path big = dir.resolve("big");
+        try (AuditLog log = AuditLog.open(AuditLogConfig.builder(big).segmentSize(1024 * 1024).build()))
+        {
+            for (int i = 1; i <= 20_000; i++)
+            {
+                AuditTestSupport.append(log, 3, String.format("record %05d", i));
+            }
+        }
+        final Path segment = SegmentBytes.segment(big, "audit", 1);
+        final byte[] data = Files.readAllBytes(segment);
+        final List<Integer> at = SegmentBytes.recordOffsets(segment);
+        assertThat(at).hasSizeGreaterThan(12_000);
+        // Edits with fixed CRCs (chain breaks) early, in the middle and late in a batch and in a later batch, then a
+        // flipped bit (a CRC error) after them: each must be reported once, in file order.
+        final int[] edited = {10, 3_000, 7_900, 9_000};
+        for (final int index : edited)
+        {
+            data[at.get(index) + AuditSegmentDescriptor.RECORD_HEADER_LENGTH] ^= 1;
+            SegmentBytes.fixCrc(data, at.get(index));
+        }
+        data[at.get(11_000) + AuditSegmentDescriptor.RECORD_HEADER_LENGTH] ^= 1;
+        Files.write(segment, data);
+        final AuditVerifyReport report = AuditVerifier.verify(big, "audit", null);
+        assertThat(report.problemCount()).as(report.toString()).isEqualTo(edited.length + 1);
+        for (int i = 0; i < edited.length; i++)
+        {
+            assertProblem(report.problems().get(i), Kind.CHAIN_BROKEN, segment, at.get(edited[i]), edited[i] + 1);
+        }
+        assertProblem(report.problems().get(edited.length), Kind.BAD_CRC, segment, at.get(11_000), 11_001);
+        assertThat(report.records()).isEqualTo(20_000 - 1);
+    }
+
+    @Test
     void shouldLetAVerifyingReaderReplayAnIntactLogAcrossSegments()
     {
         final java.util.List<Long> seen = new java.util.ArrayList<>();

@@ -443,18 +443,25 @@ final class GatewayHandler implements ServerHandler
             end(call, status, message + " (no time left to retry after " + call.attempt + " attempts)");
             return;
         }
-        stats.recordRetry();
-        retryTimer.schedule(() ->
+        try
         {
-            try
+            retryTimer.schedule(() ->
             {
-                server.execute(() -> send(call));
-            }
-            catch (final IpcException closed)
-            {
-                stats.addInFlight(-1);
-            }
-        }, waitNs, TimeUnit.NANOSECONDS);
+                try
+                {
+                    server.execute(() -> send(call));
+                }
+                catch (final IpcException closed)
+                {
+                    stats.addInFlight(-1);
+                }
+            }, waitNs, TimeUnit.NANOSECONDS);
+            stats.recordRetry();
+        }
+        catch (final java.util.concurrent.RejectedExecutionException closing)
+        {
+            end(call, status, message + " (not retried: the gateway is closing)");
+        }
     }
 
     private static boolean isDownstreamFailure(final GatewayStatus status)

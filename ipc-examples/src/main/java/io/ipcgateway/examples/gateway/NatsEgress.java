@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
@@ -52,7 +53,8 @@ final class NatsEgress implements AutoCloseable
      */
     static NatsEgress connect(final NatsConfig config, final GatewayStats stats)
     {
-        final List<Connection> connections = new ArrayList<>();
+        // Read by the connection listener's thread while the pool is still being connected.
+        final List<Connection> connections = new CopyOnWriteArrayList<>();
         final List<JetStream> jetStreams = new ArrayList<>();
         final ConnectionListener listener = (connection, event) -> onEvent(connections, stats, event);
         try
@@ -142,7 +144,7 @@ final class NatsEgress implements AutoCloseable
             stats.recordNatsReconnect();
         }
         String status = Connection.Status.CONNECTED.name();
-        for (final Connection connection : List.copyOf(connections))
+        for (final Connection connection : connections)
         {
             final Connection.Status each = connection.getStatus();
             if (each != Connection.Status.CONNECTED)

@@ -307,6 +307,37 @@ class PublishSpoolTest
         assertThat(Files.exists(dir.resolve("spool"))).isTrue();
     }
 
+    @Test
+    void shouldNotAllocatePerAppendWithAnAsciiSubject()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        try (PublishSpool spool = PublishSpool.open(config().segmentSize(64L << 20)
+            .durability(DurabilityPolicy.none()).build()))
+        {
+            final org.agrona.concurrent.UnsafeBuffer payload = new org.agrona.concurrent.UnsafeBuffer(new byte[64]);
+            final byte[] headers = "trace-id=1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            final long self = Thread.currentThread().getId();
+            for (int round = 0; round < 5; round++)
+            {
+                final long before = threads.getThreadAllocatedBytes(self);
+                for (int i = 0; i < 20_000; i++)
+                {
+                    if (spool.append("orders.created.eu", headers, payload, 0, 64) < 0)
+                    {
+                        throw new AssertionError("append refused");
+                    }
+                }
+                final long allocated = threads.getThreadAllocatedBytes(self) - before;
+                if (round >= 2)
+                {
+                    // Under a byte per append (the smallest object is 16 bytes): nothing is allocated per append.
+                    assertThat(allocated).as("round %d", round).isLessThan(20_000);
+                }
+            }
+        }
+    }
+
     private static long segments(final Path folder) throws Exception
     {
         try (var files = Files.list(folder))
