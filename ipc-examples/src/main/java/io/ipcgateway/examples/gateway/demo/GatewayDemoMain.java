@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
  * message says which), 2 bad usage.
  */
 @Command(name = "gateway-demo", mixinStandardHelpOptions = true, version = "ipc gateway-demo 0.1.0",
-    description = {"Run the IPC gateway end to end: nats-server, the gateway, a NATS responder and a local client",
-        "(publish, request, subscribe); print a table; leave nothing behind."})
+    description = "Run the IPC gateway end to end: nats-server, the gateway, a NATS responder and a local client " +
+        "(publish, request, subscribe); print a table; leave nothing behind.")
 public final class GatewayDemoMain implements Callable<Integer>
 {
     /** The subject the responder answers. */
@@ -61,12 +61,12 @@ public final class GatewayDemoMain implements Callable<Integer>
         "(shared-memory files, configuration, NATS log), default /dev/shm."})
     private Path dir;
 
-    @Option(names = "--requests", defaultValue = "1000", description = "Requests the client makes (default: " +
-        "${DEFAULT-VALUE}).")
+    @Option(names = "--requests", defaultValue = "1000", paramLabel = "N",
+        description = "Requests the client makes (default: ${DEFAULT-VALUE}).")
     private int requests;
 
-    @Option(names = "--publishes", defaultValue = "1000", description = "One-way publishes the client makes " +
-        "(default: ${DEFAULT-VALUE}); each comes back to its subscription.")
+    @Option(names = "--publishes", defaultValue = "1000", paramLabel = "N", description = "One-way publishes the " +
+        "client makes (default: ${DEFAULT-VALUE}); each comes back to its subscription.")
     private int publishes;
 
     @Option(names = "--nats-server", paramLabel = "PATH", description = "The nats-server binary (default: found on " +
