@@ -10,6 +10,7 @@ import java.util.List;
 
 import io.ipcgateway.bench.audit.AuditBench;
 import io.ipcgateway.bench.gate.Gate;
+import io.ipcgateway.bench.gateway.GatewayBench;
 import io.ipcgateway.bench.load.Args;
 import io.ipcgateway.bench.load.ClientRole;
 import io.ipcgateway.bench.load.CpuPinning;
@@ -53,6 +54,8 @@ public final class BenchMain
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
           nats-direct  client threads doing synchronous jnats requests to an echoing responder JVM through a
                     nats-server: what local processes get without a gateway
+          gateway   32 clients through the gateway beside the same clients on jnats directly (a connection each,
+                    one shared), and the gateway's local leg at 100k req/s offered (bench gateway --help)
 
         run options:
           --transport ipc|agrona|aeron|uds|chronicle   (default ipc)
@@ -142,6 +145,7 @@ public final class BenchMain
                 case "mixed-jdk" -> mixedJdk(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "nats-direct" -> NatsDirectRun.main(rest);
+                case "gateway" -> GatewayBench.main(rest);
                 case "child-nats-responder" -> childNatsResponder(rest);
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);

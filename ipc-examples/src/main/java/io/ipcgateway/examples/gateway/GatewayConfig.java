@@ -222,6 +222,11 @@ public record GatewayConfig(
             }
         }
         range("nats.poolSize", nats.poolSize(), 1, NatsConfig.MAX_POOL_SIZE);
+        if (!NatsConfig.MODE_CONNECT.equals(nats.mode()) && !nats.loopback())
+        {
+            throw invalid("nats.mode", nats.mode(), NatsConfig.MODE_CONNECT + " (default) or " +
+                NatsConfig.MODE_LOOPBACK + " (benchmarks only: no NATS, requests answered inside the gateway)");
+        }
         if (nats.maxReconnects() < -1)
         {
             throw invalid("nats.maxReconnects", nats.maxReconnects(), "-1 (for ever) or more");

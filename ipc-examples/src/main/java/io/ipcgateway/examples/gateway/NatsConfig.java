@@ -20,6 +20,9 @@ import io.ipcgateway.core.Configuration;
  * @param password        password, or null.
  * @param token           authentication token, or null.
  * @param tls             TLS settings (default off).
+ * @param mode            {@value #MODE_CONNECT} (default): a real NATS connection; {@value #MODE_LOOPBACK}: for
+ *                        benchmarks only, no NATS at all, each request is answered inside the gateway with its own
+ *                        payload and publishes are dropped, so the gateway's local leg can be measured alone.
  */
 public record NatsConfig(
     String url,
@@ -33,7 +36,8 @@ public record NatsConfig(
     String user,
     String password,
     String token,
-    TlsConfig tls)
+    TlsConfig tls,
+    String mode)
 {
     /** Default server URL. */
     public static final String DEFAULT_URL = "nats://127.0.0.1:4222";
@@ -47,9 +51,13 @@ public record NatsConfig(
     public static final String DEFAULT_REQUEST_TIMEOUT = "2s";
     /** Default reconnect wait. */
     public static final String DEFAULT_RECONNECT_WAIT = "250ms";
+    /** The normal mode: connect to NATS. */
+    public static final String MODE_CONNECT = "connect";
+    /** The benchmark-only mode: answer requests inside the gateway, without NATS (see the record's doc). */
+    public static final String MODE_LOOPBACK = "loopback";
     /** All defaults. */
     public static final NatsConfig DEFAULTS =
-        new NatsConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        new NatsConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fills in defaults.
@@ -66,6 +74,7 @@ public record NatsConfig(
      * @param password        as the record's.
      * @param token           as the record's.
      * @param tls             as the record's.
+     * @param mode            as the record's.
      */
     public NatsConfig
     {
@@ -77,6 +86,17 @@ public record NatsConfig(
         reconnectWait = reconnectWait != null ? reconnectWait : DEFAULT_RECONNECT_WAIT;
         maxReconnects = maxReconnects != null ? maxReconnects : -1;
         tls = tls != null ? tls : TlsConfig.DISABLED;
+        mode = mode != null ? mode : MODE_CONNECT;
+    }
+
+    /**
+     * Whether this is the benchmark-only {@value #MODE_LOOPBACK} mode.
+     *
+     * @return true for loopback.
+     */
+    public boolean loopback()
+    {
+        return MODE_LOOPBACK.equals(mode);
     }
 
     /**
@@ -118,7 +138,7 @@ public record NatsConfig(
     public NatsConfig withUrl(final String newUrl)
     {
         return new NatsConfig(newUrl, poolSize, connectionName, connectTimeout, requestTimeout, reconnectWait,
-            maxReconnects, credentialsFile, user, password, token, tls);
+            maxReconnects, credentialsFile, user, password, token, tls, mode);
     }
 
     /**
@@ -135,7 +155,7 @@ public record NatsConfig(
     {
         return new NatsConfig(url, poolSize, connectionName, connectTimeout, requestTimeout, reconnectWait,
             maxReconnects, newCreds != null ? newCreds : credentialsFile, newUser != null ? newUser : user,
-            newPassword != null ? newPassword : password, newToken != null ? newToken : token, tls);
+            newPassword != null ? newPassword : password, newToken != null ? newToken : token, tls, mode);
     }
 
     @Override

@@ -27,9 +27,13 @@ import io.nats.client.impl.NatsMessage;
  * connection, so publishes to one subject stay in order), JetStream contexts on them, and one dispatcher for the
  * shared subscriptions. Connection events go to {@link GatewayStats}. Nothing here blocks except {@link #connect} and
  * {@link #close}.
+ * <p>
+ * With {@code nats.mode: loopback} (benchmarks only) there is no connection: requests complete at once with their own
+ * payload as the reply, publishes are dropped, JetStream publishes are acknowledged at once, and subscribing fails.
  */
 final class NatsEgress implements AutoCloseable
 {
+    private final boolean loopback;
     private final List<Connection> connections;
     private final List<JetStream> jetStreams;
     private final Dispatcher dispatcher;
@@ -37,10 +41,11 @@ final class NatsEgress implements AutoCloseable
 
     private NatsEgress(final List<Connection> connections, final List<JetStream> jetStreams, final GatewayStats stats)
     {
+        this.loopback = connections.isEmpty();
         this.connections = connections;
         this.jetStreams = jetStreams;
         this.stats = stats;
-        this.dispatcher = connections.get(0).createDispatcher();
+        this.dispatcher = loopback ? null : connections.get(0).createDispatcher();
     }
 
     /**
@@ -56,6 +61,11 @@ final class NatsEgress implements AutoCloseable
         // Read by the connection listener's thread while the pool is still being connected.
         final List<Connection> connections = new CopyOnWriteArrayList<>();
         final List<JetStream> jetStreams = new ArrayList<>();
+        if (config.loopback())
+        {
+            stats.natsStatus(Connection.Status.CONNECTED.name());
+            return new NatsEgress(connections, jetStreams, stats);
+        }
         final ConnectionListener listener = (connection, event) -> onEvent(connections, stats, event);
         try
         {
@@ -163,7 +173,7 @@ final class NatsEgress implements AutoCloseable
      */
     boolean isConnected(final String subject)
     {
-        return connectionFor(subject).getStatus() == Connection.Status.CONNECTED;
+        return loopback || connectionFor(subject).getStatus() == Connection.Status.CONNECTED;
     }
 
     /**
@@ -176,6 +186,10 @@ final class NatsEgress implements AutoCloseable
      */
     void publish(final String subject, final String replyTo, final Headers headers, final byte[] data)
     {
+        if (loopback)
+        {
+            return;
+        }
         connectionFor(subject).publish(subject, replyTo, headers, data);
     }
 
@@ -192,6 +206,10 @@ final class NatsEgress implements AutoCloseable
         final String subject, final Headers headers, final byte[] data, final long timeoutNs)
     {
         final Message message = NatsMessage.builder().subject(subject).headers(headers).data(data).build();
+        if (loopback)
+        {
+            return CompletableFuture.completedFuture(message);
+        }
         return connectionFor(subject).requestWithTimeout(message, Duration.ofNanos(timeoutNs));
     }
 
@@ -207,6 +225,10 @@ final class NatsEgress implements AutoCloseable
     CompletableFuture<PublishAck> publishDurable(
         final String subject, final Headers headers, final byte[] data, final long timeoutNs)
     {
+        if (loopback)
+        {
+            return CompletableFuture.completedFuture(null);
+        }
         return jetStreams.get(indexFor(subject)).publishAsync(subject, headers, data)
             .orTimeout(timeoutNs, TimeUnit.NANOSECONDS);
     }
@@ -220,6 +242,10 @@ final class NatsEgress implements AutoCloseable
      */
     Subscription subscribe(final String pattern, final MessageHandler handler)
     {
+        if (loopback)
+        {
+            throw new IllegalStateException("nats.mode=loopback has no NATS to subscribe to: pattern=" + pattern);
+        }
         return dispatcher.subscribe(pattern, handler);
     }
 
@@ -230,7 +256,7 @@ final class NatsEgress implements AutoCloseable
      */
     void unsubscribe(final Subscription subscription)
     {
-        if (subscription.isActive())
+        if (!loopback && subscription.isActive())
         {
             dispatcher.unsubscribe(subscription);
         }

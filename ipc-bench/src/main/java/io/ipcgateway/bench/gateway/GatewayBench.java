@@ -1,0 +1,505 @@
+package io.ipcgateway.bench.gateway;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.ipcgateway.bench.BenchMain;
+import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.load.ChildProcess;
+import io.ipcgateway.bench.load.Histograms;
+import io.ipcgateway.bench.load.ProcessStats;
+import io.ipcgateway.bench.nats.LocalNatsServer;
+import io.ipcgateway.bench.nats.NatsDirectResult;
+import io.ipcgateway.bench.nats.NatsDirectRun;
+import io.ipcgateway.bench.nats.NatsDirectSpec;
+import io.ipcgateway.bench.nats.NatsResponderRole;
+import io.ipcgateway.bench.report.Machine;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code bin/ipc bench gateway}: issue 15's load proof, every row in one run against one nats-server it starts on a
+ * free loopback port. Per repetition, one after the other:
+ * <ol>
+ * <li>{@value GatewayBenchRow#GATEWAY}: client threads in one JVM, each with its own {@code GatewayClient} session,
+ * closed loop, through a gateway JVM (one NATS connection) to a responder JVM on NATS;</li>
+ * <li>{@value GatewayBenchRow#DIRECT_EACH} and {@value GatewayBenchRow#DIRECT_SHARED}: the same number of client
+ * threads on jnats directly, a connection each and one shared ({@link NatsDirectRun}, its own responder);</li>
+ * <li>{@value GatewayBenchRow#LOCAL_LEG}: client -> gateway -> client at an offered rate (open loop) against a second
+ * gateway JVM configured with {@code nats.mode: loopback}, which answers each request inside the gateway after its
+ * whole dispatch, so only the local leg is timed.</li>
+ * </ol>
+ * Both gateways run their whole path: the default downstream's circuit breaker and bulkhead, the per-client and total
+ * rate limiters (with permits far above any rate reached here) and the audit log, in a folder under {@code /dev/shm}.
+ * Every child JVM, the nats-server and the shared-memory folder are gone when it returns.
+ */
+public final class GatewayBench
+{
+    /** The subject requested in every row. */
+    public static final String SUBJECT = NatsDirectRun.SUBJECT;
+    /** Said beside every figure: the machine is shared. */
+    public static final String NOISE_NOTE = "noisy: measured on a shared machine; not a verdict on the targets";
+
+    /** The command's help. */
+    public static final String USAGE = """
+        Usage: ipc bench gateway [options]
+
+        Issue 15's load proof in one run, against a nats-server started on a free 127.0.0.1 port (Debian package
+        nats-server); every row once per repetition, one after the other:
+          gateway        N client threads in one JVM, each with its own gateway session, closed loop, through a
+                         gateway JVM (one NATS connection) to an echoing responder JVM on NATS
+          direct-each    the same N client threads on jnats directly, a connection each (what users do without us)
+          direct-shared  the same, sharing one jnats connection
+          local-leg      client -> gateway -> client at an offered rate (open loop), against a gateway configured
+                         with nats.mode: loopback (requests answered inside the gateway, no NATS)
+        Prints the median and the slowest repetition of each row; the figures are noisy on a shared machine.
+
+        Options:
+          --quick              2 s rows after 0.7 s warm-up, one repetition
+          --clients N          client threads of the request/reply rows (default 32)
+          --size BYTES         request payload (default 32)
+          --duration 10s       measured time of each row (default 10s, quick 2s)
+          --warmup 2s          warm-up of each row (default 2s, quick 0.7s)
+          --repetitions K      repetitions (default 3, quick 1)
+          --rate R             offered requests/s of the local leg, all its clients together (default 100000)
+          --local-clients L    clients of the local leg (default 4)
+          --audit on|off       whether both gateways write their audit log (default on: the whole path)
+          --json FILE          also write every figure as JSON; '-' prints the JSON instead of the table
+        """;
+
+    private static final int UNLIMITED_PERMITS = 100_000_000;
+    private static final String GATEWAY_SERVICE = "bench-gw";
+    private static final String LOOPBACK_SERVICE = "bench-gw-loop";
+    private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(60);
+    private static final long LINE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long EXIT_TIMEOUT_MS = 10_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GatewayBenchSpec spec;
+    private final Consumer<String> log;
+    private final Path shmDir;
+    private final String natsUrl;
+
+    private GatewayBench(final GatewayBenchSpec spec, final Consumer<String> log, final Path shmDir,
+        final String natsUrl)
+    {
+        this.spec = spec;
+        this.log = log;
+        this.shmDir = shmDir;
+        this.natsUrl = natsUrl;
+    }
+
+    /**
+     * Runs the command, or one of its child roles ({@code --child gateway-server|clients ...}).
+     *
+     * @param args the options (see {@link GatewayBenchSpec#parse}).
+     * @throws Exception when the run fails.
+     */
+    public static void main(final List<String> args) throws Exception
+    {
+        if (!args.isEmpty() && "--child".equals(args.get(0)))
+        {
+            child(args.subList(1, args.size()));
+            return;
+        }
+        if (args.contains("--help") || args.contains("-h"))
+        {
+            System.out.print(USAGE);
+            return;
+        }
+        final GatewayBenchSpec spec = GatewayBenchSpec.parse(args);
+        System.err.printf(Locale.ROOT, "bench gateway: %d clients, %d B, warm-up %.1f s, %.1f s measured per row, " +
+            "%d repetition(s); local leg at %d req/s offered by %d clients%n", spec.clients(), spec.size(),
+            spec.warmupNs() / 1e9, spec.durationNs() / 1e9, spec.repetitions(), spec.localRate(), spec.localClients());
+        final List<List<GatewayBenchRow>> repetitions = execute(spec, System.err::println);
+        final String json = toJson(spec, repetitions);
+        if ("-".equals(spec.json()))
+        {
+            System.out.println(json);
+            return;
+        }
+        System.out.print(format(spec, repetitions));
+        if (spec.json() != null)
+        {
+            Files.writeString(Path.of(spec.json()), json + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Runs every row {@code spec.repetitions()} times.
+     *
+     * @param spec what to run.
+     * @param log  progress messages.
+     * @return per repetition, its rows in the order of the class description.
+     * @throws Exception when nats-server, a gateway, a responder or the clients fail.
+     */
+    public static List<List<GatewayBenchRow>> execute(final GatewayBenchSpec spec, final Consumer<String> log)
+        throws Exception
+    {
+        if (LocalNatsServer.findBinary() == null)
+        {
+            throw new IllegalStateException("nats-server is not installed (Debian package nats-server)");
+        }
+        final Path shmDir = Files.createTempDirectory(Path.of("/dev/shm"), "ipc-bench-gw-");
+        final List<ChildProcess> gateways = new ArrayList<>();
+        try (LocalNatsServer nats = LocalNatsServer.start())
+        {
+            log.accept("nats-server: " + nats.url() + " (started, pid " + nats.pid() + "); shared memory in " + shmDir);
+            final GatewayBench bench = new GatewayBench(spec, log, shmDir, nats.url());
+            final ChildProcess gateway = bench.startGateway("gateway", GATEWAY_SERVICE, "url: \"" + nats.url() + "\"");
+            gateways.add(gateway);
+            final ChildProcess loopback = bench.startGateway("gateway-loopback", LOOPBACK_SERVICE, "mode: loopback");
+            gateways.add(loopback);
+            final List<List<GatewayBenchRow>> repetitions = new ArrayList<>();
+            for (int r = 0; r < spec.repetitions(); r++)
+            {
+                log.accept("repetition " + (r + 1) + " of " + spec.repetitions());
+                final List<GatewayBenchRow> rows = new ArrayList<>();
+                rows.add(bench.throughGateway(gateway));
+                rows.add(bench.direct(false));
+                rows.add(bench.direct(true));
+                rows.add(bench.localLeg(loopback));
+                repetitions.add(rows);
+            }
+            for (final ChildProcess child : gateways)
+            {
+                child.exit(EXIT_TIMEOUT_MS);
+            }
+            return repetitions;
+        }
+        finally
+        {
+            for (final ChildProcess child : gateways)
+            {
+                child.close();
+            }
+            deleteRecursively(shmDir);
+        }
+    }
+
+    private ChildProcess startGateway(final String name, final String service, final String natsSetting)
+        throws Exception
+    {
+        final Path config = shmDir.resolve(name + ".yml");
+        // The whole path on, as in production: the default downstream's breaker and bulkhead, both rate limiters
+        // (permits far above any rate here, so they check but never refuse) and the audit log.
+        Files.writeString(config, String.join("\n",
+            "service: " + service,
+            "directory: \"" + shmDir + "\"",
+            "nats:",
+            "  " + natsSetting,
+            "rateLimits:",
+            "  perClient: " + UNLIMITED_PERMITS,
+            "  clientKey: session",
+            "  total: " + UNLIMITED_PERMITS,
+            "  period: 1s",
+            "  totalName: " + name + "-total",
+            "  sharedDirectory: \"" + shmDir.resolve("limits") + "\"",
+            spec.audit() ? "audit:\n  directory: \"" + shmDir.resolve("audit-" + name) + "\"\n  name: " + name : "",
+            ""), StandardCharsets.UTF_8);
+        final ChildProcess child = ChildProcess.start(name, "gateway",
+            List.of("--child", "gateway-server", "--config", config.toString()));
+        try
+        {
+            log.accept(name + ": " + child.await(GatewayServerRole.READY, START_TIMEOUT_NS) + " pid " + child.pid());
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            child.close();
+            throw ex;
+        }
+        return child;
+    }
+
+    private GatewayBenchRow throughGateway(final ChildProcess gateway) throws Exception
+    {
+        try (ChildProcess responder = ChildProcess.start("nats-responder", "child-nats-responder",
+            List.of("--url", natsUrl, "--subject", SUBJECT)))
+        {
+            responder.await(NatsResponderRole.READY, START_TIMEOUT_NS);
+            final GatewayBenchRow row = runClients(GatewayBenchRow.GATEWAY, spec.clients() +
+                " clients -> gateway (1 NATS connection) -> nats-server -> responder", gateway, GATEWAY_SERVICE,
+                spec.clients(), 0, 1);
+            responder.exit(EXIT_TIMEOUT_MS);
+            return row;
+        }
+    }
+
+    private GatewayBenchRow localLeg(final ChildProcess loopback) throws Exception
+    {
+        return runClients(GatewayBenchRow.LOCAL_LEG, spec.localClients() +
+            " clients -> gateway (nats.mode: loopback, answered inside the gateway) -> clients", loopback,
+            LOOPBACK_SERVICE, spec.localClients(), spec.localRate(), 0);
+    }
+
+    private GatewayBenchRow runClients(final String scenario, final String description, final ChildProcess gateway,
+        final String service, final int clients, final int rate, final int natsConnections) throws Exception
+    {
+        log.accept(scenario + ": " + description + (rate == 0 ? ", closed loop" : ", open loop at " + rate +
+            " req/s offered"));
+        try (ChildProcess child = ChildProcess.start(scenario + "-clients", "gateway", List.of("--child", "clients",
+            "--service", service, "--dir", shmDir.toString(), "--subject", SUBJECT, "--clients",
+            Integer.toString(clients), "--size", Integer.toString(spec.size()), "--rate", Integer.toString(rate),
+            "--warmup", spec.warmupNs() + "ns", "--duration", spec.durationNs() + "ns")))
+        {
+            child.await(GatewayClientsRole.READY, START_TIMEOUT_NS);
+            child.await(GatewayClientsRole.MEASURING, spec.warmupNs() + START_TIMEOUT_NS);
+            final long gatewayCpu0 = ProcessStats.cpuNs(gateway.pid());
+            final Histogram before = snapshot(gateway);
+            child.await(GatewayClientsRole.DONE, spec.durationNs() + START_TIMEOUT_NS);
+            final long gatewayCpuNs = ProcessStats.cpuNs(gateway.pid()) - gatewayCpu0;
+            final Histogram gatewayOwn = snapshot(gateway);
+            gatewayOwn.subtract(before);
+            final JsonNode result = JSON.readTree(child.await(GatewayClientsRole.RESULT, START_TIMEOUT_NS)
+                .substring(GatewayClientsRole.RESULT.length()));
+            child.exit(EXIT_TIMEOUT_MS);
+            if (result.get("errors").asLong() > 0)
+            {
+                log.accept(scenario + ": errors by status " + result.get("errorsByStatus"));
+            }
+
+            final long windowNs = result.get("windowNs").asLong();
+            final List<Long> perClient = new ArrayList<>();
+            result.get("perClient").forEach(node -> perClient.add(node.asLong()));
+            final Histogram latency = Histograms.decode(result.get("histogram").asText());
+            final Histogram intended = Histograms.decode(result.get("intendedHistogram").asText());
+            final double perSecond = latency.getTotalCount() * 1e9 / windowNs;
+            return new GatewayBenchRow(scenario, description, clients, natsConnections, rate == 0 ? "closed" : "open",
+                rate == 0 ? -1 : rate, perSecond, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
+                latency.getValueAtPercentile(99.9), GatewayBenchRow.fairnessOf(perClient),
+                result.get("cpuNs").asLong() / (double)windowNs, gatewayCpuNs / (double)windowNs,
+                gatewayOwn.getTotalCount() == 0 ? -1 : gatewayOwn.getValueAtPercentile(99),
+                rate == 0 ? -1 : intended.getValueAtPercentile(99), result.get("errors").asLong(), perClient);
+        }
+    }
+
+    private static Histogram snapshot(final ChildProcess gateway) throws InterruptedException
+    {
+        gateway.send(GatewayServerRole.SNAPSHOT);
+        final String line = gateway.await(GatewayServerRole.SNAPSHOT + " ", LINE_TIMEOUT_NS);
+        return Histograms.decode(line.substring(GatewayServerRole.SNAPSHOT.length() + 1));
+    }
+
+    private GatewayBenchRow direct(final boolean shared) throws Exception
+    {
+        final NatsDirectSpec directSpec = new NatsDirectSpec(spec.clients(), shared, spec.size(), spec.durationNs(),
+            spec.warmupNs(), natsUrl);
+        final String description = spec.clients() + " clients on jnats directly, " +
+            (shared ? "one shared connection" : "a connection each") + " -> nats-server -> responder";
+        log.accept((shared ? GatewayBenchRow.DIRECT_SHARED : GatewayBenchRow.DIRECT_EACH) + ": " + description +
+            ", closed loop");
+        final NatsDirectResult result = NatsDirectRun.execute(directSpec, log);
+        return new GatewayBenchRow(shared ? GatewayBenchRow.DIRECT_SHARED : GatewayBenchRow.DIRECT_EACH, description,
+            spec.clients(), directSpec.connections(), "closed", -1, result.requestsPerSecond(), result.p50Ns(),
+            result.p99Ns(), -1, result.fairness(), result.clientCpuCores(), -1, -1, -1, result.errors(),
+            result.perClient());
+    }
+
+    /**
+     * Each scenario's median repetition and its slowest: by completed requests/s for the request/reply rows, by p99
+     * for the local leg.
+     *
+     * @param repetitions the rows of every repetition.
+     * @param slowest     true for the slowest, false for the median.
+     * @return one row per scenario, in the order of the first repetition.
+     */
+    public static List<GatewayBenchRow> pick(final List<List<GatewayBenchRow>> repetitions, final boolean slowest)
+    {
+        final List<GatewayBenchRow> picked = new ArrayList<>();
+        for (final GatewayBenchRow first : repetitions.get(0))
+        {
+            final Comparator<GatewayBenchRow> slowestFirst = GatewayBenchRow.LOCAL_LEG.equals(first.scenario()) ?
+                Comparator.comparingLong(GatewayBenchRow::p99Ns).reversed() :
+                Comparator.comparingDouble(GatewayBenchRow::perSecond);
+            final List<GatewayBenchRow> runs = repetitions.stream().flatMap(List::stream)
+                .filter(row -> row.scenario().equals(first.scenario())).sorted(slowestFirst).toList();
+            picked.add(slowest ? runs.get(0) : runs.get(runs.size() / 2));
+        }
+        return picked;
+    }
+
+    /**
+     * The Markdown report: the median and the slowest repetition of each row, and the figures beside issue 15's
+     * targets.
+     *
+     * @param spec        what ran.
+     * @param repetitions the rows of every repetition.
+     * @return the text.
+     */
+    public static String format(final GatewayBenchSpec spec, final List<List<GatewayBenchRow>> repetitions)
+    {
+        final StringBuilder out = new StringBuilder();
+        final List<GatewayBenchRow> median = pick(repetitions, false);
+        out.append(String.format(Locale.ROOT, "bench gateway (%s), %d B payload, %.1f s per row, %d repetition(s)%n%n",
+            NOISE_NOTE, spec.size(), spec.durationNs() / 1e9, repetitions.size()));
+        out.append("Median repetition of each row:\n\n").append(table(median));
+        if (repetitions.size() > 1)
+        {
+            out.append("\nSlowest repetition of each row:\n\n").append(table(pick(repetitions, true)));
+        }
+        out.append('\n').append(targets(median));
+        return out.toString();
+    }
+
+    private static String table(final List<GatewayBenchRow> rows)
+    {
+        final StringBuilder out = new StringBuilder(
+            "| row | clients | NATS conns | loop | req/s | p50 | p99 | p99.9 | fairness (min/mean) | client CPU |" +
+            " client CPU/req | gateway CPU | gateway own p99 | errors |\n" +
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (final GatewayBenchRow row : rows)
+        {
+            out.append(String.format(Locale.ROOT,
+                "| %s | %d | %d | %s | %.1fk | %s | %s | %s | %.2f | %s | %s | %s | %s | %d |%n", row.scenario(),
+                row.clients(), row.natsConnections(), row.loop() + (row.offeredPerSecond() > 0 ?
+                    String.format(Locale.ROOT, " (%.0fk offered)", row.offeredPerSecond() / 1000.0) : ""),
+                row.perSecond() / 1000, micros(row.p50Ns()), micros(row.p99Ns()), micros(row.p999Ns()),
+                row.fairness(), cores(row.clientCpuCores()),
+                row.perSecond() > 0 ? String.format(Locale.ROOT, "%.1f us", row.clientCpuCores() * 1e6 /
+                    row.perSecond()) : "n/a", cores(row.gatewayCpuCores()), micros(row.gatewayP99Ns()),
+                row.errors()));
+        }
+        return out.toString();
+    }
+
+    private static String targets(final List<GatewayBenchRow> median)
+    {
+        final Map<String, GatewayBenchRow> byScenario = new LinkedHashMap<>();
+        median.forEach(row -> byScenario.put(row.scenario(), row));
+        final GatewayBenchRow gateway = byScenario.get(GatewayBenchRow.GATEWAY);
+        final GatewayBenchRow each = byScenario.get(GatewayBenchRow.DIRECT_EACH);
+        final GatewayBenchRow local = byScenario.get(GatewayBenchRow.LOCAL_LEG);
+        return String.format(Locale.ROOT,
+            "Issue 15's targets beside the median figures (%s):%n" +
+            "- throughput through the gateway at least 1x direct jnats with a connection each: %.2fx " +
+            "(%.1fk vs %.1fk req/s), with %d NATS connection(s) instead of %d, client CPU per request %.1f us vs " +
+            "%.1f us%n" +
+            "- local leg under 20 us p99 at 100k req/s: p99 %s (p50 %s, p99.9 %s; from the intended send time " +
+            "p99 %s) at %.1fk req/s completed of %.1fk offered, open loop by %d clients; the gateway's own part " +
+            "p99 %s%n",
+            NOISE_NOTE, gateway.perSecond() / each.perSecond(), gateway.perSecond() / 1000, each.perSecond() / 1000,
+            gateway.natsConnections(), each.natsConnections(), gateway.clientCpuCores() * 1e6 / gateway.perSecond(),
+            each.clientCpuCores() * 1e6 / each.perSecond(), micros(local.p99Ns()), micros(local.p50Ns()),
+            micros(local.p999Ns()), micros(local.intendedP99Ns()), local.perSecond() / 1000,
+            local.offeredPerSecond() / 1000.0, local.clients(), micros(local.gatewayP99Ns()));
+    }
+
+    /**
+     * The whole run as JSON (Jackson): the spec, the machine, every repetition, the median and slowest rows.
+     *
+     * @param spec        what ran.
+     * @param repetitions the rows of every repetition.
+     * @return the JSON text, indented.
+     * @throws IOException when Jackson cannot write it.
+     */
+    public static String toJson(final GatewayBenchSpec spec, final List<List<GatewayBenchRow>> repetitions)
+        throws IOException
+    {
+        final Map<String, Object> root = new LinkedHashMap<>();
+        root.put("command", "bench gateway");
+        root.put("note", NOISE_NOTE);
+        root.put("machine", Machine.describe());
+        root.put("spec", spec);
+        root.put("median", pick(repetitions, false));
+        root.put("slowest", pick(repetitions, true));
+        root.put("repetitions", repetitions);
+        return JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+    }
+
+    private static String micros(final long ns)
+    {
+        if (ns < 0)
+        {
+            return "n/a";
+        }
+        return ns >= 1_000_000 ? String.format(Locale.ROOT, "%.2f ms", ns / 1e6) :
+            String.format(Locale.ROOT, "%.1f us", ns / 1e3);
+    }
+
+    private static String cores(final double cores)
+    {
+        return cores < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f cores", cores);
+    }
+
+    private static void child(final List<String> args)
+    {
+        final List<String> rest = new ArrayList<>(args.subList(Math.min(1, args.size()), args.size()));
+        final String role = args.isEmpty() ? "" : args.get(0);
+        final PrintStream out = System.out;
+        int status = 0;
+        try
+        {
+            if ("gateway-server".equals(role))
+            {
+                final Path config = Path.of(require(rest, "--config"));
+                BenchMain.requireEmpty(rest);
+                GatewayServerRole.run(config, out);
+            }
+            else if ("clients".equals(role))
+            {
+                final String service = require(rest, "--service");
+                final Path dir = Path.of(require(rest, "--dir"));
+                final String subject = require(rest, "--subject");
+                final int clients = Args.parsePositiveInt("--clients", require(rest, "--clients"));
+                final int size = Args.parseBytes("--size", require(rest, "--size"));
+                final int rate = Integer.parseInt(require(rest, "--rate"));
+                final long warmupNs = Args.parseDurationNs("--warmup", require(rest, "--warmup"));
+                final long durationNs = Args.parseDurationNs("--duration", require(rest, "--duration"));
+                BenchMain.requireEmpty(rest);
+                GatewayClientsRole.run(service, dir, subject, clients, size, rate, warmupNs, durationNs, out);
+            }
+            else
+            {
+                throw new IllegalArgumentException("unknown child role: " + role);
+            }
+        }
+        catch (final Throwable ex)
+        {
+            ex.printStackTrace();
+            // Last, on one line: the orchestrator quotes a child's last lines of standard error in its error.
+            System.err.println("child failed: " + ex);
+            status = 1;
+        }
+        out.flush();
+        System.exit(status);
+    }
+
+    private static String require(final List<String> args, final String option)
+    {
+        final String value = BenchMain.takeOption(args, option);
+        if (value == null)
+        {
+            throw new IllegalArgumentException(option + " is required");
+        }
+        return value;
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException
+    {
+        if (!Files.exists(dir))
+        {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir))
+        {
+            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
