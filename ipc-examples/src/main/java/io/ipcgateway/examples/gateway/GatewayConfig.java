@@ -38,6 +38,7 @@ import io.ipcgateway.shm.ShmConfiguration;
  * @param spool        what publishes do while NATS is down: fail fast (default) or go to a local spool.
  * @param drainTimeout on shutdown, how long calls in flight may take to finish (default
  *                     {@value #DEFAULT_DRAIN_TIMEOUT}).
+ * @param metrics      the HTTP endpoint with {@code /metrics} and {@code /health} (default: off).
  */
 public record GatewayConfig(
     String service,
@@ -50,7 +51,8 @@ public record GatewayConfig(
     RateLimitConfig rateLimits,
     AuditConfig audit,
     SpoolSettings spool,
-    String drainTimeout)
+    String drainTimeout,
+    MetricsConfig metrics)
 {
     /** Environment variable that overrides {@code nats.url}. */
     public static final String ENV_NATS_URL = "IPC_GATEWAY_NATS_URL";
@@ -81,6 +83,7 @@ public record GatewayConfig(
      * @param audit        as the record's.
      * @param spool        as the record's.
      * @param drainTimeout as the record's.
+     * @param metrics      as the record's.
      */
     public GatewayConfig
     {
@@ -94,6 +97,7 @@ public record GatewayConfig(
         audit = audit != null ? audit : AuditConfig.DISABLED;
         spool = spool != null ? spool : SpoolSettings.DEFAULTS;
         drainTimeout = drainTimeout != null ? drainTimeout : DEFAULT_DRAIN_TIMEOUT;
+        metrics = metrics != null ? metrics : MetricsConfig.DEFAULTS;
     }
 
     /**
@@ -103,7 +107,7 @@ public record GatewayConfig(
      */
     public static GatewayConfig defaults()
     {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -190,7 +194,7 @@ public record GatewayConfig(
         overridden = overridden.withCredentials(env.get(ENV_NATS_USER), env.get(ENV_NATS_PASSWORD),
             env.get(ENV_NATS_TOKEN), env.get(ENV_NATS_CREDS));
         return new GatewayConfig(service, directory, idleMode, overridden, limits, jetstream, downstreams,
-            rateLimits, audit, spool, drainTimeout);
+            rateLimits, audit, spool, drainTimeout, metrics);
     }
 
     /**
@@ -300,6 +304,11 @@ public record GatewayConfig(
             throw invalid("spool.mode", spool.mode(), "fail-fast or spool");
         }
         Configuration.requireDurationRange("drainTimeout", drainTimeoutNs(), 0, 600_000_000_000L);
+        if (metrics.host().isBlank())
+        {
+            throw invalid("metrics.host", metrics.host(), "an address to bind, e.g. 127.0.0.1 or 0.0.0.0");
+        }
+        range("metrics.port", metrics.port(), 0, 65_535);
         return this;
     }
 

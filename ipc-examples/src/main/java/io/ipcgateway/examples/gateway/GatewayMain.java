@@ -2,6 +2,7 @@ package io.ipcgateway.examples.gateway;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -10,14 +11,17 @@ import java.util.concurrent.Callable;
 import io.ipcgateway.core.ConfigurationException;
 import io.ipcgateway.core.Jvm;
 import io.ipcgateway.examples.ExitCode;
+import io.ipcgateway.examples.gateway.metrics.GatewayMetrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code bin/ipc gateway --config FILE}: runs the gateway until SIGTERM or Ctrl-C, then closes it (local service
- * files removed, NATS flushed). Prints {@code READY ...} once it serves. Exit codes: 0 stopped normally, 1 could not
- * start (NATS unreachable, service taken), 2 bad usage or a bad configuration (the message names the key).
+ * files removed, NATS flushed). Prints {@code METRICS url=...} when {@code metrics.enabled} (the HTTP endpoint of
+ * {@code /metrics} and {@code /health}), then {@code READY ...} once it serves. Exit codes: 0 stopped normally, 1
+ * could not start (NATS unreachable, service taken, metrics port taken), 2 bad usage or a bad configuration (the
+ * message names the key).
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true, version = "ipc gateway 0.1.0",
     description = "Run the IPC gateway: local processes over shared memory <-> NATS.")
@@ -97,13 +101,32 @@ public final class GatewayMain implements Callable<Integer>
             err.println("ipc gateway: " + ex.getMessage());
             return ExitCode.FAILED;
         }
+        final GatewayMetrics metrics;
+        try
+        {
+            metrics = config.metrics().enabled() ? GatewayMetrics.start(gateway, config.metrics()) : null;
+        }
+        catch (final UncheckedIOException ex)
+        {
+            gateway.close();
+            err.println("ipc gateway: " + ex.getMessage());
+            return ExitCode.FAILED;
+        }
         final Thread hook = new Thread(() ->
         {
             gateway.close();
+            if (metrics != null)
+            {
+                metrics.close();
+            }
             out.println("STOPPED " + gateway.stats().summary());
             out.flush();
         }, "gateway-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (metrics != null)
+        {
+            out.println("METRICS url=" + metrics.url() + " port=" + metrics.port());
+        }
         out.printf(Locale.ROOT, "READY service=%s dir=%s nats=%s pid=%d%n", config.service(),
             gateway.serviceDirectory(), config.nats().url(), ProcessHandle.current().pid());
         out.flush();

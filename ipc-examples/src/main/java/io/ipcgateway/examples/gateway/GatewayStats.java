@@ -212,6 +212,17 @@ public final class GatewayStats
     }
 
     /**
+     * The registered breakers themselves, sorted by downstream name, for exporters that read a breaker's own metrics
+     * (ipc-metrics' {@code CircuitBreakerCollector}, ipc-resilience's {@code CircuitBreakerHealthIndicator}).
+     *
+     * @return a snapshot of the breakers.
+     */
+    public java.util.List<CircuitBreaker> breakers()
+    {
+        return java.util.List.copyOf(new TreeMap<>(breakers).values());
+    }
+
+    /**
      * Whether any registered breaker is open (OPEN or FORCED_OPEN).
      *
      * @return true when one is.
