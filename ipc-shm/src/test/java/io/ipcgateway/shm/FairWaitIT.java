@@ -236,8 +236,10 @@ class FairWaitIT
             final ShmClient[] clients = new ShmClient[threads];
             for (int i = 0; i < threads; i++)
             {
+                // A long connect timeout: 3 JVMs starting at once on a loaded build machine can take more than 10 s.
                 clients[i] = shared && i > 0 ? clients[0] : ShmClient.connect(new ClientContext()
-                    .baseDirectory(base).serviceName(service).idleMode(IdleMode.BLOCK));
+                    .baseDirectory(base).serviceName(service).idleMode(IdleMode.BLOCK)
+                    .connectTimeoutNs(TimeUnit.SECONDS.toNanos(60)));
             }
             System.out.println("READY");
             System.out.flush();
