@@ -56,7 +56,14 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  +---------------------------------------------------------------+
  *  |                 Notifier area (64 bytes, see Notifiers)       | 128
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 2048                           | 192
+ *  |                 Waiting Requesters (int; server file: threads | 192
+ *  |                 of all clients waiting for a response; client |
+ *  |                 file: that client's share of it, see WaitGate)|
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 256 (keeps the word on its own | 196
+ *  |                 cache line)                                   |
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 2048                           | 256
  *  +---------------------------------------------------------------+
  *  |                 Counter values (2048 bytes, Agrona layout)    | 2048
  *  +---------------------------------------------------------------+
@@ -82,9 +89,10 @@ public final class ChannelDescriptor
     /**
      * Version of this layout; bumped on any incompatible change (2: ring records carry a lap tag; 3: the notifier
      * area records the kinds its consumer accepts and producers' requests for the socket, see
-     * {@link io.ipcgateway.shm.notify.NotifierDescriptor}).
+     * {@link io.ipcgateway.shm.notify.NotifierDescriptor}; 4: the waiting requesters word at
+     * {@link #WAITING_REQUESTERS_OFFSET}).
      */
-    public static final int LAYOUT_VERSION = 3;
+    public static final int LAYOUT_VERSION = 4;
 
     /** File type of a service's inbox (many-to-one ring). */
     public static final int TYPE_SERVER = 1;
@@ -148,6 +156,14 @@ public final class ChannelDescriptor
 
     /** Offset of the notifier area ({@link Notifiers#AREA_LENGTH} bytes, 64-byte aligned). */
     public static final int NOTIFIER_OFFSET = 128;
+
+    /**
+     * Offset of the waiting requesters word (int, on a cache line of its own up to 256): in the server file, how many
+     * threads of all the service's clients wait for a response now; in a client file, that client's share of the
+     * server file's word, which the server takes back when the client dies. A requester spins only while fewer
+     * threads wait than there are cores to run them ({@link WaitGate}).
+     */
+    public static final int WAITING_REQUESTERS_OFFSET = 192;
 
     /** Offset of the counter values. */
     public static final int COUNTERS_VALUES_OFFSET = 2048;

@@ -136,7 +136,8 @@ final class ClientConnection implements AutoCloseable
         this.receiver = new InboxReceiver(
             context, serverFile, inboxFile, inbox, inboxNotifier, counters, connection, requests);
         this.awaiter = new ResponseAwaiter(this, context, connection, guard, requests, receiver, inboxNotifier,
-            inboxHasWork, counters.counter(CounterKind.REQUESTS_TIMED_OUT));
+            inboxHasWork, counters.counter(CounterKind.REQUESTS_TIMED_OUT),
+            new WaitGate(serverFile.header(), inboxFile.header(), context.waitCores()));
 
         try
         {

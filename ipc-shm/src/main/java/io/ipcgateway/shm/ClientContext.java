@@ -22,6 +22,8 @@ public final class ClientContext extends ShmContext<ClientContext>
         ShmConfiguration.RECONNECT_PROP_NAME, ShmConfiguration.RECONNECT_DEFAULT);
     private long reconnectIntervalNs = Configuration.durationProperty(
         ShmConfiguration.RECONNECT_INTERVAL_PROP_NAME, ShmConfiguration.RECONNECT_INTERVAL_DEFAULT_NS);
+    private int waitCores = Configuration.intProperty(
+        ShmConfiguration.WAIT_CORES_PROP_NAME, ShmConfiguration.WAIT_CORES_DEFAULT);
     private MessageHandler pushHandler;
     private boolean receiverThread;
 
@@ -42,6 +44,11 @@ public final class ClientContext extends ShmContext<ClientContext>
         Configuration.requireRange(ShmConfiguration.MAX_IN_FLIGHT_PROP_NAME, maxInFlight, 1, 1 << 20);
         Configuration.requireDurationRange(ShmConfiguration.RECONNECT_INTERVAL_PROP_NAME, reconnectIntervalNs,
             1_000_000L, TimeUnit.HOURS.toNanos(1));
+        if (waitCores == ShmConfiguration.WAIT_CORES_DEFAULT)
+        {
+            waitCores = Runtime.getRuntime().availableProcessors();
+        }
+        Configuration.requireRange(ShmConfiguration.WAIT_CORES_PROP_NAME, waitCores, 0, Integer.MAX_VALUE);
         if (pushHandler == null)
         {
             pushHandler = (typeId, buffer, offset, length) -> { };
@@ -92,6 +99,33 @@ public final class ClientContext extends ShmContext<ClientContext>
     public long requestTimeoutNs()
     {
         return requestTimeoutNs;
+    }
+
+    /**
+     * Cores that threads waiting for a response may spin on, in {@code BLOCK} idle mode: while fewer threads wait for a
+     * response (in this process, and for this service on the host, counted in the service's file) than this many, a
+     * waiter spins briefly, then yields, before it sleeps on the notifier; from this many on, it sleeps at once. So
+     * with more waiting threads than cores, waiters that spin or yield never take the cores from the ones that slept,
+     * and every thread is served at about the same rate. Default ({@value ShmConfiguration#WAIT_CORES_DEFAULT}):
+     * {@link Runtime#availableProcessors()} (the process's CPU affinity and cgroup quota); 0 never spins.
+     *
+     * @param waitCores the number of cores, 0 or more, or {@value ShmConfiguration#WAIT_CORES_DEFAULT} for the
+     *                  default.
+     * @return this context.
+     */
+    public ClientContext waitCores(final int waitCores)
+    {
+        this.waitCores = waitCores;
+        return this;
+    }
+
+    /**
+     * @return the cores waiters may spin on, once concluded; {@value ShmConfiguration#WAIT_CORES_DEFAULT} before for
+     *         the default.
+     */
+    public int waitCores()
+    {
+        return waitCores;
     }
 
     /**

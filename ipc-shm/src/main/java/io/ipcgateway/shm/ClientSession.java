@@ -8,6 +8,7 @@ import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.notify.Notifier;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 
 /**
  * The server's view of one connected client: who it is, and how to answer it. Responses and pushes go into the
@@ -41,7 +42,8 @@ public final class ClientSession
         final Notifier notifier,
         final int maxMessageLength,
         final long sendTimeoutNs,
-        final IpcCounters serverCounters)
+        final IpcCounters serverCounters,
+        final WakeBatch wakeBatch)
     {
         this.sessionId = sessionId;
         this.pid = pid;
@@ -50,6 +52,7 @@ public final class ClientSession
         this.notifier = notifier;
         this.writer = new FrameWriter(FrameRing.of(file, false), notifier, false,
             Math.min(maxMessageLength, file.maxMessageLength()), sendTimeoutNs, serverCounters);
+        this.writer.deferWakesTo(wakeBatch);
         this.reassembler = new Reassembler(maxMessageLength);
     }
 
@@ -258,6 +261,18 @@ public final class ClientSession
         return connected && writer.abortOpenClaim();
     }
 
+    /**
+     * The session goes: takes the client's share of the waiting requesters back from the service's count
+     * ({@link WaitGate#takeBackShare}); a file another process truncated is left alone (reading it could fault).
+     */
+    void takeBackWaiters(final AtomicBuffer serviceHeader)
+    {
+        if (connected && !file.isTruncated())
+        {
+            WaitGate.takeBackShare(serviceHeader, file.header());
+        }
+    }
+
     boolean sendClosing()
     {
         return writer.sendControl(FrameDescriptor.CLOSING_KIND, ShmServer.EMPTY, 0, 0);
@@ -277,6 +292,7 @@ public final class ClientSession
         connected = false;
         if (notifier != null)
         {
+            writer.closeWakes();
             notifier.close();
         }
         file.close(true);

@@ -60,6 +60,10 @@ final class FrameWriter
     private long openClaimPosition;
     private volatile Thread soleWriter;
     private volatile boolean shared;
+    /** Where the server's duty cycle collects its wake-ups for the end of a pass, or null (see {@link WakeBatch}). */
+    private WakeBatch wakeBatch;
+    private boolean wakePending;
+    private boolean wakesClosed;
 
     /**
      * @param ring             the ring to write (its {@code concurrent} mode matches {@code concurrent}).
@@ -277,6 +281,8 @@ final class FrameWriter
         if (position < 0)
         {
             count(backPressure, 1);
+            // The consumer has a full ring to read: a wake-up deferred to the end of the pass must not wait for it.
+            wakeNow();
             return position;
         }
         final int index = ring.frameIndex(position);
@@ -364,9 +370,11 @@ final class FrameWriter
                         // Nothing sent, or the consumer stalled mid-message: the receiver drops the partial message
                         // when the next message starts.
                         count(backPressure, 1);
+                        wakeNow();
                         return OfferResult.BACK_PRESSURED;
                     }
-                    signal();
+                    // Not deferred: this thread waits here for the consumer to make room.
+                    wakeNow();
                     Thread.yield();
                     continue;
                 }
@@ -432,11 +440,71 @@ final class FrameWriter
         }
     }
 
+    /**
+     * Server side: during a duty-cycle pass, wake-ups of this writer's consumer wait for the end of the pass.
+     *
+     * @param batch the duty cycle's batch.
+     */
+    void deferWakesTo(final WakeBatch batch)
+    {
+        this.wakeBatch = batch;
+    }
+
+    /**
+     * Issues the wake-up deferred during a pass, if any; on the duty-cycle thread.
+     */
+    void flushWake()
+    {
+        if (wakePending)
+        {
+            wakePending = false;
+            if (!wakesClosed)
+            {
+                // The records were committed with release stores earlier in the pass: signal()'s fence orders them
+                // before the read of the waiter word.
+                notifier.signal();
+            }
+        }
+    }
+
+    /**
+     * Wakes the consumer now, even in a pass that defers its wake-ups: a writer about to wait for room in the ring.
+     */
+    private void wakeNow()
+    {
+        final Notifier notifier = this.notifier;
+        if (notifier != null && !wakesClosed)
+        {
+            // A pending deferred wake-up is issued here; the batch finds nothing left to do for this writer.
+            wakePending = false;
+            notifier.signal();
+        }
+    }
+
+    /**
+     * Before the consumer's notifier is closed: issues a deferred wake-up now, and none after.
+     */
+    void closeWakes()
+    {
+        flushWake();
+        wakesClosed = true;
+    }
+
     private void signal()
     {
         final Notifier notifier = this.notifier;
         if (notifier != null)
         {
+            final WakeBatch batch = wakeBatch;
+            if (batch != null && batch.defers())
+            {
+                if (!wakePending)
+                {
+                    wakePending = true;
+                    batch.add(this);
+                }
+                return;
+            }
             // A compare-and-set commit already orders the record before the read of the waiter word; a release-store
             // commit (single-producer ring) does not, and needs signal()'s fence.
             if (ring.commitsAtomically())

@@ -32,6 +32,8 @@ final class RequestSlot
     long deadlineNs;
     Thread waiter;
     long result;
+    /** Whether the requesting thread counted itself in the {@link WaitGate}; that thread's own field. */
+    boolean waitCounted;
 
     // Padding: slots of different threads sit next to each other; keep their hot fields on separate cache lines.
     long p01;

@@ -13,6 +13,10 @@ import org.agrona.concurrent.status.AtomicCounter;
  * How a thread blocked in {@link ShmClient#request} waits for its response: it leads (takes the poll guard and
  * polls the inbox for every waiting thread) or follows (spins, yields or parks until its slot is done), and a
  * leaving leader hands polling off to a parked follower in BLOCK mode.
+ * <p>
+ * In BLOCK mode a wait that outlasts its first few polls counts itself in the {@link WaitGate}, and spins or yields
+ * only while fewer threads wait than there are cores; otherwise the poller sleeps on the inbox notifier at once (the
+ * followers park as before), so the threads the server answers get the cores, in the order they asked.
  */
 final class ResponseAwaiter
 {
@@ -31,6 +35,7 @@ final class ResponseAwaiter
     private final Notifier inboxNotifier;
     private final BooleanSupplier inboxHasWork;
     private final AtomicCounter requestsTimedOut;
+    private final WaitGate gate;
     private final AtomicInteger parkedWaiters = new AtomicInteger();
     private final boolean blocking;
     private final IdleMode idleMode;
@@ -46,7 +51,8 @@ final class ResponseAwaiter
         final InboxReceiver receiver,
         final Notifier inboxNotifier,
         final BooleanSupplier inboxHasWork,
-        final AtomicCounter requestsTimedOut)
+        final AtomicCounter requestsTimedOut,
+        final WaitGate gate)
     {
         this.blocker = blocker;
         this.connection = connection;
@@ -56,6 +62,7 @@ final class ResponseAwaiter
         this.inboxNotifier = inboxNotifier;
         this.inboxHasWork = inboxHasWork;
         this.requestsTimedOut = requestsTimedOut;
+        this.gate = gate;
         this.idleMode = context.idleMode();
         this.blocking = idleMode == IdleMode.BLOCK;
         this.spinBeforeSleepNs = context.spinBeforeSleepNs();
@@ -73,6 +80,20 @@ final class ResponseAwaiter
      */
     long awaitResponse(final RequestSlot slot, final long timeoutNs)
     {
+        try
+        {
+            return await(slot, timeoutNs);
+        }
+        catch (final Throwable ex)
+        {
+            // The slot is still this thread's (it is released only on the normal returns, after leaving the gate).
+            leaveGate(slot);
+            throw ex;
+        }
+    }
+
+    private long await(final RequestSlot slot, final long timeoutNs)
+    {
         long deadlineNs = NO_DEADLINE;
         long idleSinceNs = 0;
         boolean leading = false;
@@ -81,6 +102,7 @@ final class ResponseAwaiter
             if (slot.state == RequestSlot.DONE)
             {
                 final long result = slot.result;
+                leaveGate(slot);
                 slot.release();
                 handOff(leading, slot.index);
                 return result;
@@ -88,6 +110,7 @@ final class ResponseAwaiter
             final int state = connection.state;
             if (state != ClientState.CONNECTED)
             {
+                leaveGate(slot);
                 if (requests.cancel(slot))
                 {
                     handOff(leading, slot.index);
@@ -108,6 +131,7 @@ final class ResponseAwaiter
                     // Before reporting a timeout: a server whose process is gone makes it PEER_DEAD.
                     receiver.checkServerOnTimeout(nowNs);
                     final int stateNow = connection.state;
+                    leaveGate(slot);
                     if (requests.cancel(slot))
                     {
                         handOff(leading, slot.index);
@@ -147,6 +171,26 @@ final class ResponseAwaiter
                 }
                 followerIdle(slot, nowNs, idleSinceNs, deadlineNs);
             }
+        }
+    }
+
+    /** Counts this request's thread as waiting, once, from its first clock read on (BLOCK mode only). */
+    private void enterGate(final RequestSlot slot)
+    {
+        if (!slot.waitCounted)
+        {
+            slot.waitCounted = true;
+            gate.enter();
+        }
+    }
+
+    /** Before the slot is released or cancelled: the thread no longer waits. */
+    private void leaveGate(final RequestSlot slot)
+    {
+        if (slot.waitCounted)
+        {
+            slot.waitCounted = false;
+            gate.leave();
         }
     }
 
@@ -199,6 +243,10 @@ final class ResponseAwaiter
             if (idleSinceNs == 0)
             {
                 idleSinceNs = nowNs;
+                if (blocking)
+                {
+                    enterGate(slot);
+                }
             }
             if (idleMode == IdleMode.SPIN)
             {
@@ -206,7 +254,7 @@ final class ResponseAwaiter
                 // slice); the threads waiting behind it yield after the spin window instead.
                 Thread.onSpinWait();
             }
-            else if (blocking && nowNs - idleSinceNs < PAUSE_SPIN_NS)
+            else if (blocking && nowNs - idleSinceNs < PAUSE_SPIN_NS && gate.maySpin())
             {
                 Thread.onSpinWait();
             }
@@ -230,7 +278,7 @@ final class ResponseAwaiter
         {
             idleOnce(nowNs, idleSinceNs);
         }
-        else if (nowNs - idleSinceNs < spinBeforeSleepNs)
+        else if (nowNs - idleSinceNs < spinBeforeSleepNs && gate.maySpin())
         {
             // The rest of the spin window yields: a waiter that only spins holds its core while the threads that
             // would answer it, the server among them, may be waiting for one. With 32 requesting threads on 2 cores
@@ -251,6 +299,7 @@ final class ResponseAwaiter
             idleOnce(nowNs, idleSinceNs);
             return;
         }
+        enterGate(slot);
         slot.parked = true;
         parkedWaiters.incrementAndGet();
         try

@@ -99,6 +99,8 @@ final class ServerAgent implements Agent, MessageHandler
     // to come from, and a sequential id would let a buggy or hostile client hit another's session by accident.
     private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
     private ClientSession lastSession;
+    /** Wake-ups of sleeping clients, issued at the end of each pass. */
+    private final WakeBatch wakeBatch = new WakeBatch();
     // Work handed to the duty cycle by other threads (ShmServer.execute): a node per task, off the hot path.
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean tasksClosed;
@@ -194,19 +196,17 @@ final class ServerAgent implements Agent, MessageHandler
     private int duty()
     {
         int work;
+        // One pass over the inbox and the tasks, then every client answered in it is woken, each once.
+        wakeBatch.begin();
         try
         {
-            work = inboxReader.read(this, pollLimit);
+            work = readInbox();
+            work += runTasks(pollLimit);
         }
-        catch (final CorruptionException ex)
+        finally
         {
-            // The reader has already skipped what it could not trust; the writer cannot be told apart in a shared
-            // inbox, so frames with a valid session keep flowing from the next record on.
-            errors.incrementRelease();
-            errorHandler.onError(ex);
-            work = 1;
+            wakeBatch.flush();
         }
-        work += runTasks(pollLimit);
         if (clockCyclesMask != 0 && (++cyclesSinceClock & clockCyclesMask) != 0)
         {
             return work;
@@ -236,6 +236,22 @@ final class ServerAgent implements Agent, MessageHandler
             }
         }
         return work;
+    }
+
+    private int readInbox()
+    {
+        try
+        {
+            return inboxReader.read(this, pollLimit);
+        }
+        catch (final CorruptionException ex)
+        {
+            // The reader has already skipped what it could not trust; the writer cannot be told apart in a shared
+            // inbox, so frames with a valid session keep flowing from the next record on.
+            errors.incrementRelease();
+            errorHandler.onError(ex);
+            return 1;
+        }
     }
 
     /**
@@ -406,6 +422,7 @@ final class ServerAgent implements Agent, MessageHandler
                     + context.serviceName() + " sessionId=" + session.sessionId() + " pid=" + session.pid()
                     + ": session freed"));
             }
+            session.takeBackWaiters(file.header());
             session.close();
             // The dead client cannot delete its own files any more.
             ChannelFile.deleteQuietly(session.clientFile());
@@ -638,11 +655,12 @@ final class ServerAgent implements Agent, MessageHandler
         {
             // The client polls its inbox during the handshake, so it reads the refusal without being woken.
             reject(new ClientSession(newSessionId(), pid, clientFile, null, context.maxMessageLength(),
-                context.sendTimeoutNs(), counters), "cannot open the client's notifier: " + ex.getMessage(), index);
+                context.sendTimeoutNs(), counters, wakeBatch),
+                "cannot open the client's notifier: " + ex.getMessage(), index);
             return;
         }
         final ClientSession session = new ClientSession(newSessionId(), pid, clientFile, clientNotifier,
-            context.maxMessageLength(), context.sendTimeoutNs(), counters);
+            context.maxMessageLength(), context.sendTimeoutNs(), counters, wakeBatch);
         final int protocol = buffer.getInt(index + CONNECT_PROTOCOL_OFFSET);
         if (protocol != PROTOCOL_VERSION)
         {
@@ -745,6 +763,7 @@ final class ServerAgent implements Agent, MessageHandler
         }
         finally
         {
+            session.takeBackWaiters(file.header());
             session.close();
         }
     }

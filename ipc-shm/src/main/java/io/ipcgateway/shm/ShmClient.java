@@ -110,6 +110,56 @@ public final class ShmClient implements AutoCloseable
     }
 
     /**
+     * Sends a one-way message to the server, waiting up to {@code timeoutNs} for room while the server's inbox is
+     * full. The wait is fair to the server: while fewer producers of this process wait for room than
+     * {@link ClientContext#waitCores()}, a producer spins briefly, then yields; otherwise, and after the client's spin
+     * window, it parks about 20-75 us between attempts, so waiting producers never hold the core the server needs to
+     * make room (a full inbox holds far more work than one park).
+     *
+     * @param typeId    application type id (non-negative).
+     * @param src       buffer holding the message.
+     * @param offset    offset of the message.
+     * @param length    length of the message.
+     * @param timeoutNs how long to wait for room; 0 tries once, as {@link #offer(int, DirectBuffer, int, int)}.
+     * @return {@link OfferResult#OK}, {@code BACK_PRESSURED} when the inbox stayed full for the whole timeout, or the
+     *         other codes of {@link #offer(int, DirectBuffer, int, int)}.
+     */
+    public long offer(
+        final int typeId, final DirectBuffer src, final int offset, final int length, final long timeoutNs)
+    {
+        long result = current.offer(typeId, src, offset, length);
+        if (result != OfferResult.BACK_PRESSURED || timeoutNs <= 0)
+        {
+            return result;
+        }
+        final long startNs = System.nanoTime();
+        final int cores = context.waitCores();
+        final long spinNs = context.spinBeforeSleepNs();
+        RoomWait.enter();
+        try
+        {
+            while (true)
+            {
+                final long waitedNs = System.nanoTime() - startNs;
+                if (waitedNs >= timeoutNs)
+                {
+                    return OfferResult.BACK_PRESSURED;
+                }
+                RoomWait.pause(waitedNs, cores, spinNs);
+                result = current.offer(typeId, src, offset, length);
+                if (result != OfferResult.BACK_PRESSURED)
+                {
+                    return result;
+                }
+            }
+        }
+        finally
+        {
+            RoomWait.leave();
+        }
+    }
+
+    /**
      * Claims room for a one-way message written in place; then {@link MessageClaim#commit()} or
      * {@link MessageClaim#abort()}. Limited to one ring record ({@link #maxClaimLength()}).
      * <p>

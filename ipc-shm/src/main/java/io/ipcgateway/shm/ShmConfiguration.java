@@ -63,6 +63,20 @@ public final class ShmConfiguration
     /** Idle mode of consumers: spin, yield, backoff or block (sleep on the notifier). */
     public static final String IDLE_MODE_PROP_NAME = "ipc.shm.idle.mode";
 
+    /**
+     * Cores that threads waiting for a response may spin on (BLOCK mode): while fewer threads wait, in this process
+     * and for the service on the host, than this many, a waiter spins briefly and yields before it sleeps; from this
+     * many on it sleeps on the notifier at once, so waiters that spin never take the cores from those that slept.
+     * 0 never spins; a very large value spins always (the behaviour before the gate).
+     */
+    public static final String WAIT_CORES_PROP_NAME = "ipc.shm.wait.cores";
+
+    /**
+     * Default wait cores: {@link Runtime#availableProcessors()}, which the JVM derives from the process's CPU affinity
+     * and its cgroup CPU quota.
+     */
+    public static final int WAIT_CORES_DEFAULT = -1;
+
     /** Default idle mode: block, so an idle endpoint uses no CPU. */
     public static final IdleMode IDLE_MODE_DEFAULT = IdleMode.BLOCK;
 
