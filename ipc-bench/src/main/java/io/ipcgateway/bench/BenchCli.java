@@ -66,9 +66,9 @@ public final class BenchCli
     public static CommandLine commandLine(final Object command)
     {
         final CommandLine commandLine = new CommandLine(command);
-        // Room for the long value labels (--transport=ipc|agrona|aeron|uds) beside their descriptions.
+        // Room for the long value labels (--transport=ipc|agrona|aeron|uds|chronicle) beside their descriptions.
         commandLine.getCommandSpec().usageMessage().descriptionHeading("%n").optionListHeading("%nOptions:%n")
-            .width(100).longOptionsMaxWidth(36);
+            .width(100).longOptionsMaxWidth(46);
         return commandLine;
     }
 
@@ -151,6 +151,33 @@ public final class BenchCli
             {
                 throw new TypeConversionException("'" + value + "' is not a positive whole number");
             }
+        }
+    }
+
+    /** A finite number such as {@code 1.5}; whether it is in range is the command's to say, naming the option. */
+    public static final class Number implements ITypeConverter<Double>
+    {
+        /** Creates the converter (picocli does). */
+        public Number()
+        {
+        }
+
+        @Override
+        public Double convert(final String value)
+        {
+            try
+            {
+                final double number = Double.parseDouble(value.trim());
+                if (Double.isFinite(number))
+                {
+                    return number;
+                }
+            }
+            catch (final NumberFormatException ex)
+            {
+                // Reported below, as every other bad value is.
+            }
+            throw new TypeConversionException("'" + value + "' is not a number");
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.ipcgateway.bench.audit.AuditBench;
+import io.ipcgateway.bench.gate.GateOptions;
+import io.ipcgateway.bench.gateway.GatewayBench;
+import io.ipcgateway.bench.gateway.GatewayBenchSpec;
 import io.ipcgateway.bench.load.ChildRoleCommand;
 import io.ipcgateway.bench.load.RunCommand;
 import io.ipcgateway.bench.mixed.MixedJdkSpec;
@@ -52,8 +55,25 @@ class BenchCliTest
                 "--duration", "--warmup", "--repeat")),
             Arguments.of("nats-direct", (Entry)NatsDirectRun::main, List.of("--clients", "--connections", "--size",
                 "--seconds", "--warmup", "--url")),
+            Arguments.of("gate", (Entry)GateOptions::parse, List.of("--workloads", "--warmup", "--duration",
+                "--min-oneway-ratio", "--min-rr-ratio", "--min-rr-fairness", "--max-block-p50-ratio", "--attempts",
+                "--budget")),
+            Arguments.of("gateway", (Entry)GatewayBenchSpec::parse, List.of("--quick", "--clients", "--size",
+                "--duration", "--warmup", "--repetitions", "--rate", "--local-clients", "--audit", "--json")),
+            // The child roles of bench gateway parse their whole command line before they start (and exit).
+            Arguments.of("gateway --child gateway-server", (Entry)(args) -> GatewayBench.main(child("gateway-server",
+                args)), List.of("--config")),
+            Arguments.of("gateway --child clients", (Entry)(args) -> GatewayBench.main(child("clients", args)),
+                List.of("--service", "--dir", "--subject", "--clients", "--size", "--rate", "--warmup", "--duration")),
             Arguments.of("child-server|child-client", (Entry)(args) -> BenchCli.parse(new ChildRoleCommand(), args),
                 List.of("--dir", "--first", "--count", "--transport")));
+    }
+
+    private static List<String> child(final String role, final List<String> args)
+    {
+        final List<String> all = new ArrayList<>(List.of("--child", role));
+        all.addAll(args);
+        return all;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -90,6 +110,15 @@ class BenchCliTest
         else if (command.equals("report"))
         {
             args.addAll(List.of("--json", "/nonexistent.json"));
+        }
+        else if (command.equals("gateway --child gateway-server"))
+        {
+            args.addAll(List.of("--config", "/nonexistent.yaml"));
+        }
+        else if (command.equals("gateway --child clients"))
+        {
+            args.addAll(List.of("--service", "none", "--dir", "/nonexistent", "--subject", "none", "--clients", "1",
+                "--size", "32", "--rate", "0", "--warmup", "1s", "--duration", "1s"));
         }
         assertThatThrownBy(() -> entry.run(args))
             .isInstanceOf(IllegalArgumentException.class)

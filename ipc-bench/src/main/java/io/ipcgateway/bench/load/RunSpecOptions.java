@@ -15,7 +15,7 @@ public final class RunSpecOptions
         description = "label for tables and JSON (default: MODE-SIZEB-CLIENTSc-IDLE)")
     private String workload;
 
-    @Option(names = "--transport", paramLabel = "ipc|agrona|aeron|uds", defaultValue = "ipc",
+    @Option(names = "--transport", paramLabel = "ipc|agrona|aeron|uds|chronicle", defaultValue = "ipc",
         description = "the transport (default: ${DEFAULT-VALUE})")
     private String transport;
 

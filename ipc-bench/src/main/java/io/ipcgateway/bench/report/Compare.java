@@ -151,7 +151,8 @@ public final class Compare
             description = "repetitions (default " + FULL_REPEATS + ", quick 1); transports interleave within each")
         private Integer repeat;
 
-        @Option(names = "--transports", paramLabel = "a,b", description = "a subset of ipc,agrona,aeron,uds")
+        @Option(names = "--transports", paramLabel = "a,b",
+            description = "a subset of ipc,agrona,aeron,uds,chronicle (default: all)")
         private String transports;
 
         @Option(names = "--workloads", paramLabel = "a,b", description = "a subset of the standard workloads")
