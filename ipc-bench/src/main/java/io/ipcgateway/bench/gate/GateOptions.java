@@ -53,7 +53,7 @@ public record GateOptions(List<Workload> workloads, long warmupNs, long duration
         else
         {
             final List<Workload> chosen = new ArrayList<>();
-            for (final String name : options.workloads)
+            for (final String name : options.workloads.split(","))
             {
                 chosen.add(workload(name));
             }
@@ -72,14 +72,14 @@ public record GateOptions(List<Workload> workloads, long warmupNs, long duration
     @Command(name = "ipc bench gate", sortOptions = false, description = {"The performance gate of CI: ours (ipc)"
         + " against Unix sockets (uds) in the same run, over a few short workloads, each figure held to a generous"
         + " margin. Prints a table; exits 1 naming every workload below its margin in all its attempts, 0 when all"
-        + " pass.", "", "System property ipc.bench.injectDelayNanos=N (e.g."
-        + " IPC_JAVA_OPTS=-Dipc.bench.injectDelayNanos=200000) delays every message in the harness's handler of ipc"
-        + " by N ns: a regression to prove the gate fails."})
+        + " pass.", "", "To prove the gate fails, the system property ipc.bench.injectDelayNanos=N delays every message"
+        + " in the harness's handler of ipc by N ns, e.g.:",
+        "  IPC_JAVA_OPTS=-Dipc.bench.injectDelayNanos=200000 bin/ipc bench gate"})
     static final class Options
     {
-        @Option(names = "--workloads", paramLabel = "a,b", split = ",", description = "a subset of "
+        @Option(names = "--workloads", paramLabel = "a,b", description = "a subset of "
             + Gate.ONE_WAY + "," + Gate.RR + "," + Gate.BLOCKING + " (default: all)")
-        private List<String> workloads;
+        private String workloads;
 
         @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "500ms", converter = BenchCli.Duration.class,
             description = "warm-up of each run (default: ${DEFAULT-VALUE})")

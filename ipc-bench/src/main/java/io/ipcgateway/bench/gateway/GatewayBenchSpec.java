@@ -109,14 +109,14 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
 
     /** The options of {@code bench gateway}. */
     @Command(name = "ipc bench gateway", sortOptions = false, description = {"Issue 15's load proof in one run,"
-        + " against a nats-server started on a free 127.0.0.1 port (Debian package nats-server); every row once per"
-        + " repetition, one after the other:",
-        "  gateway        N client threads in one JVM, each with its own gateway session, closed loop, through a"
-        + " gateway JVM (one NATS connection) to an echoing responder JVM on NATS",
-        "  direct-each    the same N client threads on jnats directly, a connection each (what users do without us)",
-        "  direct-shared  the same, sharing one jnats connection",
-        "  local-leg      client -> gateway -> client at an offered rate (open loop), against a gateway configured"
-        + " with nats.mode: loopback (requests answered inside the gateway, no NATS)",
+        + " against a nats-server started on a free 127.0.0.1 port (Debian package nats-server). Every row runs once"
+        + " per repetition, one after the other:",
+        "- gateway: N client threads in one JVM, each with its own gateway session, closed loop, through a gateway"
+        + " JVM (one NATS connection) to an echoing responder JVM on NATS;",
+        "- direct-each: the same N client threads on jnats directly, a connection each (what users do without us);",
+        "- direct-shared: the same, sharing one jnats connection;",
+        "- local-leg: client -> gateway -> client at an offered rate (open loop), against a gateway configured with"
+        + " nats.mode: loopback (requests answered inside the gateway, no NATS).",
         "Prints the median and the slowest repetition of each row; the figures are noisy on a shared machine."})
     static final class Options
     {
