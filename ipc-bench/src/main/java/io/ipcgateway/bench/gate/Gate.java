@@ -43,17 +43,14 @@ public final class Gate
     /**
      * Run the gate.
      *
-     * @param args options (see {@link GateOptions#USAGE}).
+     * @param args options (see {@code bin/ipc bench gate --help}).
      * @return the exit code: 0 when every figure is within its margin, 1 when one is not.
+     * @throws IllegalArgumentException naming the option when the command line is wrong.
+     * @throws io.ipcgateway.bench.BenchCli.HelpRequestedException when {@code --help} was given.
      * @throws Exception when the harness itself fails (a failed run is a failed check, not an exception).
      */
     public static int main(final List<String> args) throws Exception
     {
-        if (args.contains("--help") || args.contains("-h"))
-        {
-            System.out.print(GateOptions.USAGE);
-            return 0;
-        }
         final GateOptions options = GateOptions.parse(args);
         final GateMargins margins = options.margins();
         System.out.printf(Locale.ROOT, "perf gate: ipc against uds, %s, warm-up %.1f s + %.1f s per run%s%n",

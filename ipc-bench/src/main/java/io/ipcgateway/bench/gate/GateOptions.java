@@ -2,15 +2,16 @@ package io.ipcgateway.bench.gate;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
 import io.ipcgateway.bench.report.Workload;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * The options of {@code bench gate}, parsed here and nowhere else so that the command's argument handling stays in
- * one place.
+ * The options of {@code bench gate}, parsed here by picocli ({@link BenchCli#parse}) and nowhere else so that the
+ * command's argument handling stays in one place.
  *
  * @param workloads  the gate workloads to run, in order.
  * @param warmupNs   warm-up of each run.
@@ -33,104 +34,94 @@ public record GateOptions(List<Workload> workloads, long warmupNs, long duration
     /** Default measured time of each run. */
     public static final long DEFAULT_DURATION_NS = TimeUnit.SECONDS.toNanos(2);
 
-    /** The text of {@code bench gate --help}. */
-    public static final String USAGE = String.format(Locale.ROOT, """
-        Usage: ipc bench gate [options]
-
-        The performance gate of CI: ours (ipc) against Unix sockets (uds) in the same run, over a few short
-        workloads, each figure held to a generous margin. Prints a table; exits 1 naming every workload below
-        its margin in all its attempts, 0 when all pass.
-
-        Options:
-          --workloads a,b            subset of %s (default all)
-          --warmup 500ms             warm-up of each run
-          --duration 2s              measured time of each run
-          --min-oneway-ratio X       oneway-32B-1p msgs/s at least X times uds (default %s)
-          --min-rr-ratio X           rr-32c msgs/s at least X times uds (default %s)
-          --min-rr-fairness F        rr-32c fairness of ours at least F (default %s; the target is %s)
-          --max-block-p50-ratio X    pingpong-block p50 at most X times uds (default %s)
-          --attempts N               runs of a workload before it fails the gate; one within every margin
-                                     passes it (default %d; 1 = fail at once)
-          --budget 150s              start no further attempt that would end later than this after the start
-
-        System property ipc.bench.injectDelayNanos=N (e.g. IPC_JAVA_OPTS=-Dipc.bench.injectDelayNanos=200000)
-        delays every message in the harness's handler of ipc by N ns: a regression to prove the gate fails.
-        """, Gate.WORKLOADS, GateMargins.DEFAULT_MIN_ONE_WAY_RATIO, GateMargins.DEFAULT_MIN_RR_RATIO,
-        GateMargins.DEFAULT_MIN_RR_FAIRNESS, GateMargins.TARGET_MIN_RR_FAIRNESS,
-        GateMargins.DEFAULT_MAX_BLOCKING_P50_RATIO, DEFAULT_ATTEMPTS);
-
     /**
      * Parse the command line of {@code bench gate}.
      *
      * @param args the options.
      * @return the options.
      * @throws IllegalArgumentException naming the option when one is unknown, lacks a value or is out of range.
+     * @throws io.ipcgateway.bench.BenchCli.HelpRequestedException when {@code --help} was given.
      */
     public static GateOptions parse(final List<String> args)
     {
-        List<Workload> workloads = Gate.WORKLOADS.stream().map(GateOptions::workload).toList();
-        long warmupNs = DEFAULT_WARMUP_NS;
-        long durationNs = DEFAULT_DURATION_NS;
-        double minOneWay = GateMargins.DEFAULT_MIN_ONE_WAY_RATIO;
-        double minRr = GateMargins.DEFAULT_MIN_RR_RATIO;
-        double minFairness = GateMargins.DEFAULT_MIN_RR_FAIRNESS;
-        double maxBlocking = GateMargins.DEFAULT_MAX_BLOCKING_P50_RATIO;
-        int attempts = DEFAULT_ATTEMPTS;
-        long budgetNs = DEFAULT_BUDGET_NS;
-        for (int i = 0; i < args.size(); i++)
+        final Options options = BenchCli.parse(new Options(), args);
+        final List<Workload> workloads;
+        if (options.workloads == null)
         {
-            final String option = args.get(i);
-            if (i + 1 >= args.size())
-            {
-                throw new IllegalArgumentException(known(option) + " needs a value");
-            }
-            final String value = args.get(++i);
-            switch (option)
-            {
-                case "--workloads" ->
-                {
-                    final List<Workload> chosen = new ArrayList<>();
-                    for (final String name : value.split(","))
-                    {
-                        chosen.add(workload(name));
-                    }
-                    workloads = List.copyOf(chosen);
-                }
-                case "--warmup" -> warmupNs = Args.parseDurationNs(option, value);
-                case "--duration" -> durationNs = Args.parseDurationNs(option, value);
-                case "--min-oneway-ratio" -> minOneWay = number(option, value);
-                case "--min-rr-ratio" -> minRr = number(option, value);
-                case "--min-rr-fairness" -> minFairness = number(option, value);
-                case "--max-block-p50-ratio" -> maxBlocking = number(option, value);
-                case "--attempts" -> attempts = Args.parsePositiveInt(option, value);
-                case "--budget" -> budgetNs = Args.parseDurationNs(option, value);
-                default -> throw new IllegalArgumentException(known(option));
-            }
+            workloads = Gate.WORKLOADS.stream().map(GateOptions::workload).toList();
         }
-        if (durationNs <= 0)
+        else
+        {
+            final List<Workload> chosen = new ArrayList<>();
+            for (final String name : options.workloads.split(","))
+            {
+                chosen.add(workload(name));
+            }
+            workloads = List.copyOf(chosen);
+        }
+        if (options.durationNs <= 0)
         {
             throw new IllegalArgumentException("--duration must be positive");
         }
-        return new GateOptions(workloads, warmupNs, durationNs,
-            new GateMargins(minOneWay, minRr, minFairness, maxBlocking), attempts, budgetNs);
+        return new GateOptions(workloads, options.warmupNs, options.durationNs,
+            new GateMargins(options.minOneWay, options.minRr, options.minFairness, options.maxBlocking),
+            options.attempts, options.budgetNs);
     }
 
-    private static String known(final String option)
+    /** The options of {@code bench gate}. */
+    @Command(name = "ipc bench gate", sortOptions = false, description = {"The performance gate of CI: ours (ipc)"
+        + " against Unix sockets (uds) in the same run, over a few short workloads, each figure held to a generous"
+        + " margin. Prints a table; exits 1 naming every workload below its margin in all its attempts, 0 when all"
+        + " pass.", "", "To prove the gate fails, the system property ipc.bench.injectDelayNanos=N delays every message"
+        + " in the harness's handler of ipc by N ns, e.g.:",
+        "  IPC_JAVA_OPTS=-Dipc.bench.injectDelayNanos=200000 bin/ipc bench gate"})
+    static final class Options
     {
-        return option.startsWith("--") && USAGE.contains(option + " ") ? option :
-            "unknown option of bench gate: " + option + " (see bench gate --help)";
-    }
+        @Option(names = "--workloads", paramLabel = "a,b", description = "a subset of "
+            + Gate.ONE_WAY + "," + Gate.RR + "," + Gate.BLOCKING + " (default: all)")
+        private String workloads;
 
-    private static double number(final String option, final String value)
-    {
-        try
-        {
-            return Double.parseDouble(value);
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a number, but was " + value, ex);
-        }
+        @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "500ms", converter = BenchCli.Duration.class,
+            description = "warm-up of each run (default: ${DEFAULT-VALUE})")
+        private long warmupNs;
+
+        @Option(names = "--duration", paramLabel = "TIME", defaultValue = "2s", converter = BenchCli.Duration.class,
+            description = "measured time of each run (default: ${DEFAULT-VALUE})")
+        private long durationNs;
+
+        @Option(names = "--min-oneway-ratio", paramLabel = "X", converter = BenchCli.Number.class,
+            defaultValue = "" + GateMargins.DEFAULT_MIN_ONE_WAY_RATIO,
+            description = Gate.ONE_WAY + " msgs/s at least X times uds (default: ${DEFAULT-VALUE})")
+        private double minOneWay;
+
+        @Option(names = "--min-rr-ratio", paramLabel = "X", converter = BenchCli.Number.class,
+            defaultValue = "" + GateMargins.DEFAULT_MIN_RR_RATIO,
+            description = Gate.RR + " msgs/s at least X times uds (default: ${DEFAULT-VALUE})")
+        private double minRr;
+
+        @Option(names = "--min-rr-fairness", paramLabel = "F", converter = BenchCli.Number.class,
+            defaultValue = "" + GateMargins.DEFAULT_MIN_RR_FAIRNESS,
+            description = Gate.RR + " fairness of ours at least F, in [0, 1] (default: ${DEFAULT-VALUE}; the target is "
+                + GateMargins.TARGET_MIN_RR_FAIRNESS + ")")
+        private double minFairness;
+
+        @Option(names = "--max-block-p50-ratio", paramLabel = "X", converter = BenchCli.Number.class,
+            defaultValue = "" + GateMargins.DEFAULT_MAX_BLOCKING_P50_RATIO,
+            description = Gate.BLOCKING + " p50 at most X times uds (default: ${DEFAULT-VALUE})")
+        private double maxBlocking;
+
+        @Option(names = "--attempts", paramLabel = "N", defaultValue = "" + DEFAULT_ATTEMPTS,
+            converter = BenchCli.PositiveInt.class, description = "runs of a workload before it fails the gate; one"
+                + " within every margin passes it (default: ${DEFAULT-VALUE}; 1 = fail at once)")
+        private int attempts;
+
+        @Option(names = "--budget", paramLabel = "TIME", defaultValue = "150s", converter = BenchCli.Duration.class,
+            description = "start no further attempt that would end later than this after the start (default:"
+                + " ${DEFAULT-VALUE})")
+        private long budgetNs;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     private static Workload workload(final String name)

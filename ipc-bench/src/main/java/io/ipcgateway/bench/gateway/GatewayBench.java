@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.ipcgateway.bench.BenchMain;
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
 import io.ipcgateway.bench.load.ChildProcess;
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.bench.load.ProcessStats;
@@ -30,6 +29,8 @@ import io.ipcgateway.bench.nats.NatsDirectSpec;
 import io.ipcgateway.bench.nats.NatsResponderRole;
 import io.ipcgateway.bench.report.Machine;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/ipc bench gateway}: issue 15's load proof, every row in one run against one nats-server it starts on a
@@ -53,33 +54,6 @@ public final class GatewayBench
     public static final String SUBJECT = NatsDirectRun.SUBJECT;
     /** Said beside every figure: the machine is shared. */
     public static final String NOISE_NOTE = "noisy: measured on a shared machine; not a verdict on the targets";
-
-    /** The command's help. */
-    public static final String USAGE = """
-        Usage: ipc bench gateway [options]
-
-        Issue 15's load proof in one run, against a nats-server started on a free 127.0.0.1 port (Debian package
-        nats-server); every row once per repetition, one after the other:
-          gateway        N client threads in one JVM, each with its own gateway session, closed loop, through a
-                         gateway JVM (one NATS connection) to an echoing responder JVM on NATS
-          direct-each    the same N client threads on jnats directly, a connection each (what users do without us)
-          direct-shared  the same, sharing one jnats connection
-          local-leg      client -> gateway -> client at an offered rate (open loop), against a gateway configured
-                         with nats.mode: loopback (requests answered inside the gateway, no NATS)
-        Prints the median and the slowest repetition of each row; the figures are noisy on a shared machine.
-
-        Options:
-          --quick              2 s rows after 0.7 s warm-up, one repetition
-          --clients N          client threads of the request/reply rows (default 32)
-          --size BYTES         request payload (default 32)
-          --duration 10s       measured time of each row (default 10s, quick 2s)
-          --warmup 2s          warm-up of each row (default 2s, quick 0.7s)
-          --repetitions K      repetitions (default 3, quick 1)
-          --rate R             offered requests/s of the local leg, all its clients together (default 100000)
-          --local-clients L    clients of the local leg (default 4)
-          --audit on|off       whether both gateways write their audit log (default on: the whole path)
-          --json FILE          also write every figure as JSON; '-' prints the JSON instead of the table
-        """;
 
     private static final int UNLIMITED_PERMITS = 100_000_000;
     private static final String GATEWAY_SERVICE = "bench-gw";
@@ -107,6 +81,8 @@ public final class GatewayBench
      * Runs the command, or one of its child roles ({@code --child gateway-server|clients ...}).
      *
      * @param args the options (see {@link GatewayBenchSpec#parse}).
+     * @throws IllegalArgumentException naming the option when the command line is wrong.
+     * @throws io.ipcgateway.bench.BenchCli.HelpRequestedException when {@code --help} was given.
      * @throws Exception when the run fails.
      */
     public static void main(final List<String> args) throws Exception
@@ -114,11 +90,6 @@ public final class GatewayBench
         if (!args.isEmpty() && "--child".equals(args.get(0)))
         {
             child(args.subList(1, args.size()));
-            return;
-        }
-        if (args.contains("--help") || args.contains("-h"))
-        {
-            System.out.print(USAGE);
             return;
         }
         final GatewayBenchSpec spec = GatewayBenchSpec.parse(args);
@@ -437,35 +408,34 @@ public final class GatewayBench
 
     private static void child(final List<String> args)
     {
-        final List<String> rest = new ArrayList<>(args.subList(Math.min(1, args.size()), args.size()));
+        final List<String> rest = args.subList(Math.min(1, args.size()), args.size());
         final String role = args.isEmpty() ? "" : args.get(0);
+        // Parsed before the role starts, as bench's other child roles are: a bad command line exits with 2.
+        final Role body;
         final PrintStream out = System.out;
+        if ("gateway-server".equals(role))
+        {
+            final ServerRoleOptions options = BenchCli.parse(new ServerRoleOptions(), rest);
+            body = () -> GatewayServerRole.run(options.config, out);
+        }
+        else if ("clients".equals(role))
+        {
+            final ClientsRoleOptions options = BenchCli.parse(new ClientsRoleOptions(), rest);
+            if (options.rate < 0)
+            {
+                throw new IllegalArgumentException("--rate must not be negative, but was " + options.rate);
+            }
+            body = () -> GatewayClientsRole.run(options.service, options.dir, options.subject, options.clients,
+                options.size, options.rate, options.warmupNs, options.durationNs, out);
+        }
+        else
+        {
+            throw new IllegalArgumentException("--child must be gateway-server or clients, but was '" + role + "'");
+        }
         int status = 0;
         try
         {
-            if ("gateway-server".equals(role))
-            {
-                final Path config = Path.of(require(rest, "--config"));
-                BenchMain.requireEmpty(rest);
-                GatewayServerRole.run(config, out);
-            }
-            else if ("clients".equals(role))
-            {
-                final String service = require(rest, "--service");
-                final Path dir = Path.of(require(rest, "--dir"));
-                final String subject = require(rest, "--subject");
-                final int clients = Args.parsePositiveInt("--clients", require(rest, "--clients"));
-                final int size = Args.parseBytes("--size", require(rest, "--size"));
-                final int rate = Integer.parseInt(require(rest, "--rate"));
-                final long warmupNs = Args.parseDurationNs("--warmup", require(rest, "--warmup"));
-                final long durationNs = Args.parseDurationNs("--duration", require(rest, "--duration"));
-                BenchMain.requireEmpty(rest);
-                GatewayClientsRole.run(service, dir, subject, clients, size, rate, warmupNs, durationNs, out);
-            }
-            else
-            {
-                throw new IllegalArgumentException("unknown child role: " + role);
-            }
+            body.run();
         }
         catch (final Throwable ex)
         {
@@ -478,14 +448,62 @@ public final class GatewayBench
         System.exit(status);
     }
 
-    private static String require(final List<String> args, final String option)
+    /** The body of a child role. */
+    @FunctionalInterface
+    private interface Role
     {
-        final String value = BenchMain.takeOption(args, option);
-        if (value == null)
-        {
-            throw new IllegalArgumentException(option + " is required");
-        }
-        return value;
+        void run() throws Exception;
+    }
+
+    /** The options of {@code bench gateway --child gateway-server}, written by the orchestrator. */
+    @Command(name = "ipc bench gateway --child gateway-server", sortOptions = false,
+        description = "A gateway JVM of bench gateway, from its configuration file.")
+    static final class ServerRoleOptions
+    {
+        @Option(names = "--config", paramLabel = "FILE", required = true, description = "the gateway's YAML"
+            + " configuration")
+        private Path config;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
+    }
+
+    /** The options of {@code bench gateway --child clients}, written by the orchestrator. */
+    @Command(name = "ipc bench gateway --child clients", sortOptions = false,
+        description = "The client JVM of a row of bench gateway: one gateway session per client thread.")
+    static final class ClientsRoleOptions
+    {
+        @Option(names = "--service", paramLabel = "NAME", required = true, description = "the gateway's service")
+        private String service;
+
+        @Option(names = "--dir", paramLabel = "DIR", required = true, description = "the shared-memory folder")
+        private Path dir;
+
+        @Option(names = "--subject", paramLabel = "SUBJECT", required = true, description = "the subject requested")
+        private String subject;
+
+        @Option(names = "--clients", paramLabel = "N", required = true, converter = BenchCli.PositiveInt.class,
+            description = "client threads")
+        private int clients;
+
+        @Option(names = "--size", paramLabel = "BYTES", required = true, converter = BenchCli.Bytes.class,
+            description = "request payload")
+        private int size;
+
+        @Option(names = "--rate", paramLabel = "R", required = true,
+            description = "offered requests/s of all clients together, 0 for closed loop")
+        private int rate;
+
+        @Option(names = "--warmup", paramLabel = "TIME", required = true, converter = BenchCli.Duration.class,
+            description = "warm-up, not counted")
+        private long warmupNs;
+
+        @Option(names = "--duration", paramLabel = "TIME", required = true, converter = BenchCli.Duration.class,
+            description = "measured time")
+        private long durationNs;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     private static void deleteRecursively(final Path dir) throws IOException

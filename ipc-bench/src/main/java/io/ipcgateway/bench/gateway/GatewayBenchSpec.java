@@ -1,11 +1,11 @@
 package io.ipcgateway.bench.gateway;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.ipcgateway.bench.BenchMain;
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What {@code bin/ipc bench gateway} runs: the request/reply rows through the gateway and directly on jnats with the
@@ -90,35 +90,80 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
      *             [--rate R] [--local-clients L] [--audit on|off] [--json FILE|-]}.
      * @return the spec.
      * @throws IllegalArgumentException naming an option that is wrong or unknown.
+     * @throws io.ipcgateway.bench.BenchCli.HelpRequestedException when {@code --help} was given.
      */
     public static GatewayBenchSpec parse(final List<String> args)
     {
-        final List<String> rest = new ArrayList<>(args);
-        final boolean quick = rest.remove("--quick");
-        final String clients = BenchMain.takeOption(rest, "--clients");
-        final String size = BenchMain.takeOption(rest, "--size");
-        final String duration = BenchMain.takeOption(rest, "--duration");
-        final String warmup = BenchMain.takeOption(rest, "--warmup");
-        final String repetitions = BenchMain.takeOption(rest, "--repetitions");
-        final String rate = BenchMain.takeOption(rest, "--rate");
-        final String localClients = BenchMain.takeOption(rest, "--local-clients");
-        final String audit = BenchMain.takeOption(rest, "--audit");
-        final String json = BenchMain.takeOption(rest, "--json");
-        BenchMain.requireEmpty(rest);
-        if (audit != null && !"on".equals(audit) && !"off".equals(audit))
+        final Options options = BenchCli.parse(new Options(), args);
+        if (!"on".equals(options.audit) && !"off".equals(options.audit))
         {
-            throw new IllegalArgumentException("--audit must be on or off, but was " + audit);
+            throw new IllegalArgumentException("--audit must be on or off, but was " + options.audit);
         }
-        return new GatewayBenchSpec(
-            clients == null ? DEFAULT_CLIENTS : Args.parsePositiveInt("--clients", clients),
-            size == null ? DEFAULT_SIZE : Args.parseBytes("--size", size),
-            duration != null ? Args.parseDurationNs("--duration", duration) :
-                quick ? QUICK_DURATION_NS : DEFAULT_DURATION_NS,
-            warmup != null ? Args.parseDurationNs("--warmup", warmup) : quick ? QUICK_WARMUP_NS : DEFAULT_WARMUP_NS,
-            repetitions != null ? Args.parsePositiveInt("--repetitions", repetitions) :
-                quick ? 1 : DEFAULT_REPETITIONS,
-            rate == null ? DEFAULT_LOCAL_RATE : Args.parsePositiveInt("--rate", rate),
-            localClients == null ? DEFAULT_LOCAL_CLIENTS : Args.parsePositiveInt("--local-clients", localClients),
-            !"off".equals(audit), json);
+        final boolean quick = options.quick;
+        return new GatewayBenchSpec(options.clients, options.size,
+            options.durationNs != null ? options.durationNs : quick ? QUICK_DURATION_NS : DEFAULT_DURATION_NS,
+            options.warmupNs != null ? options.warmupNs : quick ? QUICK_WARMUP_NS : DEFAULT_WARMUP_NS,
+            options.repetitions != null ? options.repetitions : quick ? 1 : DEFAULT_REPETITIONS,
+            options.rate, options.localClients, "on".equals(options.audit), options.json);
+    }
+
+    /** The options of {@code bench gateway}. */
+    @Command(name = "ipc bench gateway", sortOptions = false, description = {"Issue 15's load proof in one run,"
+        + " against a nats-server started on a free 127.0.0.1 port (Debian package nats-server). Every row runs once"
+        + " per repetition, one after the other:",
+        "- gateway: N client threads in one JVM, each with its own gateway session, closed loop, through a gateway"
+        + " JVM (one NATS connection) to an echoing responder JVM on NATS;",
+        "- direct-each: the same N client threads on jnats directly, a connection each (what users do without us);",
+        "- direct-shared: the same, sharing one jnats connection;",
+        "- local-leg: client -> gateway -> client at an offered rate (open loop), against a gateway configured with"
+        + " nats.mode: loopback (requests answered inside the gateway, no NATS).",
+        "Prints the median and the slowest repetition of each row; the figures are noisy on a shared machine."})
+    static final class Options
+    {
+        @Option(names = "--quick", description = "2 s rows after 0.7 s warm-up, one repetition")
+        private boolean quick;
+
+        @Option(names = "--clients", paramLabel = "N", defaultValue = "" + DEFAULT_CLIENTS,
+            converter = BenchCli.PositiveInt.class,
+            description = "client threads of the request/reply rows, at most " + MAX_CLIENTS
+                + " (default: ${DEFAULT-VALUE})")
+        private int clients;
+
+        @Option(names = "--size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_SIZE,
+            converter = BenchCli.Bytes.class, description = "request payload (default: ${DEFAULT-VALUE})")
+        private int size;
+
+        @Option(names = "--duration", paramLabel = "TIME", converter = BenchCli.Duration.class,
+            description = "measured time of each row, at least 200ms (default 10s, quick 2s)")
+        private Long durationNs;
+
+        @Option(names = "--warmup", paramLabel = "TIME", converter = BenchCli.Duration.class,
+            description = "warm-up of each row (default 2s, quick 0.7s)")
+        private Long warmupNs;
+
+        @Option(names = "--repetitions", paramLabel = "K", converter = BenchCli.PositiveInt.class,
+            description = "repetitions, at most 100 (default " + DEFAULT_REPETITIONS + ", quick 1)")
+        private Integer repetitions;
+
+        @Option(names = "--rate", paramLabel = "R", defaultValue = "" + DEFAULT_LOCAL_RATE,
+            converter = BenchCli.PositiveInt.class, description = "offered requests/s of the local leg, all its"
+                + " clients together (default: ${DEFAULT-VALUE})")
+        private int rate;
+
+        @Option(names = "--local-clients", paramLabel = "L", defaultValue = "" + DEFAULT_LOCAL_CLIENTS,
+            converter = BenchCli.PositiveInt.class,
+            description = "clients of the local leg, at most " + MAX_CLIENTS + " (default: ${DEFAULT-VALUE})")
+        private int localClients;
+
+        @Option(names = "--audit", paramLabel = "on|off", defaultValue = "on",
+            description = "whether both gateways write their audit log (default: ${DEFAULT-VALUE}: the whole path)")
+        private String audit;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "also write every figure as JSON; '-' prints the"
+            + " JSON instead of the table")
+        private String json;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 }

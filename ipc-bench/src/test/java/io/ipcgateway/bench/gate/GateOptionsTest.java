@@ -47,12 +47,20 @@ class GateOptionsTest
         assertThatThrownBy(() -> GateOptions.parse(List.of("--min-oneway-ratio", "-1")))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--min-oneway-ratio");
         assertThatThrownBy(() -> GateOptions.parse(List.of("--min-rr-ratio", "fast")))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--min-rr-ratio must be a number");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("Invalid value for option '--min-rr-ratio': 'fast' is not a number");
         assertThatThrownBy(() -> GateOptions.parse(List.of("--workloads", "pingpong-spin")))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown gate workload pingpong-spin");
         assertThatThrownBy(() -> GateOptions.parse(List.of("--attempts")))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--attempts needs a value");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("Missing required parameter for option '--attempts'");
+        assertThatThrownBy(() -> GateOptions.parse(List.of("--attempts", "0")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("Invalid value for option '--attempts': '0' is not a positive whole number");
+        assertThatThrownBy(() -> GateOptions.parse(List.of("--duration", "0s")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--duration must be positive");
         assertThatThrownBy(() -> GateOptions.parse(List.of("--fast", "1")))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown option of bench gate: --fast");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'--fast'")
+            .hasMessageEndingWith("(see 'ipc bench gate --help')");
     }
 }
