@@ -1,11 +1,8 @@
 package io.ipcgateway.examples;
 
 import io.ipcgateway.core.IdleMode;
-import io.ipcgateway.shm.ShmConfiguration;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The validated options of {@code ipc client}.
@@ -45,59 +42,12 @@ public record ClientOptions(
     /** The largest payload the client sends; the server echoes it back whole. */
     public static final int MAX_SIZE = 1024 * 1024;
 
-    /** What the command does, for its help text. */
+    /** What the command does, one paragraph for its help text. */
     public static final String SUMMARY = """
-        Loads an echo service (see ipc server) from N threads sharing one connection and prints throughput,
-        latency percentiles (p50/p90/p99/p99.9/max in microseconds: the time to offer for oneway, the round
-        trip for rr) and, with several clients, fairness (slowest client's completions / median client's).
+        Loads an echo service (see ipc server) from N threads sharing one connection and prints throughput, \
+        latency percentiles (p50/p90/p99/p99.9/max in microseconds: the time to offer for oneway, the round \
+        trip for rr) and, with several clients, fairness (slowest client's completions / median client's). \
         Exits with 1 if any message or response is missing; oneway asks the server how many it received.""";
-
-    /** The options the command accepts. */
-    public static final List<Option> OPTIONS = List.of(
-        Option.valued("service", "NAME", "the service name to connect to (required)"),
-        Option.valued("dir", "DIR", "the base folder for service files (default: the transport's, under /dev/shm)"),
-        Option.valued("clients", "N", "client threads sharing the connection, 1 to " + MAX_CLIENTS + " (default: 1)"),
-        Option.valued("messages", "M", "messages in total over all clients (default: " + DEFAULT_MESSAGES + ")"),
-        Option.valued("duration", "TIME", "run for a time instead, e.g. 3s or 500ms (excludes --messages)"),
-        Option.valued("size", "BYTES", "payload bytes per message, 1 to 1m, k and m suffixes allowed (default: 64)"),
-        Option.valued("mode", "oneway|rr", "one-way messages or request/response (default: rr)"),
-        Option.valued("idle", "spin|block", "how to wait for responses and back pressure; also yield, backoff"
-            + " (default: block)"),
-        Option.valued("timeout", "TIME", "longest wait to connect, for one response or for a full ring before failing"
-            + " (default: 10s)"),
-        Option.valued("json", "FILE", "also write the figures as JSON to FILE"));
-
-    /**
-     * Reads and validates the options from a parsed command line.
-     *
-     * @param commandLine the parsed command line.
-     * @return the options.
-     * @throws UsageException when an option is missing or invalid, or --messages and --duration are both given.
-     */
-    public static ClientOptions from(final CommandLine commandLine)
-    {
-        if (commandLine.has("messages") && commandLine.has("duration"))
-        {
-            throw new UsageException(COMMAND + ": give either --messages or --duration, not both");
-        }
-        final int clients = commandLine.intInRange("clients", 1, 1, MAX_CLIENTS);
-        final long messages = commandLine.has("duration") ? 0 :
-            commandLine.longInRange("messages", DEFAULT_MESSAGES, clients, Long.MAX_VALUE / 2);
-        final long durationNanos = commandLine.durationNanos(
-            "duration", 0, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(24));
-        return new ClientOptions(
-            commandLine.requiredString("service", ShmConfiguration::validateServiceName),
-            commandLine.path("dir"),
-            clients,
-            messages,
-            durationNanos,
-            commandLine.intInRange("size", 64, 1, MAX_SIZE),
-            commandLine.choice("mode", LoadMode.class, LoadMode.RR),
-            commandLine.choice("idle", IdleMode.class, IdleMode.BLOCK),
-            commandLine.durationNanos(
-                "timeout", TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.HOURS.toNanos(1)),
-            commandLine.path("json"));
-    }
 
     /**
      * Whether the run is bounded by time rather than by a message count.

@@ -4,96 +4,98 @@ import io.ipcgateway.core.IpcException;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+
+import picocli.CommandLine;
 
 /**
- * Runs one command line application: parses its options, prints help, and turns failures into exit codes
- * and one clear line each, keeping stack traces for bugs only.
+ * Runs one command line application through picocli: parses its options, prints {@code --help}, and turns
+ * failures into exit codes and one clear line each, keeping stack traces for bugs only.
  */
 public final class CommandRunner
 {
-    /**
-     * The work of a command once its command line parsed.
-     */
-    @FunctionalInterface
-    public interface Body
-    {
-        /**
-         * Runs the command.
-         *
-         * @param commandLine the parsed command line.
-         * @return the exit code, one of {@link ExitCode}'s.
-         * @throws Exception when the command fails; see {@link CommandRunner#run} for how each kind is reported.
-         */
-        int run(CommandLine commandLine) throws Exception;
-    }
-
     private CommandRunner()
     {
     }
 
     /**
-     * Parses the arguments and runs the body.
+     * Parses the arguments into a picocli {@code @Command} object and runs it.
      * <ul>
      *     <li>{@code --help}: prints the help to {@code out}, exit {@link ExitCode#OK}.</li>
-     *     <li>{@link UsageException}: the message and a pointer to {@code --help}, exit {@link ExitCode#USAGE}.</li>
+     *     <li>a bad command line (picocli's {@link CommandLine.ParameterException}, also when the command throws
+     *     one while checking its values): the message naming the option, a pointer to {@code --help}, exit
+     *     {@link ExitCode#USAGE}.</li>
      *     <li>{@link IpcException} or an I/O failure: the message (and its causes'), exit
      *     {@link ExitCode#FAILED}.</li>
      *     <li>anything else is a bug: the stack trace, exit {@link ExitCode#FAILED}.</li>
      * </ul>
      *
-     * @param command the command as typed, e.g. {@code "ipc client"}.
-     * @param summary what the command does, for the help text.
-     * @param options the options it accepts.
+     * @param command the command: a picocli {@code @Command} that is a {@link java.util.concurrent.Callable} of
+     *                its exit code (or a {@link Runnable}); its name, e.g. {@code "ipc client"}, starts every
+     *                error line.
      * @param args    the arguments.
      * @param out     where help goes.
      * @param err     where errors go.
-     * @param body    the work.
      * @return the exit code.
      */
-    public static int run(
-        final String command,
-        final String summary,
-        final List<Option> options,
-        final String[] args,
-        final PrintStream out,
-        final PrintStream err,
-        final Body body)
+    public static int run(final Object command, final String[] args, final PrintStream out, final PrintStream err)
     {
-        try
+        return commandLine(command, out, err).execute(args);
+    }
+
+    /**
+     * The picocli command line {@link #run} executes, for tests and for callers that add subcommands.
+     *
+     * @param command the {@code @Command} object.
+     * @param out     where help goes.
+     * @param err     where errors go.
+     * @return the configured command line.
+     */
+    public static CommandLine commandLine(final Object command, final PrintStream out, final PrintStream err)
+    {
+        final CommandLine commandLine = new CommandLine(command)
+            .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+            .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+            .setParameterExceptionHandler(CommandRunner::usageError)
+            .setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, cmd));
+        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE);
+        // One layout for every command: usage line, a blank line, the summary, a blank line, the options.
+        commandLine.getCommandSpec().usageMessage().descriptionHeading("%n").optionListHeading("%nOptions:%n");
+        return commandLine;
+    }
+
+    private static int usageError(final CommandLine.ParameterException ex, final String[] args)
+    {
+        final CommandLine cmd = ex.getCommandLine();
+        final PrintWriter err = cmd.getErr();
+        err.println(cmd.getCommandName() + ": " + ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Run '" + cmd.getCommandName() + " --help' to see the options.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    private static int failure(final Exception ex, final CommandLine cmd)
+    {
+        final PrintWriter err = cmd.getErr();
+        if (ex instanceof IpcException || ex instanceof UncheckedIOException || ex instanceof IOException)
         {
-            final CommandLine commandLine = CommandLine.parse(command, options, args);
-            if (commandLine.has(Option.HELP.name()))
-            {
-                out.print(commandLine.help(summary));
-                return ExitCode.OK;
-            }
-            return body.run(commandLine);
+            err.println(cmd.getCommandName() + ": " + describe(ex));
         }
-        catch (final UsageException ex)
-        {
-            err.println(ex.getMessage());
-            err.println("Run '" + command + " --help' to see the options.");
-            return ExitCode.USAGE;
-        }
-        catch (final IpcException | UncheckedIOException | IOException ex)
-        {
-            err.println(command + ": " + describe(ex));
-            return ExitCode.FAILED;
-        }
-        catch (final InterruptedException ex)
+        else if (ex instanceof InterruptedException)
         {
             Thread.currentThread().interrupt();
-            err.println(command + ": interrupted");
-            return ExitCode.FAILED;
+            err.println(cmd.getCommandName() + ": interrupted");
         }
-        catch (final Exception ex)
+        else
         {
-            err.println(command + ": unexpected failure, please report it with this trace:");
+            err.println(cmd.getCommandName() + ": unexpected failure, please report it with this trace:");
             ex.printStackTrace(err);
-            return ExitCode.FAILED;
         }
+        err.flush();
+        return ExitCode.FAILED;
     }
 
     /**

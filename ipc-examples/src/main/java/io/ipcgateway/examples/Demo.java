@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * One run of the demo: a working folder, a server JVM, two client JVM runs, a table, and cleanup that also
  * runs on Ctrl-C (from a shutdown hook).
@@ -30,6 +33,11 @@ final class Demo
     private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final long CLIENT_SLACK_NANOS = TimeUnit.SECONDS.toNanos(40);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> FIGURES = new TypeReference<>()
+    {
+    };
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -169,7 +177,7 @@ final class Demo
                     DemoOptions.COMMAND, mode.cliName(), client.exitCode());
                 return false;
             }
-            rows.add(new Row(mode, FlatJson.parse(Files.readString(json))));
+            rows.add(new Row(mode, JSON.readValue(json.toFile(), FIGURES)));
             return true;
         }
         finally

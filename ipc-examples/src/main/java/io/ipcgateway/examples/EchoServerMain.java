@@ -5,20 +5,58 @@ import io.ipcgateway.shm.ShmServer;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+
+import io.ipcgateway.core.IdleMode;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/ipc server}: runs the {@linkplain EchoHandler echo service} until SIGINT or SIGTERM, then removes
  * its files. See {@link ServerOptions#SUMMARY}.
  */
-public final class EchoServerMain
+@Command(name = ServerOptions.COMMAND, description = ServerOptions.SUMMARY, sortOptions = false)
+public final class EchoServerMain implements Callable<Integer>
 {
     /** Printed, in a line of its own, once clients can connect; scripts and the demo wait for it. */
     public static final String READY = "READY";
 
-    private EchoServerMain()
+    private final PrintStream out;
+    private final CountDownLatch stop;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--service", paramLabel = "NAME", required = true, converter = OptionValues.ServiceName.class,
+        description = "the service name clients connect to (required)")
+    private String service;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "the base folder for service files (default: the transport's, under /dev/shm)")
+    private Path dir;
+
+    @Option(names = "--idle", paramLabel = "spin|block", defaultValue = "block", converter = OptionValues.Idle.class,
+        description = "how to wait for messages: spin burns a core, block sleeps; also yield, backoff"
+            + " (default: ${DEFAULT-VALUE})")
+    private IdleMode idle;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "serve Prometheus /metrics and JSON /health"
+        + " on 127.0.0.1:PORT; 0 picks a free port (default: no endpoint)")
+    private Integer metricsPort;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    private EchoServerMain(final PrintStream out, final CountDownLatch stop)
     {
+        this.out = out;
+        this.stop = stop;
     }
 
     /**
@@ -47,8 +85,33 @@ public final class EchoServerMain
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err, final CountDownLatch stop)
     {
-        return CommandRunner.run(ServerOptions.COMMAND, ServerOptions.SUMMARY, ServerOptions.OPTIONS, args, out, err,
-            (commandLine) -> serve(ServerOptions.from(commandLine), out, stop));
+        return CommandRunner.run(new EchoServerMain(out, stop), args, out, err);
+    }
+
+    /**
+     * The options as parsed, without running anything (for tests).
+     *
+     * @param args the command line.
+     * @return the validated options.
+     * @throws picocli.CommandLine.ParameterException when an option is missing or invalid.
+     */
+    static ServerOptions parse(final String... args)
+    {
+        final EchoServerMain command = new EchoServerMain(System.out, new CountDownLatch(1));
+        new CommandLine(command).parseArgs(args);
+        return command.options();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        return serve(options(), out, stop);
+    }
+
+    private ServerOptions options()
+    {
+        return new ServerOptions(service, dir, idle, metricsPort == null ? ServerOptions.NO_METRICS :
+            (int)OptionValues.inRange(spec, "--metrics-port", metricsPort, 0, 65535));
     }
 
     private static int serve(final ServerOptions options, final PrintStream out, final CountDownLatch stop)

@@ -1,15 +1,23 @@
 package io.ipcgateway.examples;
 
 import io.ipcgateway.core.Durations;
+import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.OfferResult;
 import io.ipcgateway.shm.ClientContext;
 import io.ipcgateway.shm.ShmClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,12 +27,65 @@ import java.util.concurrent.atomic.AtomicReference;
  * latency percentiles and fairness, optionally as JSON, and fails if any message is unaccounted for. See
  * {@link ClientOptions#SUMMARY}.
  */
-public final class LoadClientMain
+@Command(name = ClientOptions.COMMAND, description = ClientOptions.SUMMARY, sortOptions = false)
+public final class LoadClientMain implements Callable<Integer>
 {
     private static final long SHUTDOWN_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-    private LoadClientMain()
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--service", paramLabel = "NAME", required = true, converter = OptionValues.ServiceName.class,
+        description = "the service name to connect to (required)")
+    private String service;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "the base folder for service files (default: the transport's, under /dev/shm)")
+    private Path dir;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "1", converter = OptionValues.Size.class,
+        description = "client threads sharing the connection, 1 to " + ClientOptions.MAX_CLIENTS
+            + " (default: ${DEFAULT-VALUE})")
+    private long clients;
+
+    @Option(names = "--messages", paramLabel = "M", converter = OptionValues.Size.class,
+        description = "messages in total over all clients (default: " + ClientOptions.DEFAULT_MESSAGES + ")")
+    private Long messages;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = OptionValues.Duration.class,
+        description = "run for a time instead, e.g. 3s or 500ms (excludes --messages)")
+    private Long durationNanos;
+
+    @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64", converter = OptionValues.Size.class,
+        description = "payload bytes per message, 1 to 1m, k and m suffixes allowed (default: ${DEFAULT-VALUE})")
+    private long size;
+
+    @Option(names = "--mode", paramLabel = "oneway|rr", defaultValue = "rr", converter = OptionValues.Mode.class,
+        description = "one-way messages or request/response (default: ${DEFAULT-VALUE})")
+    private LoadMode mode;
+
+    @Option(names = "--idle", paramLabel = "spin|block", defaultValue = "block", converter = OptionValues.Idle.class,
+        description = "how to wait for responses and back pressure; also yield, backoff (default: ${DEFAULT-VALUE})")
+    private IdleMode idle;
+
+    @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10s", converter = OptionValues.Duration.class,
+        description = "longest wait to connect, for one response or for a full ring before failing"
+            + " (default: ${DEFAULT-VALUE})")
+    private long timeoutNanos;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
+    private Path json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    private LoadClientMain(final PrintStream out, final PrintStream err)
     {
+        this.out = out;
+        this.err = err;
     }
 
     /**
@@ -47,11 +108,57 @@ public final class LoadClientMain
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
-        return CommandRunner.run(ClientOptions.COMMAND, ClientOptions.SUMMARY, ClientOptions.OPTIONS, args, out, err,
-            (commandLine) -> load(ClientOptions.from(commandLine), out, err));
+        return CommandRunner.run(new LoadClientMain(out, err), args, out, err);
     }
 
-    private static int load(final ClientOptions options, final PrintStream out, final PrintStream err)
+    /**
+     * The options as parsed, without running anything (for tests).
+     *
+     * @param args the command line.
+     * @return the validated options.
+     * @throws picocli.CommandLine.ParameterException when an option is missing or invalid, or --messages and
+     *     --duration are both given.
+     */
+    static ClientOptions parse(final String... args)
+    {
+        final LoadClientMain command = new LoadClientMain(System.out, System.err);
+        new CommandLine(command).parseArgs(args);
+        return command.options();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException, IOException
+    {
+        return load(options(), out, err);
+    }
+
+    private ClientOptions options()
+    {
+        if (messages != null && durationNanos != null)
+        {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                "give either --messages or --duration, not both");
+        }
+        final int clientCount = (int)OptionValues.inRange(spec, "--clients", clients, 1, ClientOptions.MAX_CLIENTS);
+        final long messageCount = durationNanos != null ? 0 : OptionValues.inRange(spec, "--messages",
+            messages == null ? ClientOptions.DEFAULT_MESSAGES : messages, clientCount, Long.MAX_VALUE / 2);
+        final long duration = durationNanos == null ? 0 : OptionValues.durationInRange(spec, "--duration",
+            durationNanos, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(24));
+        return new ClientOptions(
+            service,
+            dir,
+            clientCount,
+            messageCount,
+            duration,
+            (int)OptionValues.inRange(spec, "--size", size, 1, ClientOptions.MAX_SIZE),
+            mode,
+            idle,
+            OptionValues.durationInRange(spec, "--timeout", timeoutNanos, TimeUnit.MILLISECONDS.toNanos(10),
+                TimeUnit.HOURS.toNanos(1)),
+            json);
+    }
+
+    private int load(final ClientOptions options, final PrintStream out, final PrintStream err)
         throws InterruptedException, IOException
     {
         final ClientContext context = new ClientContext()
@@ -99,7 +206,7 @@ public final class LoadClientMain
         }
     }
 
-    private static int loadAndReport(
+    private int loadAndReport(
         final ClientOptions options,
         final ClientContext context,
         final AtomicReference<String> stop,
@@ -111,8 +218,8 @@ public final class LoadClientMain
         {
             if (options.size() > client.maxMessageLength())
             {
-                throw new UsageException(ClientOptions.COMMAND + ": option --size must be at most the service's"
-                    + " maximum message length " + client.maxMessageLength() + ", but was " + options.size());
+                throw OptionValues.invalid(spec, "--size", "must be at most the service's maximum message length "
+                    + client.maxMessageLength() + ", but was " + options.size());
             }
             out.printf(Locale.ROOT, "Connected to service '%s' (session %d); %d client thread%s sending %s...%n",
                 options.service(), client.sessionId(), options.clients(), options.clients() == 1 ? "" : "s",

@@ -2,7 +2,13 @@ package io.ipcgateway.examples;
 
 import io.ipcgateway.core.IdleMode;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The figures of one load run: what was sent and confirmed, throughput, latency percentiles and fairness.
@@ -34,6 +40,8 @@ public record LoadReport(
     Fairness fairness,
     String failure)
 {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /**
      * How many messages were sent but not confirmed.
      *
@@ -109,40 +117,60 @@ public record LoadReport(
     }
 
     /**
-     * The figures as one flat JSON object; latencies in microseconds.
+     * The figures as one flat JSON object, indented, written by Jackson; latencies in microseconds, decimals
+     * rounded to three places, and NaN (which JSON cannot hold) written as {@code null}.
      *
      * @return the JSON text, ending with a line break.
      */
     public String toJson()
     {
-        final JsonObjectWriter json = new JsonObjectWriter()
-            .field("service", service)
-            .field("mode", mode.cliName())
-            .field("idle", idle.name().toLowerCase(Locale.ROOT))
-            .field("clients", clients)
-            .field("messageSize", size)
-            .field("messagesSent", sent)
-            .field("messagesConfirmed", confirmed)
-            .field("messagesMissing", missing())
-            .field("complete", complete())
-            .field("elapsedSeconds", elapsedNanos / 1e9)
-            .field("messagesPerSecond", messagesPerSecond())
-            .field("megabytesPerSecond", megabytesPerSecond())
-            .field("latencyMeasures", mode.latencyMeaning())
-            .field("latencySamples", latency.count())
-            .field("latencyP50Micros", LatencySummary.micros(latency.p50Nanos()))
-            .field("latencyP90Micros", LatencySummary.micros(latency.p90Nanos()))
-            .field("latencyP99Micros", LatencySummary.micros(latency.p99Nanos()))
-            .field("latencyP999Micros", LatencySummary.micros(latency.p999Nanos()))
-            .field("latencyMaxMicros", LatencySummary.micros(latency.maxNanos()))
-            .field("fairness", fairness.ratio())
-            .field("slowestClientCompletions", fairness.slowest())
-            .field("medianClientCompletions", fairness.median())
-            .field("fastestClientCompletions", fairness.fastest());
+        final ObjectNode json = JSON.createObjectNode()
+            .put("service", service)
+            .put("mode", mode.cliName())
+            .put("idle", idle.name().toLowerCase(Locale.ROOT))
+            .put("clients", clients)
+            .put("messageSize", size)
+            .put("messagesSent", sent)
+            .put("messagesConfirmed", confirmed)
+            .put("messagesMissing", missing())
+            .put("complete", complete());
+        decimal(json, "elapsedSeconds", elapsedNanos / 1e9);
+        decimal(json, "messagesPerSecond", messagesPerSecond());
+        decimal(json, "megabytesPerSecond", megabytesPerSecond());
+        json.put("latencyMeasures", mode.latencyMeaning())
+            .put("latencySamples", latency.count());
+        decimal(json, "latencyP50Micros", LatencySummary.micros(latency.p50Nanos()));
+        decimal(json, "latencyP90Micros", LatencySummary.micros(latency.p90Nanos()));
+        decimal(json, "latencyP99Micros", LatencySummary.micros(latency.p99Nanos()));
+        decimal(json, "latencyP999Micros", LatencySummary.micros(latency.p999Nanos()));
+        decimal(json, "latencyMaxMicros", LatencySummary.micros(latency.maxNanos()));
+        decimal(json, "fairness", fairness.ratio());
+        json.put("slowestClientCompletions", fairness.slowest())
+            .put("medianClientCompletions", fairness.median())
+            .put("fastestClientCompletions", fairness.fastest());
         if (failure != null)
         {
-            json.field("failure", failure);
+            json.put("failure", failure);
         }
-        return json + "\n";
+        try
+        {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n";
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("a tree of plain values always serializes", ex);
+        }
+    }
+
+    private static void decimal(final ObjectNode json, final String name, final double value)
+    {
+        if (Double.isNaN(value) || Double.isInfinite(value))
+        {
+            json.putNull(name);
+        }
+        else
+        {
+            json.put(name, BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).doubleValue());
+        }
     }
 }

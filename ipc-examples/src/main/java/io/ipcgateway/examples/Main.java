@@ -20,6 +20,14 @@ import io.ipcgateway.shm.ShmServer;
  */
 public final class Main
 {
+    private static final String USAGE = """
+        Usage: java -jar ipc-examples.jar COMMAND [options]
+
+        Commands (each takes --help):
+          demo, server, client, stat, quote-server, quote-client   as bin/ipc COMMAND
+          check   tell whether this JVM can run IPC Gateway
+        """;
+
     private Main()
     {
     }
@@ -34,8 +42,7 @@ public final class Main
     {
         if (args.length == 0)
         {
-            System.err.println("usage: java -jar ipc-examples.jar"
-                + " demo|server|client|stat|quote-server|quote-client|check [options]");
+            System.err.print(USAGE);
             System.exit(ExitCode.USAGE);
         }
         final String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -48,9 +55,11 @@ public final class Main
             case "quote-server" -> QuoteServerMain.main(rest);
             case "quote-client" -> QuoteClientMain.main(rest);
             case "check" -> check();
+            case "-h", "--help", "help" -> System.out.print(USAGE);
             default ->
             {
                 System.err.println("unknown command '" + args[0] + "'");
+                System.err.print(USAGE);
                 System.exit(ExitCode.USAGE);
             }
         }

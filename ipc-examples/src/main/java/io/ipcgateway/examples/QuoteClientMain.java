@@ -1,8 +1,10 @@
 package io.ipcgateway.examples;
 
-import java.nio.file.Paths;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +16,10 @@ import io.ipcgateway.core.Jvm;
 import io.ipcgateway.shm.CallResult;
 import io.ipcgateway.shm.ClientContext;
 import io.ipcgateway.shm.ShmClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The quote service's client: blocking typed calls, async calls, an error status, server pushes, and reconnecting
@@ -24,25 +30,73 @@ import io.ipcgateway.shm.ShmClient;
  * Prints one line per kind of outcome the first time it happens, {@code RECONNECTED} after each reconnect, and a
  * {@code SUMMARY} at the end; exits 0 when at least one call succeeded.
  */
-public final class QuoteClientMain
+@Command(name = "ipc quote-client", sortOptions = false, description = "The quote service's client: every interval"
+    + " asks for a quote with a blocking call, an async call and a call for an unknown symbol, counts pushed price"
+    + " changes, and reconnects when the service restarts. Prints CONNECTED, the first outcome of each kind,"
+    + " RECONNECTED after each reconnect and a SUMMARY line; exits 0 when at least one call succeeded, else 1.")
+public final class QuoteClientMain implements Callable<Integer>
 {
+    @Option(names = "--service", paramLabel = "NAME", defaultValue = QuoteProtocol.DEFAULT_SERVICE,
+        converter = OptionValues.ServiceName.class, description = "the service name (default: ${DEFAULT-VALUE})")
+    private String service;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "the base folder for service files (default: the transport's, under /dev/shm)")
+    private Path dir;
+
+    @Option(names = "--duration-ms", paramLabel = "MS", defaultValue = "5000",
+        description = "how long to run, in milliseconds (default: ${DEFAULT-VALUE})")
+    private long durationMs;
+
+    @Option(names = "--interval-ms", paramLabel = "MS", defaultValue = "50",
+        description = "milliseconds between rounds of calls (default: ${DEFAULT-VALUE})")
+    private long intervalMs;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    @Spec
+    private CommandSpec spec;
+
     private QuoteClientMain()
     {
     }
 
     /**
-     * Runs the client for the given duration.
+     * Runs the client for the given duration and exits: 0 when at least one call succeeded.
+     *
+     * @param args the options; {@code --help} lists them.
+     */
+    public static void main(final String[] args)
+    {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Parses the options and runs the client; its own lines go to standard output.
      *
      * @param args the options.
-     * @throws Exception when interrupted.
+     * @param out  where help goes.
+     * @param err  where errors go.
+     * @return the exit code.
      */
-    public static void main(final String[] args) throws Exception
+    static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        return CommandRunner.run(new QuoteClientMain(), args, out, err);
+    }
+
+    /**
+     * Runs the client for the given duration.
+     *
+     * @return {@link ExitCode#OK} when at least one call succeeded, else {@link ExitCode#FAILED}.
+     * @throws InterruptedException when interrupted.
+     */
+    @Override
+    public Integer call() throws InterruptedException
     {
         Jvm.check();
-        final String service = QuoteProtocol.option(args, "--service", QuoteProtocol.DEFAULT_SERVICE);
-        final String dir = QuoteProtocol.option(args, "--dir", null);
-        final long durationMs = Long.parseLong(QuoteProtocol.option(args, "--duration-ms", "5000"));
-        final long intervalMs = Long.parseLong(QuoteProtocol.option(args, "--interval-ms", "50"));
+        OptionValues.inRange(spec, "--duration-ms", durationMs, 0, Long.MAX_VALUE / 1_000_000);
+        OptionValues.inRange(spec, "--interval-ms", intervalMs, 0, Long.MAX_VALUE);
         final AtomicLong ticks = new AtomicLong();
 
         final ClientContext context = new ClientContext().serviceName(service)
@@ -56,7 +110,7 @@ public final class QuoteClientMain
             });
         if (dir != null)
         {
-            context.baseDirectory(Paths.get(dir));
+            context.baseDirectory(dir);
         }
         long ok = 0;
         long failed = 0;
@@ -103,7 +157,7 @@ public final class QuoteClientMain
         }
         System.out.printf(Locale.ROOT, "SUMMARY ok=%d failed=%d errorStatuses=%d ticks=%d reconnects=%d%n", ok,
             failed, errors, ticks.get(), reconnectsSeen);
-        System.exit(ok > 0 ? 0 : 1);
+        return ok > 0 ? ExitCode.OK : ExitCode.FAILED;
     }
 
     private static String describe(final Exception ex)

@@ -19,28 +19,4 @@ final class QuoteProtocol
     private QuoteProtocol()
     {
     }
-
-    /**
-     * Reads {@code --name value} options; anything else is a usage error.
-     *
-     * @param args    the command line.
-     * @param name    the option, e.g. {@code --service}.
-     * @param fallback the value when absent.
-     * @return the value.
-     */
-    static String option(final String[] args, final String name, final String fallback)
-    {
-        for (int i = 0; i < args.length; i++)
-        {
-            if (name.equals(args[i]))
-            {
-                if (i + 1 >= args.length)
-                {
-                    throw new IllegalArgumentException(name + " needs a value");
-                }
-                return args[i + 1];
-            }
-        }
-        return fallback;
-    }
 }

@@ -1,9 +1,11 @@
 package io.ipcgateway.examples;
 
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,6 +20,10 @@ import io.ipcgateway.shm.ServerHandler;
 import io.ipcgateway.shm.ShmServer;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * A quote service, the example of the README: answers {@link QuoteProtocol#QUOTE} requests with a price or the
@@ -27,8 +33,30 @@ import org.agrona.ExpandableArrayBuffer;
  * <p>
  * Options: {@code --service quotes}, {@code --dir DIR} (default base directory), {@code --tick-ms 100}.
  */
-public final class QuoteServerMain
+@Command(name = "ipc quote-server", sortOptions = false, description = "The quote service of the README's example:"
+    + " answers quote requests with a price (or error status 404 for an unknown symbol) and pushes price changes to"
+    + " every client on a timer. Prints a line starting with READY when clients can connect and runs until SIGTERM"
+    + " or Ctrl-C, which removes its files.")
+public final class QuoteServerMain implements Callable<Integer>
 {
+    @Option(names = "--service", paramLabel = "NAME", defaultValue = QuoteProtocol.DEFAULT_SERVICE,
+        converter = OptionValues.ServiceName.class, description = "the service name (default: ${DEFAULT-VALUE})")
+    private String service;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "the base folder for service files (default: the transport's, under /dev/shm)")
+    private Path dir;
+
+    @Option(names = "--tick-ms", paramLabel = "MS", defaultValue = "100",
+        description = "milliseconds between price pushes, at least 1 (default: ${DEFAULT-VALUE})")
+    private long tickMs;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    @Spec
+    private CommandSpec spec;
+
     private QuoteServerMain()
     {
     }
@@ -36,21 +64,47 @@ public final class QuoteServerMain
     /**
      * Runs the service until SIGTERM or Ctrl-C.
      *
+     * @param args the options; {@code --help} lists them.
+     */
+    public static void main(final String[] args)
+    {
+        final int code = run(args, System.out, System.err);
+        if (code != ExitCode.OK)
+        {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Parses the options and runs the service; its own lines go to standard output.
+     *
      * @param args the options.
+     * @param out  where help goes.
+     * @param err  where errors go.
+     * @return the exit code.
+     */
+    static int run(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        return CommandRunner.run(new QuoteServerMain(), args, out, err);
+    }
+
+    /**
+     * Runs the service until SIGTERM's shutdown closes it.
+     *
+     * @return {@link ExitCode#OK}.
      * @throws InterruptedException when interrupted while waiting.
      */
-    public static void main(final String[] args) throws InterruptedException
+    @Override
+    public Integer call() throws InterruptedException
     {
         Jvm.check();
-        final String service = QuoteProtocol.option(args, "--service", QuoteProtocol.DEFAULT_SERVICE);
-        final String dir = QuoteProtocol.option(args, "--dir", null);
-        final long tickMs = Long.parseLong(QuoteProtocol.option(args, "--tick-ms", "100"));
+        OptionValues.inRange(spec, "--tick-ms", tickMs, 1, Long.MAX_VALUE);
         final Map<String, Long> prices = new ConcurrentHashMap<>(Map.of("AAPL", 18_725L, "MSFT", 41_530L));
 
         final ServerContext context = new ServerContext().serviceName(service);
         if (dir != null)
         {
-            context.baseDirectory(Paths.get(dir));
+            context.baseDirectory(dir);
         }
         final ShmServer server = ShmServer.launch(context, new ServerHandler()
         {
@@ -92,5 +146,6 @@ public final class QuoteServerMain
         // Returns once SIGTERM's shutdown closed the server (the JVM may halt before the next line runs).
         server.awaitShutdown();
         timer.shutdownNow();
+        return ExitCode.OK;
     }
 }

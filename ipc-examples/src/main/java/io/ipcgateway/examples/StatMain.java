@@ -3,23 +3,55 @@ package io.ipcgateway.examples;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.metrics.StatTable;
 import io.ipcgateway.shm.ChannelSnapshot;
 import io.ipcgateway.shm.ShmConfiguration;
 import io.ipcgateway.shm.ShmObserver;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bin/ipc stat}: attaches to the channel files of running services and shows their counters. See
  * {@link StatOptions#SUMMARY}.
  */
-public final class StatMain
+@Command(name = StatOptions.COMMAND, description = StatOptions.SUMMARY, sortOptions = false)
+public final class StatMain implements Callable<Integer>
 {
     private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
-    private StatMain()
+    private final PrintStream out;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "the base folder of service files (default: the transport's, under /dev/shm)")
+    private Path dir;
+
+    @Option(names = "--service", paramLabel = "NAME", converter = OptionValues.ServiceName.class,
+        description = "show only this service (default: all)")
+    private String service;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+        converter = OptionValues.Duration.class,
+        description = "refresh interval, e.g. 500ms, 1s, 5s (default: ${DEFAULT-VALUE})")
+    private long intervalNs;
+
+    @Option(names = "--once", description = "print one snapshot and exit (for scripts)")
+    private boolean once;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+    private boolean help;
+
+    private StatMain(final PrintStream out)
     {
+        this.out = out;
     }
 
     /**
@@ -46,8 +78,33 @@ public final class StatMain
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
-        return CommandRunner.run(StatOptions.COMMAND, StatOptions.SUMMARY, StatOptions.OPTIONS, args, out, err,
-            (commandLine) -> show(StatOptions.from(commandLine), out));
+        return CommandRunner.run(new StatMain(out), args, out, err);
+    }
+
+    /**
+     * The options as parsed, without running anything (for tests).
+     *
+     * @param args the command line.
+     * @return the validated options.
+     * @throws CommandLine.ParameterException when an option is invalid.
+     */
+    static StatOptions parse(final String... args)
+    {
+        final StatMain command = new StatMain(System.out);
+        new CommandLine(command).parseArgs(args);
+        return command.options();
+    }
+
+    @Override
+    public Integer call() throws InterruptedException
+    {
+        return show(options(), out);
+    }
+
+    private StatOptions options()
+    {
+        return new StatOptions(dir, service, OptionValues.durationInRange(spec, "--interval", intervalNs,
+            TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(1)), once);
     }
 
     private static int show(final StatOptions options, final PrintStream out) throws InterruptedException

@@ -52,7 +52,7 @@ class ClientErrorsIT
         {
             assertThat(client.exitCode()).isEqualTo(ExitCode.USAGE);
             assertThat(client.output())
-                .contains("ipc client: option --mode must be one of oneway|rr, but was 'burst'")
+                .contains("ipc client: Invalid value for option '--mode': must be one of oneway|rr, but was 'burst'")
                 .doesNotContain("\tat ");
         }
     }
@@ -64,7 +64,7 @@ class ClientErrorsIT
             60, TimeUnit.SECONDS))
         {
             assertThat(server.exitCode()).isEqualTo(ExitCode.USAGE);
-            assertThat(server.output()).contains("ipc server: option --service is required");
+            assertThat(server.output()).contains("ipc server: Missing required option: '--service=NAME'");
         }
     }
 }

@@ -141,7 +141,7 @@ class EchoServerAndClientIT
         {
             assertThat(client.exitCode()).as("client exit code; output:%n%s", client.output()).isZero();
             assertThat(client.output()).contains("0 missing").contains("p99.9");
-            return FlatJson.parse(Files.readString(json));
+            return JsonFigures.parse(Files.readString(json));
         }
         finally
         {

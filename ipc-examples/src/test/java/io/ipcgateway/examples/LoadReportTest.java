@@ -98,9 +98,9 @@ class LoadReportTest
     }
 
     @Test
-    void shouldWriteTheSameFiguresAsJson()
+    void shouldWriteTheSameFiguresAsJson() throws Exception
     {
-        final Map<String, Object> json = FlatJson.parse(report(LoadMode.RR, 1000, 998, 4).toJson());
+        final Map<String, Object> json = JsonFigures.parse(report(LoadMode.RR, 1000, 998, 4).toJson());
 
         assertThat(json)
             .containsEntry("service", "echo")
@@ -126,19 +126,34 @@ class LoadReportTest
     }
 
     @Test
-    void shouldReportAFailureAsIncompleteInTextAndJson()
+    void shouldReportAFailureAsIncompleteInTextAndJson() throws Exception
     {
         final LoadReport ok = report(LoadMode.RR, 10, 10, 1);
         final LoadReport failed = new LoadReport("echo", LoadMode.RR, IdleMode.SPIN, 1, 64, 10, 10, 1, LATENCY,
             new Fairness(10, 10, 10), "client 0 failed after 10 messages: TIMED_OUT");
 
         assertThat(ok.complete()).isTrue();
-        assertThat(FlatJson.parse(ok.toJson())).doesNotContainKey("failure");
+        assertThat(JsonFigures.parse(ok.toJson())).doesNotContainKey("failure");
         assertThat(failed.complete()).isFalse();
         assertThat(failed.toText()).contains("failure     client 0 failed after 10 messages: TIMED_OUT");
-        assertThat(FlatJson.parse(failed.toJson()))
+        assertThat(JsonFigures.parse(failed.toJson()))
             .containsEntry("complete", false)
             .containsEntry("failure", "client 0 failed after 10 messages: TIMED_OUT");
+    }
+
+    @Test
+    void shouldRoundDecimalsToThreePlacesAndEscapeText() throws Exception
+    {
+        // 7 confirmed in 3 s: 2.333... per second.
+        final LoadReport report = new LoadReport("echo \"quoted\"\n", LoadMode.RR, IdleMode.BLOCK, 1, 64, 7, 7,
+            TimeUnit.SECONDS.toNanos(3), LATENCY, new Fairness(7, 7, 7), null);
+        final String text = report.toJson();
+
+        assertThat(text).endsWith("}\n").contains("\"messagesPerSecond\" : 2.333,");
+        assertThat(JsonFigures.parse(text))
+            .containsEntry("service", "echo \"quoted\"\n")
+            .containsEntry("messagesPerSecond", 2.333)
+            .containsEntry("fairness", 1.0);
     }
 
     private static LoadReport report(final LoadMode mode, final long sent, final long confirmed, final int clients)

@@ -2,6 +2,7 @@ package io.ipcgateway.examples;
 
 import io.ipcgateway.core.IdleMode;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -14,9 +15,9 @@ class OptionsTest
     @Test
     void shouldReadEveryClientOption()
     {
-        final ClientOptions options = ClientOptions.from(CommandLine.parse(ClientOptions.COMMAND,
-            ClientOptions.OPTIONS, "--service", "echo", "--dir", "/dev/shm/t", "--clients", "4", "--messages", "1000",
-            "--size", "1k", "--mode", "oneway", "--idle", "spin", "--timeout", "2s", "--json", "out.json"));
+        final ClientOptions options = LoadClientMain.parse("--service", "echo", "--dir", "/dev/shm/t", "--clients",
+            "4", "--messages", "1000", "--size", "1k", "--mode", "oneway", "--idle", "spin", "--timeout", "2s",
+            "--json", "out.json");
 
         assertThat(options).isEqualTo(new ClientOptions("echo", Path.of("/dev/shm/t"), 4, 1000, 0, 1024,
             LoadMode.ONEWAY, IdleMode.SPIN, TimeUnit.SECONDS.toNanos(2), Path.of("out.json")));
@@ -26,8 +27,7 @@ class OptionsTest
     @Test
     void shouldDefaultTheClientToRequestResponseWithOneThread()
     {
-        final ClientOptions options = ClientOptions.from(
-            CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS, "--service", "echo"));
+        final ClientOptions options = LoadClientMain.parse("--service", "echo");
 
         assertThat(options.clients()).isEqualTo(1);
         assertThat(options.messages()).isEqualTo(ClientOptions.DEFAULT_MESSAGES);
@@ -40,8 +40,7 @@ class OptionsTest
     @Test
     void shouldRunForADurationWhenGivenOne()
     {
-        final ClientOptions options = ClientOptions.from(CommandLine.parse(
-            ClientOptions.COMMAND, ClientOptions.OPTIONS, "--service", "echo", "--duration", "500ms"));
+        final ClientOptions options = LoadClientMain.parse("--service", "echo", "--duration", "500ms");
 
         assertThat(options.timed()).isTrue();
         assertThat(options.durationNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
@@ -50,41 +49,31 @@ class OptionsTest
     @Test
     void shouldRefuseMessagesAndDurationTogether()
     {
-        final CommandLine commandLine = CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS,
-            "--service", "echo", "--duration", "1s", "--messages", "10");
-
-        assertThatThrownBy(() -> ClientOptions.from(commandLine))
-            .isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> LoadClientMain.parse("--service", "echo", "--duration", "1s", "--messages", "10"))
+            .isInstanceOf(ParameterException.class)
             .hasMessageContaining("either --messages or --duration");
     }
 
     @Test
     void shouldRefuseFewerMessagesThanClients()
     {
-        final CommandLine commandLine = CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS,
-            "--service", "echo", "--clients", "8", "--messages", "4");
-
-        assertThatThrownBy(() -> ClientOptions.from(commandLine))
-            .isInstanceOf(UsageException.class)
-            .hasMessageContaining("--messages must be a whole number from 8");
+        assertThatThrownBy(() -> LoadClientMain.parse("--service", "echo", "--clients", "8", "--messages", "4"))
+            .isInstanceOf(ParameterException.class)
+            .hasMessageContaining("Invalid value for option '--messages': must be a whole number from 8");
     }
 
     @Test
     void shouldNameValidModes()
     {
-        final CommandLine commandLine = CommandLine.parse(ClientOptions.COMMAND, ClientOptions.OPTIONS,
-            "--service", "echo", "--mode", "burst");
-
-        assertThatThrownBy(() -> ClientOptions.from(commandLine))
-            .isInstanceOf(UsageException.class)
-            .hasMessageContaining("--mode must be one of oneway|rr, but was 'burst'");
+        assertThatThrownBy(() -> LoadClientMain.parse("--service", "echo", "--mode", "burst"))
+            .isInstanceOf(ParameterException.class)
+            .hasMessageContaining("Invalid value for option '--mode': must be one of oneway|rr, but was 'burst'");
     }
 
     @Test
     void shouldReadServerOptions()
     {
-        final ServerOptions options = ServerOptions.from(CommandLine.parse(
-            ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--idle", "spin"));
+        final ServerOptions options = EchoServerMain.parse("--service", "echo", "--idle", "spin");
 
         assertThat(options).isEqualTo(new ServerOptions("echo", null, IdleMode.SPIN, ServerOptions.NO_METRICS));
     }
@@ -92,21 +81,18 @@ class OptionsTest
     @Test
     void shouldReadTheMetricsPortAndRefuseOneOutOfRange()
     {
-        final ServerOptions options = ServerOptions.from(CommandLine.parse(
-            ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--metrics-port", "9464"));
+        final ServerOptions options = EchoServerMain.parse("--service", "echo", "--metrics-port", "9464");
         assertThat(options.metricsPort()).isEqualTo(9464);
 
-        final CommandLine outOfRange = CommandLine.parse(
-            ServerOptions.COMMAND, ServerOptions.OPTIONS, "--service", "echo", "--metrics-port", "70000");
-        assertThatThrownBy(() -> ServerOptions.from(outOfRange)).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> EchoServerMain.parse("--service", "echo", "--metrics-port", "70000"))
+            .isInstanceOf(ParameterException.class)
             .hasMessageContaining("--metrics-port");
     }
 
     @Test
     void shouldReadStatOptions()
     {
-        final StatOptions options = StatOptions.from(CommandLine.parse(
-            StatOptions.COMMAND, StatOptions.OPTIONS, "--service", "echo", "--interval", "250ms", "--once"));
+        final StatOptions options = StatMain.parse("--service", "echo", "--interval", "250ms", "--once");
 
         assertThat(options).isEqualTo(new StatOptions(null, "echo", 250_000_000L, true));
     }
@@ -114,28 +100,23 @@ class OptionsTest
     @Test
     void shouldRequireAServiceForTheServer()
     {
-        final CommandLine commandLine = CommandLine.parse(ServerOptions.COMMAND, ServerOptions.OPTIONS);
-
-        assertThatThrownBy(() -> ServerOptions.from(commandLine))
-            .isInstanceOf(UsageException.class)
-            .hasMessage("ipc server: option --service is required");
+        assertThatThrownBy(() -> EchoServerMain.parse())
+            .isInstanceOf(ParameterException.class)
+            .hasMessage("Missing required option: '--service=NAME'");
     }
 
     @Test
     void shouldRefuseADemoFolderThatDoesNotExist()
     {
-        final CommandLine commandLine = CommandLine.parse(
-            DemoOptions.COMMAND, DemoOptions.OPTIONS, "--dir", "/no/such/folder");
-
-        assertThatThrownBy(() -> DemoOptions.from(commandLine))
-            .isInstanceOf(UsageException.class)
-            .hasMessageContaining("--dir must name an existing folder");
+        assertThatThrownBy(() -> DemoMain.parse("--dir", "/no/such/folder"))
+            .isInstanceOf(ParameterException.class)
+            .hasMessageContaining("Invalid value for option '--dir': must name an existing folder");
     }
 
     @Test
     void shouldDefaultTheDemoToAFewSecondsPerRun()
     {
-        final DemoOptions options = DemoOptions.from(CommandLine.parse(DemoOptions.COMMAND, DemoOptions.OPTIONS));
+        final DemoOptions options = DemoMain.parse();
 
         assertThat(options.durationNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(3));
         assertThat(options.clients()).isEqualTo(2);

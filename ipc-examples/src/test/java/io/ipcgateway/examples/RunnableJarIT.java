@@ -38,4 +38,26 @@ class RunnableJarIT
             assertThat(output).as("the futex notifier is usable").contains("notifier=futex");
         }
     }
+
+    @Test
+    void shouldListTheCommandsForHelpAndRefuseAnUnknownOne() throws Exception
+    {
+        final Path jar = Paths.get(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+
+        final Process help = new ProcessBuilder(java, "-jar", jar.toString(), "--help").redirectErrorStream(true)
+            .start();
+        final String helpText = new String(help.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(help.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(help.exitValue()).as(helpText).isZero();
+        assertThat(helpText).startsWith("Usage: java -jar ipc-examples.jar COMMAND").contains("quote-client")
+            .contains("check");
+
+        final Process unknown = new ProcessBuilder(java, "-jar", jar.toString(), "frobnicate")
+            .redirectErrorStream(true).start();
+        final String unknownText = new String(unknown.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(unknown.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(unknown.exitValue()).as(unknownText).isEqualTo(ExitCode.USAGE);
+        assertThat(unknownText).startsWith("unknown command 'frobnicate'");
+    }
 }
