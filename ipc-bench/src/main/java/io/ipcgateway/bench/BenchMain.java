@@ -9,10 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.ipcgateway.bench.audit.AuditBench;
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.load.ChildRoleCommand;
 import io.ipcgateway.bench.load.ClientRole;
 import io.ipcgateway.bench.load.CpuPinning;
 import io.ipcgateway.bench.load.LoadRun;
+import io.ipcgateway.bench.load.RunCommand;
 import io.ipcgateway.bench.load.RunResult;
 import io.ipcgateway.bench.load.RunSpec;
 import io.ipcgateway.bench.load.ServerRole;
@@ -51,61 +52,7 @@ public final class BenchMain
           nats-direct  client threads doing synchronous jnats requests to an echoing responder JVM through a
                     nats-server: what local processes get without a gateway
 
-        run options:
-          --transport ipc|agrona|aeron|uds   (default ipc)
-          --mode oneway|pingpong|rr          (default oneway)
-          --size BYTES                       message size, >= 16 (default 32)
-          --clients N                        producers / clients (default 1; pingpong needs 1)
-          --client-jvms J                    JVMs the clients are spread over (default min(N, 4))
-          --duration 10s                     measured time (default 10s)
-          --warmup 2s                        excluded warm-up (default 2s)
-          --idle spin|block                  waiting: busy spin, or each transport's blocking/backoff wait
-          --interval 300us                   time between intended sends of each client (0 = closed loop;
-                                             default 300us for pingpong with --idle block, else 0); latency
-                                             counts from the intended send time (coordinated omission)
-          --idle-window 2s                   with --idle block: idle-server CPU measured over this long
-          --json FILE                        also write the result as JSON
-          --pin 0/1                          run the server JVM on CPUs 0 and the client JVMs on CPUs 1
-                                             (taskset lists, e.g. 0/1-3); default: the kernel places them
-
-        compare options:
-          --quick              short runs, one repetition: under 3 minutes on 2 cores
-          --repeat K           repetitions (default 3, quick 1); transports interleave within each
-          --transports a,b     subset of ipc,agrona,aeron,uds
-          --workloads a,b      subset of the standard workloads
-          --json FILE          write the medians as JSON (schema in docs/performance.md)
-          --plot FILE.svg      write the latency percentile distributions
-          --markdown FILE.md   write the table and targets as Markdown (between the compare:start/end
-                               markers when FILE has them, e.g. docs/performance.md)
-          --duration 5s        measured time of each run (default 5s, quick 1.5s)
-          --warmup 2s          warm-up of each run (default 2s, quick 0.5s)
-          --pin 0/1            server JVMs on CPUs 0, client JVMs on CPUs 1, for every transport
-
-        mixed-jdk options:
-          --old-jdk HOME       JDK without the futex (default /usr/lib/jvm/java-17-openjdk-amd64)
-          --new-jdk HOME       JDK with the futex layer (default /usr/lib/jvm/temurin-25-jdk-amd64)
-          --size BYTES         request and response size (default 32)
-          --duration 3s        measured time of each run (default 3s)
-          --warmup 1s          warm-up of each run (default 1s)
-          --repeat K           rounds, every pairing once per round, medians reported (default 3)
-
-        paired options:
-          --transports a,b     two or more of ipc,agrona,aeron,uds; ratios are taken to the first
-                               (default ipc,agrona)
-          --mode oneway|pingpong   one producer one-way, or busy-spin ping-pong (default oneway)
-          --size BYTES         message size, >= 16 (default 32)
-          --rounds N           measured rounds, each a phase of every transport (default 30)
-          --warmup-rounds N    rounds run first and not counted (default 3)
-          --phase 300ms        length of one phase (default 300ms)
-
-        nats-direct options:
-          --clients N                   client threads (default 32)
-          --connections each|shared     a connection per client, or one shared by all (default each)
-          --size BYTES                  request payload (default 32)
-          --seconds 10s                 measured time (default 10s)
-          --warmup 2s                   excluded warm-up (default 2s)
-          --url nats://HOST:PORT        a running nats-server (default: start one on a free 127.0.0.1 port;
-                                        needs the Debian package nats-server)
+        Each command takes --help for its options, e.g. ipc bench run --help.
         """;
 
     private BenchMain()
@@ -149,6 +96,10 @@ public final class BenchMain
                 }
             }
         }
+        catch (final BenchCli.HelpRequestedException help)
+        {
+            System.out.print(help.getMessage());
+        }
         catch (final IllegalArgumentException ex)
         {
             System.err.println("ipc bench: " + ex.getMessage());
@@ -158,11 +109,10 @@ public final class BenchMain
 
     private static void run(final List<String> args) throws Exception
     {
-        final List<String> rest = new ArrayList<>();
-        final RunSpec spec = RunSpec.parse(args, rest);
-        final String json = takeOption(rest, "--json");
-        final CpuPinning pinning = CpuPinning.parse(takeOption(rest, "--pin"));
-        requireEmpty(rest);
+        final RunCommand command = BenchCli.parse(new RunCommand(), args);
+        final RunSpec spec = command.spec();
+        final Path json = command.json();
+        final CpuPinning pinning = command.pinning();
         System.err.printf("running %s: transport=%s mode=%s size=%d clients=%d idle=%s warm-up %.1f s, %.1f s, %s%n",
             spec.workload(), spec.transport(), spec.mode().label(), spec.size(), spec.clients(), spec.idle().label(),
             spec.warmupNs() / 1e9, spec.durationNs() / 1e9, pinning.describe());
@@ -175,7 +125,7 @@ public final class BenchMain
         }
         if (json != null)
         {
-            Files.writeString(Path.of(json), ResultJson.write(results, 1), StandardCharsets.UTF_8);
+            Files.writeString(json, ResultJson.write(results, 1), StandardCharsets.UTF_8);
         }
     }
 
@@ -210,30 +160,29 @@ public final class BenchMain
 
     private static void childServer(final List<String> args) throws Exception
     {
-        final List<String> rest = new ArrayList<>();
-        final RunSpec spec = RunSpec.parse(args, rest);
-        final Path dir = Path.of(takeOption(rest, "--dir"));
+        final ChildRoleCommand command = BenchCli.parse(new ChildRoleCommand(), args);
+        final RunSpec spec = command.spec();
+        final Path dir = command.dir();
         final PrintStream out = System.out;
         exitAfter(() -> ServerRole.run(spec, dir, out));
     }
 
     private static void childClient(final List<String> args) throws Exception
     {
-        final List<String> rest = new ArrayList<>();
-        final RunSpec spec = RunSpec.parse(args, rest);
-        final Path dir = Path.of(takeOption(rest, "--dir"));
-        final int first = Integer.parseInt(takeOption(rest, "--first"));
-        final int count = Args.parsePositiveInt("--count", takeOption(rest, "--count"));
+        final ChildRoleCommand command = BenchCli.parse(new ChildRoleCommand(), args);
+        final RunSpec spec = command.spec();
+        final Path dir = command.dir();
+        final int first = command.first();
+        final int count = command.count();
         final PrintStream out = System.out;
         exitAfter(() -> ClientRole.run(spec, dir, first, count, out));
     }
 
     private static void childNatsResponder(final List<String> args)
     {
-        final List<String> rest = new ArrayList<>(args);
-        final String url = takeOption(rest, "--url");
-        final String subject = takeOption(rest, "--subject");
-        requireEmpty(rest);
+        final NatsResponderRole.RoleOptions options = BenchCli.parse(new NatsResponderRole.RoleOptions(), args);
+        final String url = options.url();
+        final String subject = options.subject();
         final PrintStream out = System.out;
         exitAfter(() -> NatsResponderRole.run(url, subject, out));
     }
@@ -262,42 +211,5 @@ public final class BenchMain
     private interface Role
     {
         void run() throws Exception;
-    }
-
-    /**
-     * Remove {@code option VALUE} from {@code args}.
-     *
-     * @param args   remaining options; the option and its value are removed.
-     * @param option the option name.
-     * @return its value, or null when absent.
-     */
-    public static String takeOption(final List<String> args, final String option)
-    {
-        final int index = args.indexOf(option);
-        if (index < 0)
-        {
-            return null;
-        }
-        if (index + 1 >= args.size())
-        {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        final String value = args.get(index + 1);
-        args.subList(index, index + 2).clear();
-        return value;
-    }
-
-    /**
-     * Fail when options are left that nobody understood.
-     *
-     * @param rest the options left.
-     * @throws IllegalArgumentException listing them.
-     */
-    public static void requireEmpty(final List<String> rest)
-    {
-        if (!rest.isEmpty())
-        {
-            throw new IllegalArgumentException("unknown options: " + rest + " (see --help)");
-        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.ipcgateway.bench.BenchCli;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -14,6 +15,8 @@ import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/ipc bench audit}: the audit log beside its references in one run, through JMH, each benchmark class in
@@ -23,22 +26,6 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class AuditBench
 {
-    /** Usage of {@code bench audit}. */
-    public static final String USAGE = """
-        Usage: ipc bench audit [--quick] [--only REGEX]
-
-        Runs, through JMH with -prof gc, 64-byte records on the disk under java.io.tmpdir
-        (-Dipc.bench.audit.dir=DIR in IPC_JAVA_OPTS to change it):
-          plain      FileChannel + CRC32C: page cache (1 and 4 writers), group commit 1 ms, fsync per record
-          chronicle  Chronicle Queue 5.25ea0, page cache, 1 and 4 writers (its own fork and JVM flags)
-          ours       the audit log with the hash chain: the same four, the caller-side cost of an async
-                     append (p99, B/op) and replay with CRC and chain checked (GB/s)
-        then prints the ratios against the targets of issue 14.
-
-        --quick        1 warm-up and 2 measured iterations of 1 s (default 2 and 3)
-        --only REGEX   only the benchmarks matching REGEX (JMH include syntax)
-        """;
-
     private static final String PACKAGE = AuditBench.class.getPackageName() + ".";
 
     private AuditBench()
@@ -48,34 +35,14 @@ public final class AuditBench
     /**
      * Run the comparison.
      *
-     * @param args options, see {@link #USAGE}.
+     * @param args options, see {@code bench audit --help}.
      * @throws Exception when JMH fails.
      */
     public static void main(final List<String> args) throws Exception
     {
-        boolean quick = false;
-        final List<String> includes = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++)
-        {
-            switch (args.get(i))
-            {
-                case "--quick" -> quick = true;
-                case "--only" ->
-                {
-                    if (i + 1 >= args.size())
-                    {
-                        throw new IllegalArgumentException("--only needs a regular expression");
-                    }
-                    includes.add(args.get(++i));
-                }
-                case "--help", "-h" ->
-                {
-                    System.out.print(USAGE);
-                    return;
-                }
-                default -> throw new IllegalArgumentException("unknown option of bench audit: " + args.get(i));
-            }
-        }
+        final Options cli = BenchCli.parse(new Options(), args);
+        final boolean quick = cli.quick;
+        final List<String> includes = new ArrayList<>(cli.only);
         if (includes.isEmpty())
         {
             includes.add(PACKAGE + "PlainLogBenchmark");
@@ -97,6 +64,28 @@ public final class AuditBench
         figures.forEach((key, value) -> System.out.printf(Locale.ROOT, "  %-34s %,16.2f%n", key, value));
         System.out.println("targets (issue 14, Speed):");
         AuditTargets.check(figures).forEach(line -> System.out.println("  " + line));
+    }
+
+    /** The options of {@code bench audit}. */
+    @Command(name = "ipc bench audit", sortOptions = false, description = {
+        "Runs, through JMH with -prof gc, 64-byte records on the disk under java.io.tmpdir"
+            + " (-Dipc.bench.audit.dir=DIR in IPC_JAVA_OPTS to change it):",
+        "  plain      FileChannel + CRC32C: page cache (1 and 4 writers), group commit 1 ms, fsync per record",
+        "  chronicle  Chronicle Queue 5.25ea0, page cache, 1 and 4 writers (its own fork and JVM flags)",
+        "  ours       the audit log with the hash chain: the same four, the caller-side cost of an async append"
+            + " (p99, B/op) and replay with CRC and chain checked (GB/s)",
+        "then prints the ratios against the targets of issue 14."})
+    static final class Options
+    {
+        @Option(names = "--quick", description = "1 warm-up and 2 measured iterations of 1 s (default 2 and 3)")
+        private boolean quick;
+
+        @Option(names = "--only", paramLabel = "REGEX",
+            description = "only the benchmarks matching REGEX (JMH include syntax); may be repeated")
+        private List<String> only = new ArrayList<>();
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     /**

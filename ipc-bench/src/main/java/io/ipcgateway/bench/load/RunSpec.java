@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.ipcgateway.bench.transport.Idle;
-import io.ipcgateway.bench.transport.Transports;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * Everything that defines one load run: which transport, what traffic, how long.
@@ -67,80 +69,35 @@ public record RunSpec(
     }
 
     /**
-     * Parse the options of {@code bench run} (also used to pass a spec to child JVMs).
+     * Parse the options of a run (picocli, {@link RunSpecOptions}); options it does not know are handed back.
      *
      * @param args options; unknown ones are returned in {@code rest}.
-     * @param rest receives the options this method does not know, in order.
+     * @param rest receives the arguments this method does not know, in order.
      * @return the spec.
+     * @throws IllegalArgumentException naming the option when a value is missing or wrong.
      */
     public static RunSpec parse(final List<String> args, final List<String> rest)
     {
-        String workload = null;
-        String transport = "ipc";
-        Mode mode = Mode.ONEWAY;
-        int size = 32;
-        int clients = 1;
-        int clientJvms = -1;
-        long warmupNs = TimeUnit.SECONDS.toNanos(2);
-        long durationNs = TimeUnit.SECONDS.toNanos(10);
-        Idle idle = Idle.SPIN;
-        long intervalNs = -1;
-        long idleWindowNs = TimeUnit.SECONDS.toNanos(2);
-        for (int i = 0; i < args.size(); i++)
+        final Lenient lenient = new Lenient();
+        final CommandLine commandLine = new CommandLine(lenient).setUnmatchedArgumentsAllowed(true);
+        try
         {
-            final String option = args.get(i);
-            final boolean hasValue = i + 1 < args.size();
-            final String value = hasValue ? args.get(i + 1) : null;
-            switch (option)
-            {
-                case "--workload" -> workload = value;
-                case "--transport" -> transport = value;
-                case "--mode" -> mode = Mode.parse(require(option, value));
-                case "--size" -> size = Args.parseBytes(option, require(option, value));
-                case "--clients" -> clients = Args.parsePositiveInt(option, require(option, value));
-                case "--client-jvms" -> clientJvms = Args.parsePositiveInt(option, require(option, value));
-                case "--warmup" -> warmupNs = Args.parseDurationNs(option, require(option, value));
-                case "--duration" -> durationNs = Args.parseDurationNs(option, require(option, value));
-                case "--idle" -> idle = Idle.parse(require(option, value));
-                case "--interval" -> intervalNs = Args.parseDurationNs(option, require(option, value));
-                case "--idle-window" -> idleWindowNs = Args.parseDurationNs(option, require(option, value));
-                default ->
-                {
-                    rest.add(option);
-                    continue;
-                }
-            }
-            require(option, value);
-            i++;
+            commandLine.parseArgs(args.toArray(new String[0]));
         }
-        if (transport == null || !Transports.NAMES.contains(transport))
+        catch (final CommandLine.ParameterException ex)
         {
-            throw new IllegalArgumentException("--transport must be one of " + Transports.NAMES + ", but was " +
-                transport);
+            throw new IllegalArgumentException(ex.getMessage(), ex);
         }
-        if (intervalNs < 0)
-        {
-            intervalNs = mode == Mode.PINGPONG && idle == Idle.BLOCK ? DEFAULT_BLOCKING_INTERVAL_NS : 0;
-        }
-        if (clientJvms < 0)
-        {
-            clientJvms = Math.min(clients, DEFAULT_MAX_CLIENT_JVMS);
-        }
-        if (workload == null)
-        {
-            workload = mode.label() + "-" + size + "B-" + clients + "c-" + idle.label();
-        }
-        return new RunSpec(workload, transport, mode, size, clients, clientJvms, warmupNs, durationNs, idle,
-            intervalNs, idleWindowNs);
+        rest.addAll(commandLine.getUnmatchedArguments());
+        return lenient.options.spec();
     }
 
-    private static String require(final String option, final String value)
+    /** The run options alone, leaving any other argument unmatched. */
+    @Command(name = "run-spec")
+    private static final class Lenient
     {
-        if (value == null)
-        {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return value;
+        @Mixin
+        private RunSpecOptions options;
     }
 
     /**

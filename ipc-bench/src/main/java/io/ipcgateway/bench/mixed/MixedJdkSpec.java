@@ -3,9 +3,10 @@ package io.ipcgateway.bench.mixed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What {@code bench mixed-jdk} runs: the two JDKs, the message size, and the length and repetitions of each run.
@@ -45,33 +46,43 @@ public record MixedJdkSpec(String oldJava, String newJava, int size, long warmup
      */
     public static MixedJdkSpec parse(final List<String> args)
     {
-        String oldJdk = DEFAULT_OLD_JDK;
-        String newJdk = DEFAULT_NEW_JDK;
-        int size = 32;
-        long warmupNs = TimeUnit.SECONDS.toNanos(1);
-        long durationNs = TimeUnit.SECONDS.toNanos(3);
-        int repeat = 3;
-        for (int i = 0; i < args.size(); i += 2)
-        {
-            final String option = args.get(i);
-            if (i + 1 >= args.size())
-            {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            final String value = args.get(i + 1);
-            switch (option)
-            {
-                case "--old-jdk" -> oldJdk = value;
-                case "--new-jdk" -> newJdk = value;
-                case "--size" -> size = Args.parseBytes(option, value);
-                case "--warmup" -> warmupNs = Args.parseDurationNs(option, value);
-                case "--duration" -> durationNs = Args.parseDurationNs(option, value);
-                case "--repeat" -> repeat = Args.parsePositiveInt(option, value);
-                default -> throw new IllegalArgumentException("unknown option for mixed-jdk: " + option);
-            }
-        }
-        return new MixedJdkSpec(java("--old-jdk", oldJdk), java("--new-jdk", newJdk), size, warmupNs, durationNs,
-            repeat);
+        final Options options = BenchCli.parse(new Options(), args);
+        return new MixedJdkSpec(java("--old-jdk", options.oldJdk), java("--new-jdk", options.newJdk), options.size,
+            options.warmupNs, options.durationNs, options.repeat);
+    }
+
+    /** The options of {@code bench mixed-jdk}. */
+    @Command(name = "ipc bench mixed-jdk", sortOptions = false, description = "Blocking request/response with the"
+        + " server and the client on different JDKs (both directions) and on the same JDK; prints the rates, the"
+        + " negotiated notifiers and the ratios.")
+    static final class Options
+    {
+        @Option(names = "--old-jdk", paramLabel = "HOME", defaultValue = DEFAULT_OLD_JDK,
+            description = "JDK without the futex (default: ${DEFAULT-VALUE})")
+        private String oldJdk;
+
+        @Option(names = "--new-jdk", paramLabel = "HOME", defaultValue = DEFAULT_NEW_JDK,
+            description = "JDK with the futex layer (default: ${DEFAULT-VALUE})")
+        private String newJdk;
+
+        @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32", converter = BenchCli.Bytes.class,
+            description = "request and response size (default: ${DEFAULT-VALUE})")
+        private int size;
+
+        @Option(names = "--duration", paramLabel = "TIME", defaultValue = "3s", converter = BenchCli.Duration.class,
+            description = "measured time of each run (default: ${DEFAULT-VALUE})")
+        private long durationNs;
+
+        @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "1s", converter = BenchCli.Duration.class,
+            description = "warm-up of each run (default: ${DEFAULT-VALUE})")
+        private long warmupNs;
+
+        @Option(names = "--repeat", paramLabel = "K", defaultValue = "3", converter = BenchCli.PositiveInt.class,
+            description = "rounds, every pairing once per round, medians reported (default: ${DEFAULT-VALUE})")
+        private int repeat;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     /**

@@ -1,11 +1,11 @@
 package io.ipcgateway.bench.nats;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.ipcgateway.bench.BenchMain;
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What {@code bin/ipc bench nats-direct} runs: client threads doing synchronous jnats requests to one echoing
@@ -69,34 +69,56 @@ public record NatsDirectSpec(int clients, boolean shared, int size, long duratio
      */
     public static NatsDirectSpec parse(final List<String> args)
     {
-        final List<String> rest = new ArrayList<>(args);
-        final String clients = BenchMain.takeOption(rest, "--clients");
-        final String connections = BenchMain.takeOption(rest, "--connections");
-        final String size = BenchMain.takeOption(rest, "--size");
-        final String seconds = BenchMain.takeOption(rest, "--seconds");
-        final String warmup = BenchMain.takeOption(rest, "--warmup");
-        final String url = BenchMain.takeOption(rest, "--url");
-        BenchMain.requireEmpty(rest);
+        final Options options = BenchCli.parse(new Options(), args);
         final boolean shared;
-        if (connections == null || "each".equals(connections))
+        if ("each".equals(options.connections))
         {
             shared = false;
         }
-        else if ("shared".equals(connections))
+        else if ("shared".equals(options.connections))
         {
             shared = true;
         }
         else
         {
-            throw new IllegalArgumentException("--connections must be each or shared, but was " + connections);
+            throw new IllegalArgumentException("--connections must be each or shared, but was " + options.connections);
         }
-        return new NatsDirectSpec(
-            clients == null ? DEFAULT_CLIENTS : Args.parsePositiveInt("--clients", clients),
-            shared,
-            size == null ? DEFAULT_SIZE : Args.parseBytes("--size", size),
-            seconds == null ? DEFAULT_DURATION_NS : Args.parseDurationNs("--seconds", seconds),
-            warmup == null ? DEFAULT_WARMUP_NS : Args.parseDurationNs("--warmup", warmup),
-            url);
+        return new NatsDirectSpec(options.clients, shared, options.size, options.durationNs, options.warmupNs,
+            options.url);
+    }
+
+    /** The options of {@code bench nats-direct}. */
+    @Command(name = "ipc bench nats-direct", sortOptions = false, description = "Client threads doing synchronous"
+        + " jnats requests to an echoing responder JVM through a nats-server: what local processes get without a"
+        + " gateway.")
+    static final class Options
+    {
+        @Option(names = "--clients", paramLabel = "N", defaultValue = "" + DEFAULT_CLIENTS,
+            converter = BenchCli.PositiveInt.class, description = "client threads (default: ${DEFAULT-VALUE})")
+        private int clients;
+
+        @Option(names = "--connections", paramLabel = "each|shared", defaultValue = "each",
+            description = "a connection per client, or one shared by all (default: ${DEFAULT-VALUE})")
+        private String connections;
+
+        @Option(names = "--size", paramLabel = "BYTES", defaultValue = "" + DEFAULT_SIZE,
+            converter = BenchCli.Bytes.class, description = "request payload (default: ${DEFAULT-VALUE})")
+        private int size;
+
+        @Option(names = "--seconds", paramLabel = "TIME", defaultValue = "10s", converter = BenchCli.Duration.class,
+            description = "measured time (default: ${DEFAULT-VALUE})")
+        private long durationNs;
+
+        @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "2s", converter = BenchCli.Duration.class,
+            description = "excluded warm-up (default: ${DEFAULT-VALUE})")
+        private long warmupNs;
+
+        @Option(names = "--url", paramLabel = "nats://HOST:PORT", description = "a running nats-server (default:"
+            + " start one on a free 127.0.0.1 port; needs the Debian package nats-server)")
+        private String url;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     /**

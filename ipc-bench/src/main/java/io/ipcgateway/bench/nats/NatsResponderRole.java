@@ -10,6 +10,8 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The responder JVM of {@code bench nats-direct}: one connection whose {@code Dispatcher} publishes each request's
@@ -23,6 +25,40 @@ public final class NatsResponderRole
 
     private NatsResponderRole()
     {
+    }
+
+    /** The options of {@code child-nats-responder}, written by {@link NatsDirectRun}. */
+    @Command(name = "ipc bench child-nats-responder", description = "The responder JVM of bench nats-direct.")
+    public static final class RoleOptions
+    {
+        @Option(names = "--url", paramLabel = "nats://HOST:PORT", required = true, description = "the nats-server")
+        private String url;
+
+        @Option(names = "--subject", paramLabel = "SUBJECT", required = true, description = "the subject to answer")
+        private String subject;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
+
+        /**
+         * The nats-server.
+         *
+         * @return its URL.
+         */
+        public String url()
+        {
+            return url;
+        }
+
+        /**
+         * The subject to answer.
+         *
+         * @return the subject.
+         */
+        public String subject()
+        {
+            return subject;
+        }
     }
 
     /**

@@ -1,12 +1,12 @@
 package io.ipcgateway.bench.paired;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.ipcgateway.bench.BenchMain;
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
 import io.ipcgateway.bench.transport.Transports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * What {@code bin/ipc bench paired} runs: which transports, which traffic, how many phases of what length.
@@ -68,37 +68,47 @@ public record PairedSpec(List<String> transports, boolean pingPong, int size, in
      */
     public static PairedSpec parse(final List<String> args)
     {
-        final List<String> rest = new ArrayList<>(args);
-        final String transports = BenchMain.takeOption(rest, "--transports");
-        final String mode = BenchMain.takeOption(rest, "--mode");
-        final String size = BenchMain.takeOption(rest, "--size");
-        final String rounds = BenchMain.takeOption(rest, "--rounds");
-        final String warmup = BenchMain.takeOption(rest, "--warmup-rounds");
-        final String phase = BenchMain.takeOption(rest, "--phase");
-        BenchMain.requireEmpty(rest);
-        if (mode != null && !mode.equals("oneway") && !mode.equals("pingpong"))
+        final Options options = BenchCli.parse(new Options(), args);
+        if (!options.mode.equals("oneway") && !options.mode.equals("pingpong"))
         {
-            throw new IllegalArgumentException("--mode must be oneway or pingpong, got " + mode);
+            throw new IllegalArgumentException("--mode must be oneway or pingpong, got " + options.mode);
         }
-        return new PairedSpec(
-            transports == null ? List.of("ipc", "agrona") : List.of(transports.split(",")),
-            "pingpong".equals(mode),
-            size == null ? 32 : Args.parseBytes("--size", size),
-            rounds == null ? 30 : Args.parsePositiveInt("--rounds", rounds),
-            warmup == null ? 3 : parseCount("--warmup-rounds", warmup),
-            phase == null ? DEFAULT_PHASE_NS : Args.parseDurationNs("--phase", phase));
+        return new PairedSpec(List.of(options.transports.split(",")), "pingpong".equals(options.mode), options.size,
+            options.rounds, options.warmupRounds, options.phaseNs);
     }
 
-    private static int parseCount(final String option, final String value)
+    /** The options of {@code bench paired}. */
+    @Command(name = "ipc bench paired", sortOptions = false, description = "Two or more transports in one JVM taking"
+        + " turns in short phases, so each round compares them under the same machine state; prints per-round"
+        + " ratios to the first transport.")
+    static final class Options
     {
-        try
-        {
-            return Integer.parseInt(value.trim());
-        }
-        catch (final NumberFormatException ex)
-        {
-            throw new IllegalArgumentException(option + " must be a whole number, got " + value);
-        }
+        @Option(names = "--transports", paramLabel = "a,b", defaultValue = "ipc,agrona", description = "two or more"
+            + " of ipc,agrona,aeron,uds; ratios are taken to the first (default: ${DEFAULT-VALUE})")
+        private String transports;
+
+        @Option(names = "--mode", paramLabel = "oneway|pingpong", defaultValue = "oneway", description = "one"
+            + " producer one-way, or busy-spin ping-pong (default: ${DEFAULT-VALUE})")
+        private String mode;
+
+        @Option(names = "--size", paramLabel = "BYTES", defaultValue = "32", converter = BenchCli.Bytes.class,
+            description = "message size, >= 16 (default: ${DEFAULT-VALUE})")
+        private int size;
+
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "30", converter = BenchCli.PositiveInt.class,
+            description = "measured rounds, each a phase of every transport (default: ${DEFAULT-VALUE})")
+        private int rounds;
+
+        @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "3",
+            description = "rounds run first and not counted (default: ${DEFAULT-VALUE})")
+        private int warmupRounds;
+
+        @Option(names = "--phase", paramLabel = "TIME", defaultValue = "300ms", converter = BenchCli.Duration.class,
+            description = "length of one phase (default: ${DEFAULT-VALUE})")
+        private long phaseNs;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     /**

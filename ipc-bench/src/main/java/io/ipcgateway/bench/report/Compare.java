@@ -12,8 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
-import io.ipcgateway.bench.BenchMain;
-import io.ipcgateway.bench.load.Args;
+import io.ipcgateway.bench.BenchCli;
 import io.ipcgateway.bench.load.CpuPinning;
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.bench.load.LoadRun;
@@ -21,6 +20,8 @@ import io.ipcgateway.bench.load.RunResult;
 import io.ipcgateway.bench.load.RunSpec;
 import io.ipcgateway.bench.transport.Transports;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench compare}: every transport over the standard workloads, transports interleaved within each
@@ -49,22 +50,17 @@ public final class Compare
      */
     public static void main(final List<String> args) throws Exception
     {
-        final List<String> rest = new ArrayList<>(args);
-        final boolean quick = rest.remove("--quick");
-        final String repeatText = BenchMain.takeOption(rest, "--repeat");
-        final String json = BenchMain.takeOption(rest, "--json");
-        final String plot = BenchMain.takeOption(rest, "--plot");
-        final String markdown = BenchMain.takeOption(rest, "--markdown");
+        final CompareOptions options = BenchCli.parse(new CompareOptions(), args);
+        final boolean quick = options.quick;
+        final String json = options.json;
+        final String plot = options.plot;
+        final String markdown = options.markdown;
         final String command = "bin/ipc bench compare " + String.join(" ", args);
-        final String transportsText = BenchMain.takeOption(rest, "--transports");
-        final String workloadsText = BenchMain.takeOption(rest, "--workloads");
-        final String durationText = BenchMain.takeOption(rest, "--duration");
-        final String warmupText = BenchMain.takeOption(rest, "--warmup");
-        final CpuPinning pinning = CpuPinning.parse(BenchMain.takeOption(rest, "--pin"));
-        BenchMain.requireEmpty(rest);
+        final String transportsText = options.transports;
+        final String workloadsText = options.workloads;
+        final CpuPinning pinning = CpuPinning.parse(options.pin);
 
-        final int repeats = repeatText != null ? Args.parsePositiveInt("--repeat", repeatText) :
-            quick ? 1 : FULL_REPEATS;
+        final int repeats = options.repeat != null ? options.repeat : quick ? 1 : FULL_REPEATS;
         final List<String> transports = transportsText == null ? Transports.NAMES :
             Arrays.asList(transportsText.split(","));
         for (final String transport : transports)
@@ -77,9 +73,8 @@ public final class Compare
         }
         final List<Workload> workloads = workloadsText == null ? Workload.STANDARD :
             Arrays.stream(workloadsText.split(",")).map(Compare::workload).toList();
-        final long warmupNs = warmupText != null ? Args.parseDurationNs("--warmup", warmupText) :
-            quick ? QUICK_WARMUP_NS : FULL_WARMUP_NS;
-        final long durationNs = durationText != null ? Args.parseDurationNs("--duration", durationText) :
+        final long warmupNs = options.warmupNs != null ? options.warmupNs : quick ? QUICK_WARMUP_NS : FULL_WARMUP_NS;
+        final long durationNs = options.durationNs != null ? options.durationNs :
             quick ? QUICK_DURATION_NS : FULL_DURATION_NS;
         final long idleWindowNs = quick ? QUICK_IDLE_WINDOW_NS : FULL_IDLE_WINDOW_NS;
 
@@ -120,15 +115,10 @@ public final class Compare
      */
     public static void report(final List<String> args) throws Exception
     {
-        final List<String> rest = new ArrayList<>(args);
-        final String json = BenchMain.takeOption(rest, "--json");
-        final String plot = BenchMain.takeOption(rest, "--plot");
-        final String markdown = BenchMain.takeOption(rest, "--markdown");
-        BenchMain.requireEmpty(rest);
-        if (json == null)
-        {
-            throw new IllegalArgumentException("report needs --json FILE (written by compare --json)");
-        }
+        final ReportOptions options = BenchCli.parse(new ReportOptions(), args);
+        final String json = options.json;
+        final String plot = options.plot;
+        final String markdown = options.markdown;
         final String text = Files.readString(Path.of(json), StandardCharsets.UTF_8);
         final List<RunResult> results = ResultJson.read(text);
         final int repeats = ResultJson.repeats(text);
@@ -145,6 +135,72 @@ public final class Compare
             MarkdownReport.write(Path.of(markdown), MarkdownReport.render(results, ResultJson.machine(text),
                 "bin/ipc bench report " + String.join(" ", args), repeats));
         }
+    }
+
+    /** The options of {@code bench compare}. */
+    @Command(name = "ipc bench compare", sortOptions = false, description = "Every transport over the standard"
+        + " workloads, transports interleaved within each repetition (and rotated between repetitions); prints the"
+        + " medians with ratios to ours and the targets of issue 3, and optionally writes JSON, an SVG plot and"
+        + " Markdown. Progress goes to standard error.")
+    static final class CompareOptions
+    {
+        @Option(names = "--quick", description = "short runs, one repetition: under 3 minutes on 2 cores")
+        private boolean quick;
+
+        @Option(names = "--repeat", paramLabel = "K", converter = BenchCli.PositiveInt.class,
+            description = "repetitions (default " + FULL_REPEATS + ", quick 1); transports interleave within each")
+        private Integer repeat;
+
+        @Option(names = "--transports", paramLabel = "a,b", description = "a subset of ipc,agrona,aeron,uds")
+        private String transports;
+
+        @Option(names = "--workloads", paramLabel = "a,b", description = "a subset of the standard workloads")
+        private String workloads;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "write the medians as JSON (schema in"
+            + " docs/performance.md)")
+        private String json;
+
+        @Option(names = "--plot", paramLabel = "FILE.svg", description = "write the latency percentile distributions")
+        private String plot;
+
+        @Option(names = "--markdown", paramLabel = "FILE.md", description = "write the table and targets as Markdown"
+            + " (between the compare:start/end markers when FILE has them, e.g. docs/performance.md)")
+        private String markdown;
+
+        @Option(names = "--duration", paramLabel = "TIME", converter = BenchCli.Duration.class,
+            description = "measured time of each run (default 5s, quick 1.5s)")
+        private Long durationNs;
+
+        @Option(names = "--warmup", paramLabel = "TIME", converter = BenchCli.Duration.class,
+            description = "warm-up of each run (default 2s, quick 0.5s)")
+        private Long warmupNs;
+
+        @Option(names = "--pin", paramLabel = "SERVER/CLIENTS", description = "server JVMs on CPUs SERVER, client JVMs"
+            + " on CPUs CLIENTS (taskset lists, e.g. 0/1), for every transport")
+        private String pin;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
+    }
+
+    /** The options of {@code bench report}. */
+    @Command(name = "ipc bench report", sortOptions = false, description = "Prints the table of a saved"
+        + " compare --json report again, and redraws its plot or Markdown.")
+    static final class ReportOptions
+    {
+        @Option(names = "--json", paramLabel = "FILE", required = true,
+            description = "the report, written by compare --json (required)")
+        private String json;
+
+        @Option(names = "--plot", paramLabel = "FILE.svg", description = "write the latency percentile distributions")
+        private String plot;
+
+        @Option(names = "--markdown", paramLabel = "FILE.md", description = "write the table and targets as Markdown")
+        private String markdown;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
+        private boolean help;
     }
 
     private static Workload workload(final String name)

@@ -1,17 +1,33 @@
 package io.ipcgateway.bench.report;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+
 /**
- * The small part of JSON the reports need: writing maps, lists, strings, numbers, booleans and null, and
- * reading them back (objects as insertion-ordered maps, numbers as {@link Double}). Not-a-number is written as
- * {@code null}, since JSON has no NaN.
+ * The reports' JSON, through Jackson: maps, lists, strings, numbers, booleans and null, written indented and read
+ * back as insertion-ordered maps, lists and {@link Number}s. Not-a-number and infinities are written as
+ * {@code null}, since JSON has neither; a whole-valued double is written without a fraction ({@code 5}, not
+ * {@code 5.0}), as the reports always were.
  */
 public final class Json
 {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .registerModule(new SimpleModule("ipc-bench-report").addSerializer(Double.class, new DoubleSerializer()));
+    private static final ObjectWriter WRITER = MAPPER.writer(new DefaultPrettyPrinter()
+        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
+
     private Json()
     {
     }
@@ -21,339 +37,69 @@ public final class Json
      *
      * @param value a {@link Map} with string keys, {@link List}, {@link CharSequence}, {@link Number},
      *              {@link Boolean} or null.
-     * @return the text.
+     * @return the text, ending with a line break.
      */
     public static String write(final Object value)
     {
-        final StringBuilder out = new StringBuilder();
-        write(out, value, 0);
-        return out.append('\n').toString();
-    }
-
-    private static void write(final StringBuilder out, final Object value, final int depth)
-    {
-        if (value == null)
+        try
         {
-            out.append("null");
+            return WRITER.writeValueAsString(value) + "\n";
         }
-        else if (value instanceof Map<?, ?> map)
+        catch (final JsonProcessingException ex)
         {
-            writeMap(out, map, depth);
+            throw new IllegalArgumentException("cannot write as JSON: " + ex.getOriginalMessage(), ex);
         }
-        else if (value instanceof List<?> list)
-        {
-            writeList(out, list, depth);
-        }
-        else if (value instanceof Double || value instanceof Float)
-        {
-            final double number = ((Number)value).doubleValue();
-            if (Double.isNaN(number) || Double.isInfinite(number))
-            {
-                out.append("null");
-            }
-            else if (number == Math.rint(number) && Math.abs(number) < 1e15)
-            {
-                out.append((long)number);
-            }
-            else
-            {
-                out.append(number);
-            }
-        }
-        else if (value instanceof Number || value instanceof Boolean)
-        {
-            out.append(value);
-        }
-        else
-        {
-            writeString(out, value.toString());
-        }
-    }
-
-    private static void writeMap(final StringBuilder out, final Map<?, ?> map, final int depth)
-    {
-        if (map.isEmpty())
-        {
-            out.append("{}");
-            return;
-        }
-        out.append("{\n");
-        int i = 0;
-        for (final Map.Entry<?, ?> entry : map.entrySet())
-        {
-            indent(out, depth + 1);
-            writeString(out, entry.getKey().toString());
-            out.append(": ");
-            write(out, entry.getValue(), depth + 1);
-            out.append(++i < map.size() ? ",\n" : "\n");
-        }
-        indent(out, depth);
-        out.append('}');
-    }
-
-    private static void writeList(final StringBuilder out, final List<?> list, final int depth)
-    {
-        final boolean scalars = list.stream().noneMatch(item -> item instanceof Map || item instanceof List);
-        if (scalars)
-        {
-            out.append('[');
-            for (int i = 0; i < list.size(); i++)
-            {
-                write(out, list.get(i), depth);
-                out.append(i + 1 < list.size() ? ", " : "");
-            }
-            out.append(']');
-            return;
-        }
-        out.append("[\n");
-        for (int i = 0; i < list.size(); i++)
-        {
-            indent(out, depth + 1);
-            write(out, list.get(i), depth + 1);
-            out.append(i + 1 < list.size() ? ",\n" : "\n");
-        }
-        indent(out, depth);
-        out.append(']');
-    }
-
-    private static void indent(final StringBuilder out, final int depth)
-    {
-        out.append("  ".repeat(depth));
-    }
-
-    private static void writeString(final StringBuilder out, final String text)
-    {
-        out.append('"');
-        for (int i = 0; i < text.length(); i++)
-        {
-            final char c = text.charAt(i);
-            switch (c)
-            {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default ->
-                {
-                    if (c < 0x20)
-                    {
-                        out.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
     }
 
     /**
      * Read JSON text.
      *
      * @param text the JSON.
-     * @return maps, lists, strings, doubles, booleans and nulls.
-     * @throws IllegalArgumentException naming the position when the text is not valid JSON.
+     * @return maps, lists, strings, numbers ({@link Integer}, {@link Long} or {@link Double}), booleans and nulls.
+     * @throws IllegalArgumentException naming the line and column when the text is not valid JSON.
      */
     public static Object read(final String text)
     {
-        final Reader reader = new Reader(text);
-        final Object value = reader.value();
-        reader.skipSpace();
-        if (reader.pos != text.length())
+        try
         {
-            throw reader.error("trailing characters");
+            return MAPPER.readValue(text, Object.class);
         }
-        return value;
+        catch (final JsonProcessingException ex)
+        {
+            final JsonLocation where = ex.getLocation();
+            throw new IllegalArgumentException("invalid JSON"
+                + (where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr()) + ": "
+                + ex.getOriginalMessage(), ex);
+        }
     }
 
-    /** A recursive-descent reader over one text. */
-    private static final class Reader
+    /** NaN and infinities as null; whole values below 10^15 without a fraction. */
+    private static final class DoubleSerializer extends StdSerializer<Double>
     {
-        private final String text;
-        private int pos;
+        private static final long serialVersionUID = 1L;
 
-        Reader(final String text)
+        DoubleSerializer()
         {
-            this.text = text;
+            super(Double.class);
         }
 
-        Object value()
+        @Override
+        public void serialize(final Double value, final JsonGenerator generator, final SerializerProvider provider)
+            throws IOException
         {
-            skipSpace();
-            if (pos >= text.length())
+            final double number = value;
+            if (Double.isNaN(number) || Double.isInfinite(number))
             {
-                throw error("unexpected end");
+                generator.writeNull();
             }
-            final char c = text.charAt(pos);
-            if (c == '{')
+            else if (number == Math.rint(number) && Math.abs(number) < 1e15)
             {
-                return object();
+                generator.writeNumber((long)number);
             }
-            if (c == '[')
+            else
             {
-                return array();
+                generator.writeNumber(number);
             }
-            if (c == '"')
-            {
-                return string();
-            }
-            if (text.startsWith("true", pos))
-            {
-                pos += 4;
-                return Boolean.TRUE;
-            }
-            if (text.startsWith("false", pos))
-            {
-                pos += 5;
-                return Boolean.FALSE;
-            }
-            if (text.startsWith("null", pos))
-            {
-                pos += 4;
-                return null;
-            }
-            return number();
-        }
-
-        private Map<String, Object> object()
-        {
-            final Map<String, Object> map = new LinkedHashMap<>();
-            pos++;
-            skipSpace();
-            if (peek() == '}')
-            {
-                pos++;
-                return map;
-            }
-            while (true)
-            {
-                skipSpace();
-                final String key = string();
-                skipSpace();
-                expect(':');
-                map.put(key, value());
-                skipSpace();
-                if (peek() == ',')
-                {
-                    pos++;
-                    continue;
-                }
-                expect('}');
-                return map;
-            }
-        }
-
-        private List<Object> array()
-        {
-            final List<Object> list = new ArrayList<>();
-            pos++;
-            skipSpace();
-            if (peek() == ']')
-            {
-                pos++;
-                return list;
-            }
-            while (true)
-            {
-                list.add(value());
-                skipSpace();
-                if (peek() == ',')
-                {
-                    pos++;
-                    continue;
-                }
-                expect(']');
-                return list;
-            }
-        }
-
-        private String string()
-        {
-            expect('"');
-            final StringBuilder out = new StringBuilder();
-            while (true)
-            {
-                if (pos >= text.length())
-                {
-                    throw error("unterminated string");
-                }
-                final char c = text.charAt(pos++);
-                if (c == '"')
-                {
-                    return out.toString();
-                }
-                if (c != '\\')
-                {
-                    out.append(c);
-                    continue;
-                }
-                final char escaped = text.charAt(pos++);
-                switch (escaped)
-                {
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'u' ->
-                    {
-                        out.append((char)Integer.parseInt(text.substring(pos, pos + 4), 16));
-                        pos += 4;
-                    }
-                    default -> out.append(escaped);
-                }
-            }
-        }
-
-        private Double number()
-        {
-            final int start = pos;
-            while (pos < text.length() && "+-0123456789.eE".indexOf(text.charAt(pos)) >= 0)
-            {
-                pos++;
-            }
-            try
-            {
-                return Double.valueOf(text.substring(start, pos));
-            }
-            catch (final NumberFormatException ex)
-            {
-                throw error("not a value");
-            }
-        }
-
-        private char peek()
-        {
-            if (pos >= text.length())
-            {
-                throw error("unexpected end");
-            }
-            return text.charAt(pos);
-        }
-
-        private void expect(final char c)
-        {
-            if (peek() != c)
-            {
-                throw error("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        void skipSpace()
-        {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos)))
-            {
-                pos++;
-            }
-        }
-
-        IllegalArgumentException error(final String message)
-        {
-            return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + message);
         }
     }
 }

@@ -69,6 +69,8 @@ class MixedJdkRunTest
     {
         assertThatThrownBy(() -> MixedJdkSpec.parse(List.of("--jdk", "17")))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("unknown option for mixed-jdk: --jdk");
+            .hasMessageContaining("Unknown option")
+            .hasMessageContaining("'--jdk'")
+            .hasMessageContaining("(see 'ipc bench mixed-jdk --help')");
     }
 }
