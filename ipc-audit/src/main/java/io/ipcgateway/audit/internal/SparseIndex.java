@@ -192,14 +192,24 @@ public final class SparseIndex
         bytes.clear();
         final Path temp = path.resolveSibling(path.getFileName() + ".tmp");
         AuditFiles.deleteQuietly(temp);
-        try (FileChannel channel = AuditFiles.createReserved(temp, 0, path.getParent()))
+        try
         {
-            while (bytes.hasRemaining())
+            try (FileChannel channel = AuditFiles.createReserved(temp, 0, path.getParent()))
             {
-                channel.write(bytes);
+                while (bytes.hasRemaining())
+                {
+                    channel.write(bytes);
+                }
             }
+            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        catch (final IOException | RuntimeException ex)
+        {
+            // A full disk fails the write half way: leave no partial temporary file behind (the index is only a
+            // shortcut; the segment itself is rescanned when its index is missing).
+            AuditFiles.deleteQuietly(temp);
+            throw ex;
+        }
     }
 
     /**
