@@ -90,8 +90,14 @@ final class GatewayHandler implements ServerHandler
     {
         this.server = server;
         nats.onConnectionLost(index -> onDutyThread(() -> failConnectionLost(index)));
-        retryTimer.scheduleAtFixedRate(() -> onDutyThread(expireOverdue), DEADLINE_SCAN_NS, DEADLINE_SCAN_NS,
-            TimeUnit.NANOSECONDS);
+        // Skipped while nothing is in flight, so an idle duty thread is not woken for nothing.
+        retryTimer.scheduleAtFixedRate(() ->
+        {
+            if (stats.inFlight() > 0)
+            {
+                onDutyThread(expireOverdue);
+            }
+        }, DEADLINE_SCAN_NS, DEADLINE_SCAN_NS, TimeUnit.NANOSECONDS);
     }
 
     /** Runs a task on the duty thread unless the service is closed (then there is nobody left to answer). */
