@@ -26,10 +26,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * Requests and acknowledged publishes drive the breaker (timeouts, no responders and NATS unavailable are failures;
  * the NATS leg's duration decides slow calls); one-way publishes only obey it (refused while it is open).
+ * <p>
+ * The gateway answers every call in flight itself when NATS will not: at once with
+ * {@link GatewayStatus#NATS_UNAVAILABLE} when the call's connection is lost, and with
+ * {@link GatewayStatus#NATS_TIMEOUT} once its deadline passed (a scan every {@link #DEADLINE_SCAN_NS} ns; the NATS
+ * client's own timeouts may fire seconds late). A NATS answer that comes after that is dropped and counted
+ * ({@link GatewayStats#lateNatsAnswers()}).
  */
 final class GatewayHandler implements ServerHandler
 {
     private static final byte[] NO_BYTES = new byte[0];
+    /** How often the duty thread looks for calls past their deadline: 10 ms. */
+    static final long DEADLINE_SCAN_NS = 10_000_000L;
 
     private final GatewayConfig config;
     private final NatsEgress nats;
@@ -48,8 +56,11 @@ final class GatewayHandler implements ServerHandler
     private final long maxPayload;
     private final long defaultRequestTimeoutNs;
     private final long publishTimeoutNs;
+    private final Runnable expireOverdue = this::expireOverdue;
     private volatile ShmServer server;
     private boolean draining;
+    /** Calls in flight (duty thread only), linked through {@link PendingCall#next}. */
+    private PendingCall inFlight;
 
     GatewayHandler(
         final GatewayConfig config,
@@ -78,6 +89,28 @@ final class GatewayHandler implements ServerHandler
     void attach(final ShmServer server)
     {
         this.server = server;
+        nats.onConnectionLost(index -> onDutyThread(() -> failConnectionLost(index)));
+        // Skipped while nothing is in flight, so an idle duty thread is not woken for nothing.
+        retryTimer.scheduleAtFixedRate(() ->
+        {
+            if (stats.inFlight() > 0)
+            {
+                onDutyThread(expireOverdue);
+            }
+        }, DEADLINE_SCAN_NS, DEADLINE_SCAN_NS, TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs a task on the duty thread unless the service is closed (then there is nobody left to answer). */
+    private void onDutyThread(final Runnable task)
+    {
+        try
+        {
+            server.execute(task);
+        }
+        catch (final IpcException closed)
+        {
+            // The service is closed: its clients are gone.
+        }
     }
 
     /** From now on new work is refused with {@link GatewayStatus#SHUTTING_DOWN}; work in flight finishes. */
@@ -320,14 +353,19 @@ final class GatewayHandler implements ServerHandler
             timeoutNs = publishTimeoutNs;
         }
         final PendingCall call = new PendingCall(session, correlationId, subject, op, receivedNs, downstream,
-            natsHeaders(), frame.payloadBytes(), timeoutNs);
+            natsHeaders(), frame.payloadBytes(), timeoutNs, nats.connectionIndex(subject));
         stats.addInFlight(1);
+        link(call);
         send(call);
     }
 
     /** One attempt of a call: breaker, bulkhead, NATS. */
     private void send(final PendingCall call)
     {
+        if (call.ended)
+        {
+            return; // its deadline passed while it waited to be retried
+        }
         final Downstream downstream = call.downstream;
         call.attempt++;
         if (!downstream.breaker.tryAcquirePermission())
@@ -352,6 +390,8 @@ final class GatewayHandler implements ServerHandler
         }
         final long remainingNs = call.deadlineNs - System.nanoTime();
         call.natsStartNs = System.nanoTime();
+        final int attempt = call.attempt;
+        call.awaitedAttempt = attempt;
         final CompletableFuture<?> future;
         try
         {
@@ -361,20 +401,20 @@ final class GatewayHandler implements ServerHandler
         }
         catch (final RuntimeException ex)
         {
-            call.natsDoneNs = System.nanoTime();
-            complete(call, null, ex);
+            complete(call, attempt, System.nanoTime(), null, ex);
             return;
         }
-        future.whenComplete((result, failure) -> handBack(call, result, failure));
+        future.whenComplete((result, failure) -> handBack(call, attempt, result, failure));
     }
 
     /** On a NATS thread: note the time and queue the answer for the duty thread. */
-    private void handBack(final PendingCall call, final Object result, final Throwable failure)
+    private void handBack(final PendingCall call, final int attempt, final Object result, final Throwable failure)
     {
-        call.natsDoneNs = System.nanoTime();
+        final long doneNs = System.nanoTime();
         try
         {
-            server.execute(() -> complete(call, result instanceof Message ? (Message)result : null, failure));
+            server.execute(() ->
+                complete(call, attempt, doneNs, result instanceof Message ? (Message)result : null, failure));
         }
         catch (final IpcException closed)
         {
@@ -384,8 +424,16 @@ final class GatewayHandler implements ServerHandler
     }
 
     /** On the duty thread: account for the attempt, then answer, or retry. */
-    private void complete(final PendingCall call, final Message reply, final Throwable failure)
+    private void complete(
+        final PendingCall call, final int attempt, final long doneNs, final Message reply, final Throwable failure)
     {
+        if (call.ended || attempt != call.awaitedAttempt)
+        {
+            stats.recordLateNatsAnswer(); // the gateway answered it already: never answer twice
+            return;
+        }
+        call.awaitedAttempt = 0;
+        call.natsDoneNs = doneNs;
         final Downstream downstream = call.downstream;
         downstream.bulkhead.onComplete();
         final long natsLeg = call.natsDoneNs - call.natsStartNs;
@@ -421,7 +469,7 @@ final class GatewayHandler implements ServerHandler
             end(call, GatewayStatus.PAYLOAD_TOO_LARGE, "the reply is larger than the client accepts");
             return;
         }
-        stats.addInFlight(-1);
+        retire(call);
         succeeded(call.session, call.correlationId, call.subject, call.operation, call.receivedNs,
             reply == null ? null : reply.getData());
         final long now = System.nanoTime();
@@ -473,8 +521,87 @@ final class GatewayHandler implements ServerHandler
     /** Ends a call in flight with a failure. */
     private void end(final PendingCall call, final GatewayStatus status, final String message)
     {
-        stats.addInFlight(-1);
+        retire(call);
         finish(call.session, call.correlationId, call.subject, call.operation, call.receivedNs, status, message);
+    }
+
+    /** On the duty thread: answers every call past its deadline with NATS_TIMEOUT. */
+    private void expireOverdue()
+    {
+        final long now = System.nanoTime();
+        PendingCall call = inFlight;
+        while (call != null)
+        {
+            final PendingCall next = call.next;
+            if (now - call.deadlineNs >= 0)
+            {
+                abandon(call, now, GatewayStatus.NATS_TIMEOUT, "no answer from NATS within the call's timeout of " +
+                    (call.deadlineNs - call.receivedNs) / 1_000_000L + " ms");
+            }
+            call = next;
+        }
+    }
+
+    /** On the duty thread: answers every call waiting on a lost connection with NATS_UNAVAILABLE. */
+    private void failConnectionLost(final int connection)
+    {
+        final long now = System.nanoTime();
+        PendingCall call = inFlight;
+        while (call != null)
+        {
+            final PendingCall next = call.next;
+            if (call.connection == connection && call.awaitedAttempt != 0)
+            {
+                abandon(call, now, GatewayStatus.NATS_UNAVAILABLE,
+                    "the NATS connection was lost while the call was in flight");
+            }
+            call = next;
+        }
+    }
+
+    /** Ends a call NATS has not answered: its attempt counts as a NATS failure, its late answer will be dropped. */
+    private void abandon(final PendingCall call, final long now, final GatewayStatus status, final String message)
+    {
+        if (call.awaitedAttempt != 0)
+        {
+            call.awaitedAttempt = 0;
+            final long natsLeg = now - call.natsStartNs;
+            stats.recordNatsLeg(natsLeg);
+            call.downstream.bulkhead.onComplete();
+            call.downstream.breaker.onError(natsLeg, TimeUnit.NANOSECONDS);
+        }
+        end(call, status, message);
+    }
+
+    private void link(final PendingCall call)
+    {
+        call.next = inFlight;
+        if (inFlight != null)
+        {
+            inFlight.prev = call;
+        }
+        inFlight = call;
+    }
+
+    /** The call is answered: out of the list, out of the in-flight count, and never answered again. */
+    private void retire(final PendingCall call)
+    {
+        call.ended = true;
+        if (call.prev != null)
+        {
+            call.prev.next = call.next;
+        }
+        else
+        {
+            inFlight = call.next;
+        }
+        if (call.next != null)
+        {
+            call.next.prev = call.prev;
+        }
+        call.prev = null;
+        call.next = null;
+        stats.addInFlight(-1);
     }
 
     private void succeeded(

@@ -54,6 +54,7 @@ public final class GatewayStats
     private final AtomicLong inFlight = new AtomicLong();
     private final AtomicLong auditFailures = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong lateNatsAnswers = new AtomicLong();
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong spoolDelivered = new AtomicLong();
     private volatile LongSupplier spoolDepth = () -> 0;
@@ -416,6 +417,25 @@ public final class GatewayStats
     public long auditFailures()
     {
         return auditFailures.get();
+    }
+
+    /**
+     * Counts a NATS answer (reply, acknowledgement or failure) that came after the gateway had already answered the
+     * call itself (its deadline passed or its connection was lost); it is dropped.
+     */
+    public void recordLateNatsAnswer()
+    {
+        lateNatsAnswers.incrementAndGet();
+    }
+
+    /**
+     * NATS answers dropped because the gateway had already answered the call.
+     *
+     * @return the count.
+     */
+    public long lateNatsAnswers()
+    {
+        return lateNatsAnswers.get();
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
@@ -38,9 +40,15 @@ final class NatsEgress implements AutoCloseable
     private final List<JetStream> jetStreams;
     private final Dispatcher dispatcher;
     private final GatewayStats stats;
+    private final AtomicReference<IntConsumer> lostListener;
 
-    private NatsEgress(final List<Connection> connections, final List<JetStream> jetStreams, final GatewayStats stats)
+    private NatsEgress(
+        final List<Connection> connections,
+        final List<JetStream> jetStreams,
+        final GatewayStats stats,
+        final AtomicReference<IntConsumer> lostListener)
     {
+        this.lostListener = lostListener;
         this.loopback = connections.isEmpty();
         this.connections = connections;
         this.jetStreams = jetStreams;
@@ -61,12 +69,24 @@ final class NatsEgress implements AutoCloseable
         // Read by the connection listener's thread while the pool is still being connected.
         final List<Connection> connections = new CopyOnWriteArrayList<>();
         final List<JetStream> jetStreams = new ArrayList<>();
+        final AtomicReference<IntConsumer> lost = new AtomicReference<>(index -> { });
         if (config.loopback())
         {
             stats.natsStatus(Connection.Status.CONNECTED.name());
-            return new NatsEgress(connections, jetStreams, stats);
+            return new NatsEgress(connections, jetStreams, stats, lost);
         }
-        final ConnectionListener listener = (connection, event) -> onEvent(connections, stats, event);
+        final ConnectionListener listener = (connection, event) ->
+        {
+            onEvent(connections, stats, event);
+            if (event == ConnectionListener.Events.DISCONNECTED || event == ConnectionListener.Events.CLOSED)
+            {
+                final int index = connections.indexOf(connection);
+                if (index >= 0)
+                {
+                    lost.get().accept(index);
+                }
+            }
+        };
         try
         {
             for (int i = 0; i < config.poolSize(); i++)
@@ -89,7 +109,28 @@ final class NatsEgress implements AutoCloseable
             throw new GatewayStartException("interrupted while connecting to NATS: nats.url=" + config.url(), ex);
         }
         stats.natsStatus(Connection.Status.CONNECTED.name());
-        return new NatsEgress(connections, jetStreams, stats);
+        return new NatsEgress(connections, jetStreams, stats, lost);
+    }
+
+    /**
+     * Sets who hears of a pool connection lost (DISCONNECTED or CLOSED): its answers in flight will not come.
+     *
+     * @param listener receives the connection's index ({@link #connectionIndex}) on a NATS thread; must not block.
+     */
+    void onConnectionLost(final IntConsumer listener)
+    {
+        lostListener.set(listener);
+    }
+
+    /**
+     * The index of the pool connection a subject uses.
+     *
+     * @param subject the subject.
+     * @return the index, 0 in loopback.
+     */
+    int connectionIndex(final String subject)
+    {
+        return loopback ? 0 : indexFor(subject);
     }
 
     private static Options options(final NatsConfig config, final int index, final ConnectionListener listener)

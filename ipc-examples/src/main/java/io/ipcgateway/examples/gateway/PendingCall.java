@@ -5,9 +5,9 @@ import io.nats.client.impl.Headers;
 
 /**
  * A request or acknowledged publish on its way through NATS: who to answer, what to send again on a retry, and the
- * times of its legs. Written by the duty thread before each NATS call and by the NATS thread once per attempt
- * ({@link #natsDoneNs}) before the duty thread reads it again; the hand-off through {@code ShmServer.execute} orders
- * those accesses.
+ * times of its legs. Only the duty thread reads or writes it (a NATS completion brings its time with it through
+ * {@code ShmServer.execute}). Calls in flight form an intrusive list ({@link #prev}, {@link #next}) the gateway scans
+ * for overdue calls and for calls on a lost connection, without allocating per call.
  */
 final class PendingCall
 {
@@ -20,9 +20,16 @@ final class PendingCall
     final Headers headers;
     final byte[] data;
     final long deadlineNs;
+    final int connection;
     int attempt;
     long natsStartNs;
     long natsDoneNs;
+    /** The attempt whose NATS answer is awaited, 0 while none is (before the first, between retries, or ended). */
+    int awaitedAttempt;
+    /** Answered to the local client: every later NATS completion is dropped. */
+    boolean ended;
+    PendingCall prev;
+    PendingCall next;
 
     PendingCall(
         final ClientSession session,
@@ -33,7 +40,8 @@ final class PendingCall
         final Downstream downstream,
         final Headers headers,
         final byte[] data,
-        final long timeoutNs)
+        final long timeoutNs,
+        final int connection)
     {
         this.session = session;
         this.correlationId = correlationId;
@@ -44,5 +52,6 @@ final class PendingCall
         this.headers = headers;
         this.data = data;
         this.deadlineNs = receivedNs + timeoutNs;
+        this.connection = connection;
     }
 }

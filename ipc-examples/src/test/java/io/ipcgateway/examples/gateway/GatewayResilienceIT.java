@@ -305,6 +305,37 @@ class GatewayResilienceIT
     }
 
     @Test
+    void shouldAnswerNatsTimeoutAtTheCallsDeadlineWhenTheResponderNeverAnswers() throws Exception
+    {
+        final Gateway gateway = start("");
+        final GatewayClient client = connect(gateway);
+        // A subscriber that never answers: NATS has a responder, so only a timeout can end the request. jnats notices
+        // its own request timeouts only every few seconds (its request cleanup interval), far past this timeout.
+        final io.nats.client.Subscription silent = responder.subscribe("quiet.never");
+        responder.flush(Duration.ofSeconds(5));
+        try
+        {
+            final long startNs = System.nanoTime();
+            assertThatThrownBy(() -> client.request("quiet.never", bytes("?"), Duration.ofMillis(300)))
+                .isInstanceOfSatisfying(GatewayException.class, ex ->
+                    assertThat(ex.status()).as(ex.getMessage()).isEqualTo(GatewayStatus.NATS_TIMEOUT));
+            assertThat(System.nanoTime() - startNs).as("answered before the client's own deadline")
+                .isLessThan(TimeUnit.MILLISECONDS.toNanos(300) + GatewayClient.LOCAL_TIMEOUT_SLACK.toNanos());
+            assertThat(gateway.stats().total(GatewayOperation.REQUEST, GatewayStatus.NATS_TIMEOUT)).isEqualTo(1);
+            assertThat(gateway.stats().inFlight()).isZero();
+            // jnats' own timeout comes later: dropped and counted, never a second answer.
+            awaitCount(() -> gateway.stats().lateNatsAnswers(), 1);
+            assertThat(client.request("svc.echo", bytes("after"), Duration.ofSeconds(5))).asString()
+                .isEqualTo("echo:after");
+            assertThat(gateway.stats().total(GatewayOperation.REQUEST, GatewayStatus.NATS_TIMEOUT)).isEqualTo(1);
+        }
+        finally
+        {
+            silent.unsubscribe();
+        }
+    }
+
+    @Test
     void shouldRefuseACallBeyondTheBulkheadWhileTheFirstIsSlow() throws Exception
     {
         final Gateway gateway = start("downstreams:\n  - prefix: svc\n    maxConcurrentCalls: 1\n");

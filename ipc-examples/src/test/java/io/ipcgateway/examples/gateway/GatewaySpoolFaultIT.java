@@ -34,6 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class GatewaySpoolFaultIT
 {
+    private static final long TIMEOUT_MS = 10_000;
+
     @TempDir
     Path tempDir;
 
@@ -69,7 +71,7 @@ class GatewaySpoolFaultIT
             "")));
         final Path stop = rig.stopFile("client");
         final GatewayChild client = rig.startClient("client", List.of("--publish-acked", "spooled.orders",
-            "--timeout-ms", "10000", "--pause-ms", "5", "--stop-file", stop.toString()), null);
+            "--timeout-ms", Long.toString(TIMEOUT_MS), "--pause-ms", "5", "--stop-file", stop.toString()), null);
         await("publishes acknowledged before the kill", () -> last(client, "acked"), 20);
 
         rig.nats().kill();
@@ -95,8 +97,13 @@ class GatewaySpoolFaultIT
             }
         }
         assertThat(sent - unacked.size()).isEqualTo(acked);
-        // Only publishes already on their way to NATS when it died may go unacknowledged.
+        // Only publishes already on their way to NATS when it died may go unacknowledged, and the gateway answers
+        // them itself (NATS_UNAVAILABLE when the connection is lost): the client never waits out its own timeout.
         assertThat(unacked.size()).as("unacknowledged: %s", unacked).isLessThanOrEqualTo(2);
+        assertThat(summary(client, "status.LOCAL_TIMEOUT")).as(client.output()).isZero();
+        assertThat(summary(client, "maxms.NATS_UNAVAILABLE")).isLessThan(TIMEOUT_MS / 2);
+        assertThat(summary(client, "maxms.NATS_TIMEOUT"))
+            .isLessThan(TIMEOUT_MS + GatewayClient.LOCAL_TIMEOUT_SLACK.toMillis());
 
         // The spool drains: every acknowledged publish reaches the stream.
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GatewayFaultRig.WAIT_SECONDS);
