@@ -1,18 +1,16 @@
 package io.ipcgateway.examples.gateway;
 
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import io.ipcgateway.core.ConfigurationException;
 import io.ipcgateway.core.Jvm;
+import io.ipcgateway.examples.CommandRunner;
 import io.ipcgateway.examples.ExitCode;
 import io.ipcgateway.examples.gateway.metrics.GatewayMetrics;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +21,7 @@ import picocli.CommandLine.Option;
  * could not start (NATS unreachable, service taken, metrics port taken), 2 bad usage or a bad configuration (the
  * message names the key).
  */
-@Command(name = "gateway", mixinStandardHelpOptions = true, version = "ipc gateway 0.1.0",
+@Command(name = "ipc gateway", mixinStandardHelpOptions = true, version = "ipc gateway 0.1.0",
     description = "Run the IPC gateway: local processes over shared memory <-> NATS.")
 public final class GatewayMain implements Callable<Integer>
 {
@@ -60,16 +58,7 @@ public final class GatewayMain implements Callable<Integer>
         final GatewayMain main = new GatewayMain();
         main.out = out;
         main.err = err;
-        final CommandLine commandLine = new CommandLine(main)
-            .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
-            .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
-            .setExecutionExceptionHandler((ex, cmd, parseResult) ->
-            {
-                cmd.getErr().println("ipc gateway: " + ex.getMessage());
-                return ExitCode.FAILED;
-            });
-        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE);
-        return commandLine.execute(args);
+        return CommandRunner.run(main, args, out, err);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.ipcgateway.examples.gateway.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,10 +25,10 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ipcgateway.examples.ChildJvm;
+import io.ipcgateway.examples.CommandRunner;
 import io.ipcgateway.examples.ExitCode;
 import io.ipcgateway.examples.gateway.GatewayMain;
 import io.ipcgateway.examples.gateway.GatewayStartException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +40,7 @@ import picocli.CommandLine.Option;
  * the NATS log), also on Ctrl-C. Exit codes: 0 done and clean, 1 a step failed or something was left behind (the
  * message says which), 2 bad usage.
  */
-@Command(name = "gateway-demo", mixinStandardHelpOptions = true, version = "ipc gateway-demo 0.1.0",
+@Command(name = "ipc gateway-demo", mixinStandardHelpOptions = true, version = "ipc gateway-demo 0.1.0",
     description = "Run the IPC gateway end to end: nats-server, the gateway, a NATS responder and a local client " +
         "(publish, request, subscribe); print a table; leave nothing behind.")
 public final class GatewayDemoMain implements Callable<Integer>
@@ -105,16 +104,7 @@ public final class GatewayDemoMain implements Callable<Integer>
         final GatewayDemoMain main = new GatewayDemoMain();
         main.out = out;
         main.err = err;
-        final CommandLine commandLine = new CommandLine(main)
-            .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
-            .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
-            .setExecutionExceptionHandler((ex, cmd, parseResult) ->
-            {
-                cmd.getErr().println("ipc gateway-demo: " + ex.getMessage());
-                return ExitCode.FAILED;
-            });
-        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE);
-        return commandLine.execute(args);
+        return CommandRunner.run(main, args, out, err);
     }
 
     @Override
