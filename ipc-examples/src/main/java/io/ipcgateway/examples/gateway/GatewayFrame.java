@@ -180,6 +180,17 @@ public final class GatewayFrame
     }
 
     /**
+     * The subject through a cache: no allocation for a subject the cache holds.
+     *
+     * @param cache the duty thread's subject cache.
+     * @return the subject.
+     */
+    String subject(final SubjectCache cache)
+    {
+        return cache.intern(buffer, offset + HEADER_LENGTH, subjectLength);
+    }
+
+    /**
      * The reply subject (allocates the string).
      *
      * @return it, or null when there is none.

@@ -1,9 +1,11 @@
 package io.ipcgateway.examples.gateway;
 
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 
 import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.OfferResult;
@@ -16,13 +18,19 @@ import io.nats.client.Subscription;
 import io.nats.client.impl.Headers;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The gateway's ingress, on the shared-memory service's duty thread: decodes each frame, checks it, applies the rate
  * limits, the downstream's circuit breaker and bulkhead, hands it to NATS, audits it and answers the local client. It
  * never blocks: NATS answers (replies, JetStream acks, subscription messages) and retries come back to the duty
- * thread through {@link ShmServer#execute}, where the local response or push is sent.
+ * thread, where the local response or push is sent (a client's inbox has one writer, the duty thread).
+ * <p>
+ * The request path allocates nothing of its own once warm: subjects come from a {@link SubjectCache}, calls from a
+ * pool of {@link PendingCall}s, and a first attempt's NATS answer is the call itself put on a many-to-one queue the
+ * duty thread drains; {@link ShmServer#execute} (a queue node per task) runs one drain per batch of answers, not one
+ * task per answer. What remains is what jnats needs: the payload as a {@code byte[]}, its message and future.
  * <p>
  * Requests and acknowledged publishes drive the breaker (timeouts, no responders and NATS unavailable are failures;
  * the NATS leg's duration decides slow calls); one-way publishes only obey it (refused while it is open).
@@ -38,6 +46,10 @@ final class GatewayHandler implements ServerHandler
     private static final byte[] NO_BYTES = new byte[0];
     /** How often the duty thread looks for calls past their deadline: 10 ms. */
     static final long DEADLINE_SCAN_NS = 10_000_000L;
+    /** Answers queued for the duty thread before one goes through {@link ShmServer#execute} on its own. */
+    static final int ANSWER_QUEUE_CAPACITY = 16 * 1024;
+    /** Most calls kept for reuse. */
+    static final int MAX_POOLED_CALLS = 4096;
 
     private final GatewayConfig config;
     private final NatsEgress nats;
@@ -57,6 +69,15 @@ final class GatewayHandler implements ServerHandler
     private final long defaultRequestTimeoutNs;
     private final long publishTimeoutNs;
     private final Runnable expireOverdue = this::expireOverdue;
+    private final SubjectCache subjects = new SubjectCache();
+    /** Calls ready for reuse (duty thread only). */
+    private final ArrayDeque<PendingCall> callPool = new ArrayDeque<>();
+    /** First attempts' NATS answers, from NATS threads to the duty thread. */
+    private final ManyToOneConcurrentArrayQueue<PendingCall> answers =
+        new ManyToOneConcurrentArrayQueue<>(ANSWER_QUEUE_CAPACITY);
+    /** True while a drain of {@link #answers} is queued on the duty thread and has not started. */
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+    private final Runnable drainAnswers = this::drainAnswers;
     private volatile ShmServer server;
     private boolean draining;
     /** Calls in flight (duty thread only), linked through {@link PendingCall#next}. */
@@ -129,7 +150,7 @@ final class GatewayHandler implements ServerHandler
             stats.record("_malformed", GatewayOperation.PUBLISH, GatewayStatus.MALFORMED_FRAME);
             return;
         }
-        final String subject = frame.subject();
+        final String subject = frame.subject(subjects);
         GatewayStatus status = check(subject);
         if (status == GatewayStatus.OK)
         {
@@ -224,7 +245,7 @@ final class GatewayHandler implements ServerHandler
         }
         try
         {
-            nats.publish(subject, null, natsHeaders(), frame.payloadBytes());
+            nats.publish(subject, natsHeaders(), frame.buffer(), frame.payloadOffset(), frame.payloadLength());
             return GatewayStatus.OK;
         }
         catch (final RuntimeException ex)
@@ -308,7 +329,7 @@ final class GatewayHandler implements ServerHandler
     private void startCall(
         final ClientSession session, final long correlationId, final long receivedNs, final GatewayOperation op)
     {
-        final String subject = frame.subject();
+        final String subject = frame.subject(subjects);
         audit.write(GatewayAuditRecord.REQUEST_IN, session, correlationId, op, subject, GatewayStatus.OK, 0,
             frame.buffer(), frame.payloadOffset(), frame.payloadLength());
         GatewayStatus status = check(subject);
@@ -352,8 +373,10 @@ final class GatewayHandler implements ServerHandler
         {
             timeoutNs = publishTimeoutNs;
         }
-        final PendingCall call = new PendingCall(session, correlationId, subject, op, receivedNs, downstream,
-            natsHeaders(), frame.payloadBytes(), timeoutNs, nats.connectionIndex(subject));
+        final PendingCall pooled = callPool.pollFirst();
+        final PendingCall call = (pooled != null ? pooled : new PendingCall(this)).init(session, correlationId,
+            subject, op, receivedNs, downstream, natsHeaders(), frame.payloadBytes(), timeoutNs,
+            nats.connectionIndex(subject));
         stats.addInFlight(1);
         link(call);
         send(call);
@@ -392,19 +415,83 @@ final class GatewayHandler implements ServerHandler
         call.natsStartNs = System.nanoTime();
         final int attempt = call.attempt;
         call.awaitedAttempt = attempt;
-        final CompletableFuture<?> future;
+        // The first attempt's answer is the call itself (no allocation of ours); a retry's answer may meet a late
+        // answer of an earlier attempt, so it carries its attempt number in a task of its own (rare: off the hot path).
+        final boolean firstAttempt = attempt == 1 && call.reusable;
+        final BiConsumer<Object, Throwable> done = firstAttempt ? call :
+            (result, failure) -> handBack(call, attempt, result, failure);
         try
         {
-            future = call.operation == GatewayOperation.REQUEST ?
-                nats.request(call.subject, call.headers, call.data, Math.max(1_000_000L, remainingNs)) :
-                nats.publishDurable(call.subject, call.headers, call.data, Math.max(1_000_000L, remainingNs));
+            if (call.operation == GatewayOperation.REQUEST)
+            {
+                nats.request(call.subject, call.headers, call.data, Math.max(1_000_000L, remainingNs), done);
+            }
+            else
+            {
+                nats.publishDurable(call.subject, call.headers, call.data, Math.max(1_000_000L, remainingNs))
+                    .whenComplete(done);
+            }
         }
         catch (final RuntimeException ex)
         {
             complete(call, attempt, System.nanoTime(), null, ex);
+        }
+    }
+
+    /**
+     * On a NATS thread (or the duty thread in loopback): a first attempt's answer is in {@code call}; queue it for the
+     * duty thread, and queue one drain unless one is queued already.
+     */
+    void answered(final PendingCall call)
+    {
+        if (!answers.offer(call))
+        {
+            // More answers waiting than the queue holds: this one goes alone (allocates, never lost).
+            handBack(call, 1, call.answer, call.answerFailure);
             return;
         }
-        future.whenComplete((result, failure) -> handBack(call, attempt, result, failure));
+        if (!drainQueued.get() && drainQueued.compareAndSet(false, true))
+        {
+            try
+            {
+                server.execute(drainAnswers);
+            }
+            catch (final IpcException closed)
+            {
+                drainQueued.set(false);
+                PendingCall lost;
+                while ((lost = answers.poll()) != null)
+                {
+                    lost.downstream.bulkhead.onComplete();
+                    stats.addInFlight(-1);
+                }
+            }
+        }
+    }
+
+    /** On the duty thread: every queued first-attempt answer. */
+    private void drainAnswers()
+    {
+        // Cleared first: an answer queued after this line queues a drain of its own, so none is left behind.
+        drainQueued.set(false);
+        PendingCall call;
+        while ((call = answers.poll()) != null)
+        {
+            final Object answer = call.answer;
+            call.answer = null;
+            complete(call, 1, call.answerNs, answer instanceof Message ? (Message)answer : null,
+                call.answerFailure);
+        }
+    }
+
+    /** Back to the pool when no NATS answer can still come for the call. */
+    private void release(final PendingCall call)
+    {
+        if (call.reusable && callPool.size() < MAX_POOLED_CALLS)
+        {
+            call.clear();
+            callPool.addFirst(call);
+        }
     }
 
     /** On a NATS thread: note the time and queue the answer for the duty thread. */
@@ -474,6 +561,7 @@ final class GatewayHandler implements ServerHandler
             reply == null ? null : reply.getData());
         final long now = System.nanoTime();
         stats.recordLocalLeg((call.natsStartNs - call.receivedNs) + (now - call.natsDoneNs));
+        release(call);
     }
 
     private void retryOrEnd(final PendingCall call, final GatewayStatus status, final String message)
@@ -486,6 +574,7 @@ final class GatewayHandler implements ServerHandler
             return;
         }
         final long waitNs = downstream.backoff.nanosBeforeRetry(call.attempt);
+        call.reusable = false;
         if (System.nanoTime() + waitNs + 1_000_000L >= call.deadlineNs)
         {
             end(call, status, message + " (no time left to retry after " + call.attempt + " attempts)");
@@ -523,6 +612,7 @@ final class GatewayHandler implements ServerHandler
     {
         retire(call);
         finish(call.session, call.correlationId, call.subject, call.operation, call.receivedNs, status, message);
+        release(call);
     }
 
     /** On the duty thread: answers every call past its deadline with NATS_TIMEOUT. */
@@ -564,6 +654,7 @@ final class GatewayHandler implements ServerHandler
     {
         if (call.awaitedAttempt != 0)
         {
+            call.reusable = false; // its answer may still come
             call.awaitedAttempt = 0;
             final long natsLeg = now - call.natsStartNs;
             stats.recordNatsLeg(natsLeg);

@@ -9,13 +9,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
-import io.nats.client.Message;
 import io.nats.client.MessageHandler;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -23,6 +23,7 @@ import io.nats.client.Subscription;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import org.agrona.DirectBuffer;
 
 /**
  * The gateway's NATS side: a small pool of connections shared by every local client (a subject always uses the same
@@ -235,23 +236,49 @@ final class NatsEgress implements AutoCloseable
     }
 
     /**
-     * NATS request.
+     * Core NATS publish of a payload in a buffer: copied into the {@code byte[]} jnats needs, except in loopback,
+     * where nothing is sent and nothing copied.
+     *
+     * @param subject the subject.
+     * @param headers headers, or null.
+     * @param buffer  holds the payload.
+     * @param offset  where it starts.
+     * @param length  its length.
+     */
+    void publish(
+        final String subject, final Headers headers, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (loopback)
+        {
+            return;
+        }
+        final byte[] data = new byte[length];
+        buffer.getBytes(offset, data);
+        connectionFor(subject).publish(subject, null, headers, data);
+    }
+
+    /**
+     * NATS request; the answer goes to {@code done}, on a NATS thread (in loopback at once, on the calling thread,
+     * with the request itself as the reply). No future of ours per request: jnats' own is completed into
+     * {@code done}.
      *
      * @param subject   the subject.
      * @param headers   headers, or null.
      * @param data      the payload.
      * @param timeoutNs how long to wait.
-     * @return completes with the reply, or exceptionally (timeout, no responders, connection lost).
+     * @param done      receives the reply, or the failure (timeout, no responders, connection lost).
      */
-    CompletableFuture<Message> request(
-        final String subject, final Headers headers, final byte[] data, final long timeoutNs)
+    void request(
+        final String subject, final Headers headers, final byte[] data, final long timeoutNs,
+        final BiConsumer<Object, Throwable> done)
     {
-        final Message message = NatsMessage.builder().subject(subject).headers(headers).data(data).build();
         if (loopback)
         {
-            return CompletableFuture.completedFuture(message);
+            done.accept(new NatsMessage(subject, null, headers, data), null);
+            return;
         }
-        return connectionFor(subject).requestWithTimeout(message, Duration.ofNanos(timeoutNs));
+        connectionFor(subject).requestWithTimeout(subject, headers, data, Duration.ofNanos(timeoutNs))
+            .whenComplete(done);
     }
 
     /**
