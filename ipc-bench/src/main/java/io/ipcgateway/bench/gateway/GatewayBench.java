@@ -36,13 +36,16 @@ import picocli.CommandLine.Option;
  * {@code bin/ipc bench gateway}: issue 15's load proof, every row in one run against one nats-server it starts on a
  * free loopback port. Per repetition, one after the other:
  * <ol>
- * <li>{@value GatewayBenchRow#GATEWAY}: client threads in one JVM, each with its own {@code GatewayClient} session,
- * closed loop, through a gateway JVM (one NATS connection) to a responder JVM on NATS;</li>
+ * <li>{@value GatewayBenchRow#GATEWAY}: client threads spread over {@code --client-jvms} JVMs, each with its own
+ * {@code GatewayClient} session, closed loop, through a gateway JVM (one NATS connection) to a responder JVM on NATS:
+ * the full path, with the gateway's own time and its NATS leg read from the gateway beside the round trip;</li>
  * <li>{@value GatewayBenchRow#DIRECT_EACH} and {@value GatewayBenchRow#DIRECT_SHARED}: the same number of client
  * threads on jnats directly, a connection each and one shared ({@link NatsDirectRun}, its own responder);</li>
- * <li>{@value GatewayBenchRow#LOCAL_LEG}: client -> gateway -> client at an offered rate (open loop) against a second
+ * <li>{@value GatewayBenchRow#LOCAL_LEG}: client -> gateway -> client at an offered rate (open loop, each latency
+ * counted from the request's intended send time, so a stalled sender does not hide its backlog) against a second
  * gateway JVM configured with {@code nats.mode: loopback}, which answers each request inside the gateway after its
- * whole dispatch, so only the local leg is timed.</li>
+ * whole dispatch and through the same hand-back a NATS answer takes, so only the local leg is timed: from the
+ * client's request entering shared memory to the response read from its inbox, nats-server left out.</li>
  * </ol>
  * Both gateways run their whole path: the default downstream's circuit breaker and bulkhead, the per-client and total
  * rate limiters (with permits far above any rate reached here) and the audit log, in a folder under {@code /dev/shm}.
@@ -220,49 +223,98 @@ public final class GatewayBench
     private GatewayBenchRow runClients(final String scenario, final String description, final ChildProcess gateway,
         final String service, final int clients, final int rate, final int natsConnections) throws Exception
     {
-        log.accept(scenario + ": " + description + (rate == 0 ? ", closed loop" : ", open loop at " + rate +
-            " req/s offered"));
-        try (ChildProcess child = ChildProcess.start(scenario + "-clients", "gateway", List.of("--child", "clients",
-            "--service", service, "--dir", shmDir.toString(), "--subject", SUBJECT, "--clients",
-            Integer.toString(clients), "--size", Integer.toString(spec.size()), "--rate", Integer.toString(rate),
-            "--warmup", spec.warmupNs() + "ns", "--duration", spec.durationNs() + "ns")))
+        final int jvms = Math.min(spec.clientJvms(), clients);
+        log.accept(scenario + ": " + description + " (" + jvms + " client JVM(s))" + (rate == 0 ? ", closed loop" :
+            ", open loop at " + rate + " req/s offered"));
+        final List<ChildProcess> children = new ArrayList<>();
+        try
         {
-            child.await(GatewayClientsRole.READY, START_TIMEOUT_NS);
-            child.await(GatewayClientsRole.MEASURING, spec.warmupNs() + START_TIMEOUT_NS);
-            final long gatewayCpu0 = ProcessStats.cpuNs(gateway.pid());
-            final Histogram before = snapshot(gateway);
-            child.await(GatewayClientsRole.DONE, spec.durationNs() + START_TIMEOUT_NS);
-            final long gatewayCpuNs = ProcessStats.cpuNs(gateway.pid()) - gatewayCpu0;
-            final Histogram gatewayOwn = snapshot(gateway);
-            gatewayOwn.subtract(before);
-            final JsonNode result = JSON.readTree(child.await(GatewayClientsRole.RESULT, START_TIMEOUT_NS)
-                .substring(GatewayClientsRole.RESULT.length()));
-            child.exit(EXIT_TIMEOUT_MS);
-            if (result.get("errors").asLong() > 0)
+            for (int j = 0; j < jvms; j++)
             {
-                log.accept(scenario + ": errors by status " + result.get("errorsByStatus"));
+                // Clients and offered rate split as evenly as they go; the JVMs together offer the row's rate.
+                final int share = clients / jvms + (j < clients % jvms ? 1 : 0);
+                final long shareRate = rate == 0 ? 0 : Math.max(1, Math.round((double)rate * share / clients));
+                children.add(ChildProcess.start(scenario + "-clients-" + j, "gateway", List.of("--child", "clients",
+                    "--service", service, "--dir", shmDir.toString(), "--subject", SUBJECT, "--clients",
+                    Integer.toString(share), "--size", Integer.toString(spec.size()), "--rate",
+                    Long.toString(shareRate), "--warmup", spec.warmupNs() + "ns", "--duration",
+                    spec.durationNs() + "ns")));
             }
+            for (final ChildProcess child : children)
+            {
+                child.await(GatewayClientsRole.READY, START_TIMEOUT_NS);
+            }
+            children.forEach(child -> child.send(GatewayClientsRole.GO));
+            for (final ChildProcess child : children)
+            {
+                child.await(GatewayClientsRole.MEASURING, spec.warmupNs() + START_TIMEOUT_NS);
+            }
+            final long gatewayCpu0 = ProcessStats.cpuNs(gateway.pid());
+            final Histogram[] before = snapshot(gateway);
+            for (final ChildProcess child : children)
+            {
+                child.await(GatewayClientsRole.DONE, spec.durationNs() + START_TIMEOUT_NS);
+            }
+            final long gatewayCpuNs = ProcessStats.cpuNs(gateway.pid()) - gatewayCpu0;
+            final Histogram[] after = snapshot(gateway);
+            final Histogram gatewayOwn = after[0];
+            gatewayOwn.subtract(before[0]);
+            final Histogram natsLeg = after[1];
+            natsLeg.subtract(before[1]);
 
-            final long windowNs = result.get("windowNs").asLong();
+            final Histogram latency = Histograms.newHistogram();
+            final Histogram intended = Histograms.newHistogram();
             final List<Long> perClient = new ArrayList<>();
-            result.get("perClient").forEach(node -> perClient.add(node.asLong()));
-            final Histogram latency = Histograms.decode(result.get("histogram").asText());
-            final Histogram intended = Histograms.decode(result.get("intendedHistogram").asText());
+            long windowNs = 0;
+            long cpuNs = 0;
+            long errors = 0;
+            for (final ChildProcess child : children)
+            {
+                final JsonNode result = JSON.readTree(child.await(GatewayClientsRole.RESULT, START_TIMEOUT_NS)
+                    .substring(GatewayClientsRole.RESULT.length()));
+                child.exit(EXIT_TIMEOUT_MS);
+                if (result.get("errors").asLong() > 0)
+                {
+                    log.accept(scenario + ": " + child.name() + " errors by status " + result.get("errorsByStatus"));
+                }
+                windowNs = Math.max(windowNs, result.get("windowNs").asLong());
+                cpuNs += result.get("cpuNs").asLong();
+                errors += result.get("errors").asLong();
+                result.get("perClient").forEach(node -> perClient.add(node.asLong()));
+                latency.add(Histograms.decode(result.get("histogram").asText()));
+                intended.add(Histograms.decode(result.get("intendedHistogram").asText()));
+            }
             final double perSecond = latency.getTotalCount() * 1e9 / windowNs;
-            return new GatewayBenchRow(scenario, description, clients, natsConnections, rate == 0 ? "closed" : "open",
-                rate == 0 ? -1 : rate, perSecond, latency.getValueAtPercentile(50), latency.getValueAtPercentile(99),
-                latency.getValueAtPercentile(99.9), GatewayBenchRow.fairnessOf(perClient),
-                result.get("cpuNs").asLong() / (double)windowNs, gatewayCpuNs / (double)windowNs,
-                gatewayOwn.getTotalCount() == 0 ? -1 : gatewayOwn.getValueAtPercentile(99),
-                rate == 0 ? -1 : intended.getValueAtPercentile(99), result.get("errors").asLong(), perClient);
+            final boolean open = rate != 0;
+            // Open loop: the figures clients would see, counted from the schedule (coordinated-omission free).
+            final Histogram headline = open ? intended : latency;
+            return new GatewayBenchRow(scenario, description, clients, jvms, natsConnections, open ? "open" : "closed",
+                open ? rate : -1, perSecond, headline.getValueAtPercentile(50), headline.getValueAtPercentile(99),
+                headline.getValueAtPercentile(99.9), open ? latency.getValueAtPercentile(50) : -1,
+                open ? latency.getValueAtPercentile(99) : -1, GatewayBenchRow.fairnessOf(perClient),
+                cpuNs / (double)windowNs, gatewayCpuNs / (double)windowNs, percentile(gatewayOwn, 50),
+                percentile(gatewayOwn, 99), percentile(natsLeg, 50), percentile(natsLeg, 99), errors, perClient);
+        }
+        finally
+        {
+            for (final ChildProcess child : children)
+            {
+                child.close();
+            }
         }
     }
 
-    private static Histogram snapshot(final ChildProcess gateway) throws InterruptedException
+    private static long percentile(final Histogram histogram, final double percentile)
+    {
+        return histogram.getTotalCount() == 0 ? -1 : histogram.getValueAtPercentile(percentile);
+    }
+
+    /** The gateway's own local-leg and NATS-leg histograms, cumulative. */
+    private static Histogram[] snapshot(final ChildProcess gateway) throws InterruptedException
     {
         gateway.send(GatewayServerRole.SNAPSHOT);
-        final String line = gateway.await(GatewayServerRole.SNAPSHOT + " ", LINE_TIMEOUT_NS);
-        return Histograms.decode(line.substring(GatewayServerRole.SNAPSHOT.length() + 1));
+        final String[] parts = gateway.await(GatewayServerRole.SNAPSHOT + " ", LINE_TIMEOUT_NS).split(" ");
+        return new Histogram[] {Histograms.decode(parts[1]), Histograms.decode(parts[2])};
     }
 
     private GatewayBenchRow direct(final boolean shared) throws Exception
@@ -275,9 +327,9 @@ public final class GatewayBench
             ", closed loop");
         final NatsDirectResult result = NatsDirectRun.execute(directSpec, log);
         return new GatewayBenchRow(shared ? GatewayBenchRow.DIRECT_SHARED : GatewayBenchRow.DIRECT_EACH, description,
-            spec.clients(), directSpec.connections(), "closed", -1, result.requestsPerSecond(), result.p50Ns(),
-            result.p99Ns(), -1, result.fairness(), result.clientCpuCores(), -1, -1, -1, result.errors(),
-            result.perClient());
+            spec.clients(), 1, directSpec.connections(), "closed", -1, result.requestsPerSecond(), result.p50Ns(),
+            result.p99Ns(), -1, -1, -1, result.fairness(), result.clientCpuCores(), -1, -1, -1, -1, -1,
+            result.errors(), result.perClient());
     }
 
     /**
@@ -329,21 +381,24 @@ public final class GatewayBench
     private static String table(final List<GatewayBenchRow> rows)
     {
         final StringBuilder out = new StringBuilder(
-            "| row | clients | NATS conns | loop | req/s | p50 | p99 | p99.9 | fairness (min/mean) | client CPU |" +
-            " client CPU/req | gateway CPU | gateway own p99 | errors |\n" +
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+            "| row | clients (JVMs) | NATS conns | loop | req/s | p50 | p99 | p99.9 | fairness (min/mean) |" +
+            " client CPU | client CPU/req | gateway CPU | gateway own p50 / p99 | NATS leg p50 / p99 | errors |\n" +
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (final GatewayBenchRow row : rows)
         {
             out.append(String.format(Locale.ROOT,
-                "| %s | %d | %d | %s | %.1fk | %s | %s | %s | %.2f | %s | %s | %s | %s | %d |%n", row.scenario(),
-                row.clients(), row.natsConnections(), row.loop() + (row.offeredPerSecond() > 0 ?
-                    String.format(Locale.ROOT, " (%.0fk offered)", row.offeredPerSecond() / 1000.0) : ""),
+                "| %s | %d (%d) | %d | %s | %.1fk | %s | %s | %s | %.2f | %s | %s | %s | %s / %s | %s / %s | %d |%n",
+                row.scenario(), row.clients(), row.clientJvms(), row.natsConnections(),
+                row.loop() + (row.offeredPerSecond() > 0 ? String.format(Locale.ROOT, " (%.0fk offered)",
+                    row.offeredPerSecond() / 1000.0) : ""),
                 row.perSecond() / 1000, micros(row.p50Ns()), micros(row.p99Ns()), micros(row.p999Ns()),
                 row.fairness(), cores(row.clientCpuCores()),
                 row.perSecond() > 0 ? String.format(Locale.ROOT, "%.1f us", row.clientCpuCores() * 1e6 /
-                    row.perSecond()) : "n/a", cores(row.gatewayCpuCores()), micros(row.gatewayP99Ns()),
-                row.errors()));
+                    row.perSecond()) : "n/a", cores(row.gatewayCpuCores()), micros(row.gatewayP50Ns()),
+                micros(row.gatewayP99Ns()), micros(row.natsLegP50Ns()), micros(row.natsLegP99Ns()), row.errors()));
         }
+        out.append("Open-loop latencies count from each request's intended send time (no coordinated omission);" +
+            " \"gateway own\" is the time inside the gateway process with the NATS leg left out.\n");
         return out.toString();
     }
 
@@ -353,20 +408,27 @@ public final class GatewayBench
         median.forEach(row -> byScenario.put(row.scenario(), row));
         final GatewayBenchRow gateway = byScenario.get(GatewayBenchRow.GATEWAY);
         final GatewayBenchRow each = byScenario.get(GatewayBenchRow.DIRECT_EACH);
+        final GatewayBenchRow shared = byScenario.get(GatewayBenchRow.DIRECT_SHARED);
         final GatewayBenchRow local = byScenario.get(GatewayBenchRow.LOCAL_LEG);
         return String.format(Locale.ROOT,
             "Issue 15's targets beside the median figures (%s):%n" +
             "- throughput through the gateway at least 1x direct jnats with a connection each: %.2fx " +
-            "(%.1fk vs %.1fk req/s), with %d NATS connection(s) instead of %d, client CPU per request %.1f us vs " +
-            "%.1f us%n" +
-            "- local leg under 20 us p99 at 100k req/s: p99 %s (p50 %s, p99.9 %s; from the intended send time " +
-            "p99 %s) at %.1fk req/s completed of %.1fk offered, open loop by %d clients; the gateway's own part " +
-            "p99 %s%n",
+            "(%.1fk vs %.1fk req/s; %.2fx of one shared jnats connection's %.1fk), with %d NATS connection(s) " +
+            "instead of %d, client CPU per request %.1f us vs %.1f us%n" +
+            "- full path through nats-server (closed loop): round trip p50 %s / p99 %s, of which the gateway's own " +
+            "time p50 %s / p99 %s and the NATS leg p50 %s / p99 %s%n" +
+            "- local leg under 20 us p99 at 100k req/s (nats.mode: loopback, open loop at %.1fk req/s offered, " +
+            "%.1fk completed, %d clients in %d JVM(s)): p50 %s, p99 %s, p99.9 %s from the intended send time " +
+            "(from the actual send p50 %s, p99 %s); the gateway's own part p50 %s, p99 %s%n",
             NOISE_NOTE, gateway.perSecond() / each.perSecond(), gateway.perSecond() / 1000, each.perSecond() / 1000,
+            gateway.perSecond() / shared.perSecond(), shared.perSecond() / 1000,
             gateway.natsConnections(), each.natsConnections(), gateway.clientCpuCores() * 1e6 / gateway.perSecond(),
-            each.clientCpuCores() * 1e6 / each.perSecond(), micros(local.p99Ns()), micros(local.p50Ns()),
-            micros(local.p999Ns()), micros(local.intendedP99Ns()), local.perSecond() / 1000,
-            local.offeredPerSecond() / 1000.0, local.clients(), micros(local.gatewayP99Ns()));
+            each.clientCpuCores() * 1e6 / each.perSecond(), micros(gateway.p50Ns()), micros(gateway.p99Ns()),
+            micros(gateway.gatewayP50Ns()), micros(gateway.gatewayP99Ns()), micros(gateway.natsLegP50Ns()),
+            micros(gateway.natsLegP99Ns()), local.offeredPerSecond() / 1000.0, local.perSecond() / 1000,
+            local.clients(), local.clientJvms(), micros(local.p50Ns()), micros(local.p99Ns()),
+            micros(local.p999Ns()), micros(local.sentP50Ns()), micros(local.sentP99Ns()),
+            micros(local.gatewayP50Ns()), micros(local.gatewayP99Ns()));
     }
 
     /**

@@ -18,11 +18,13 @@ import picocli.CommandLine.Option;
  * @param repetitions  how many times every row runs; the report gives the median and the slowest repetition.
  * @param localRate    offered rate of the local-leg row, requests/s over all its clients.
  * @param localClients clients (sessions) of the local-leg row, each offering {@code localRate / localClients}.
+ * @param clientJvms   the JVMs the client threads of each gateway row are spread over (at most one per client):
+ *                     separate processes, as real local clients are, each with its own JIT and GC.
  * @param audit        whether the gateways write their audit log (default true: the whole path).
  * @param json         where to write the JSON, {@code -} for standard output instead of the table, or null.
  */
 public record GatewayBenchSpec(int clients, int size, long durationNs, long warmupNs, int repetitions,
-    int localRate, int localClients, boolean audit, String json)
+    int localRate, int localClients, int clientJvms, boolean audit, String json)
 {
     /** Default client threads of the request/reply rows. */
     public static final int DEFAULT_CLIENTS = 32;
@@ -42,6 +44,8 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
     public static final int DEFAULT_LOCAL_RATE = 100_000;
     /** Default clients of the local-leg row. */
     public static final int DEFAULT_LOCAL_CLIENTS = 4;
+    /** Default JVMs the clients of a gateway row are spread over. */
+    public static final int DEFAULT_CLIENT_JVMS = 4;
     /** Most clients accepted. */
     public static final int MAX_CLIENTS = 256;
     /** Largest payload accepted. */
@@ -76,6 +80,11 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
         {
             throw new IllegalArgumentException("--rate must be in [1, 10000000] requests/s, but was " + localRate);
         }
+        if (clientJvms < 1 || clientJvms > MAX_CLIENTS)
+        {
+            throw new IllegalArgumentException("--client-jvms must be in [1, " + MAX_CLIENTS + "], but was " +
+                clientJvms);
+        }
         if (localClients < 1 || localClients > MAX_CLIENTS)
         {
             throw new IllegalArgumentException("--local-clients must be in [1, " + MAX_CLIENTS + "], but was " +
@@ -87,7 +96,7 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
      * Parses the command's options.
      *
      * @param args {@code [--quick] [--clients N] [--size B] [--duration 10s] [--warmup 2s] [--repetitions K]
-     *             [--rate R] [--local-clients L] [--audit on|off] [--json FILE|-]}.
+     *             [--rate R] [--local-clients L] [--client-jvms J] [--audit on|off] [--json FILE|-]}.
      * @return the spec.
      * @throws IllegalArgumentException naming an option that is wrong or unknown.
      * @throws io.ipcgateway.bench.BenchCli.HelpRequestedException when {@code --help} was given.
@@ -104,19 +113,21 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
             options.durationNs != null ? options.durationNs : quick ? QUICK_DURATION_NS : DEFAULT_DURATION_NS,
             options.warmupNs != null ? options.warmupNs : quick ? QUICK_WARMUP_NS : DEFAULT_WARMUP_NS,
             options.repetitions != null ? options.repetitions : quick ? 1 : DEFAULT_REPETITIONS,
-            options.rate, options.localClients, "on".equals(options.audit), options.json);
+            options.rate, options.localClients, options.clientJvms, "on".equals(options.audit), options.json);
     }
 
     /** The options of {@code bench gateway}. */
     @Command(name = "ipc bench gateway", sortOptions = false, description = {"Issue 15's load proof in one run,"
         + " against a nats-server started on a free 127.0.0.1 port (Debian package nats-server). Every row runs once"
         + " per repetition, one after the other:",
-        "- gateway: N client threads in one JVM, each with its own gateway session, closed loop, through a gateway"
-        + " JVM (one NATS connection) to an echoing responder JVM on NATS;",
+        "- gateway: N client threads spread over --client-jvms JVMs, each with its own gateway session, closed loop,"
+        + " through a gateway JVM (one NATS connection) to an echoing responder JVM on NATS; the gateway's own time"
+        + " and its NATS leg are reported beside the clients' round trip;",
         "- direct-each: the same N client threads on jnats directly, a connection each (what users do without us);",
         "- direct-shared: the same, sharing one jnats connection;",
-        "- local-leg: client -> gateway -> client at an offered rate (open loop), against a gateway configured with"
-        + " nats.mode: loopback (requests answered inside the gateway, no NATS).",
+        "- local-leg: client -> gateway -> client at an offered rate (open loop, latency from each request's intended"
+        + " send time), against a gateway configured with nats.mode: loopback (requests answered inside the gateway"
+        + " through the same hand-back a NATS answer takes, no NATS).",
         "Prints the median and the slowest repetition of each row; the figures are noisy on a shared machine."})
     static final class Options
     {
@@ -154,6 +165,12 @@ public record GatewayBenchSpec(int clients, int size, long durationNs, long warm
             converter = BenchCli.PositiveInt.class,
             description = "clients of the local leg, at most " + MAX_CLIENTS + " (default: ${DEFAULT-VALUE})")
         private int localClients;
+
+        @Option(names = "--client-jvms", paramLabel = "J", defaultValue = "" + DEFAULT_CLIENT_JVMS,
+            converter = BenchCli.PositiveInt.class, description = "JVMs the clients of the gateway and local-leg rows"
+                + " are spread over, at most one per client (default: ${DEFAULT-VALUE}); the direct rows stay in one"
+                + " JVM")
+        private int clientJvms;
 
         @Option(names = "--audit", paramLabel = "on|off", defaultValue = "on",
             description = "whether both gateways write their audit log (default: ${DEFAULT-VALUE}: the whole path)")

@@ -1,7 +1,11 @@
 package io.ipcgateway.bench.gateway;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,14 +29,21 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The client JVM of {@code bench gateway}: {@code clients} threads, each with its own {@link GatewayClient} (its own
  * session, as a separate local process would have), doing requests to one subject, either closed loop (blocking
  * {@code request}, the next when the reply came) or open loop (a request every {@code clients / rate} seconds per
- * thread with {@code requestAsync}, whatever the replies do). It prints {@value #READY} once connected,
+ * thread with {@code requestAsync}, whatever the replies do). It prints {@value #READY} once connected, waits for a
+ * {@value #GO} line on its standard input (so that several client JVMs of one row start together), prints
  * {@value #MEASURING} when the window starts, {@value #DONE} when it ends, then {@value #RESULT} and one JSON object;
  * the client CPU is this JVM's process CPU time over the window.
+ * <p>
+ * Open loop latencies are counted from each request's intended send time (its slot in the fixed schedule), so a
+ * sender that falls behind (a stall, a GC, a full ring) is charged for every request it delayed: no coordinated
+ * omission. The time from the actual send is kept beside it.
  */
 final class GatewayClientsRole
 {
     /** Printed once every client is connected. */
     static final String READY = "READY";
+    /** Read from standard input after {@value #READY}: start the warm-up. */
+    static final String GO = "GO";
     /** Printed when the measured window starts. */
     static final String MEASURING = "MEASURING";
     /** Printed when the measured window ends. */
@@ -88,6 +99,7 @@ final class GatewayClientsRole
             }
             out.println(READY);
             out.flush();
+            awaitGo();
             final byte[] payload = new byte[size];
             final long intervalNs = rate == 0 ? 0 : Math.max(1, Math.round(1e9 * clients / rate));
             final List<Worker> workers = new ArrayList<>();
@@ -144,6 +156,20 @@ final class GatewayClientsRole
                 client.close();
             }
         }
+    }
+
+    private static void awaitGo() throws IOException
+    {
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null)
+        {
+            if (GO.equals(line.trim()))
+            {
+                return;
+            }
+        }
+        throw new IllegalStateException("standard input ended before " + GO);
     }
 
     private static String result(final List<Worker> workers, final long windowNs, final long cpuNs, final int rate)

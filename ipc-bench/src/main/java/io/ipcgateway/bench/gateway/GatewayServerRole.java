@@ -13,14 +13,15 @@ import io.ipcgateway.examples.gateway.GatewayConfig;
 /**
  * The gateway JVM of {@code bench gateway}: runs {@link Gateway} from a configuration file, prints {@value #READY}
  * once it serves, answers each {@value #SNAPSHOT} line on its standard input with the gateway's own local-leg
- * histogram (cumulative, encoded by {@link Histograms#encode}), and closes (its shared-memory files removed) on
+ * histogram and its NATS-leg histogram (cumulative, each encoded by {@link Histograms#encode}, separated by a space),
+ * and closes (its shared-memory files removed) on
  * {@code EXIT} or the end of its input, printing {@value #STOPPED} and the gateway's counts.
  */
 final class GatewayServerRole
 {
     /** Printed once the gateway serves. */
     static final String READY = "READY";
-    /** The command asking for the local-leg histogram, and the prefix of the answer. */
+    /** The command asking for the local-leg and NATS-leg histograms, and the prefix of the answer. */
     static final String SNAPSHOT = "SNAPSHOT";
     /** Printed after the gateway closed. */
     static final String STOPPED = "STOPPED";
@@ -49,7 +50,8 @@ final class GatewayServerRole
                 String line;
                 while ((line = in.readLine()) != null && line.startsWith(SNAPSHOT))
                 {
-                    out.println(SNAPSHOT + " " + Histograms.encode(gateway.stats().localLegNanos()));
+                    out.println(SNAPSHOT + " " + Histograms.encode(gateway.stats().localLegNanos()) + " " +
+                        Histograms.encode(gateway.stats().natsLegNanos()));
                     out.flush();
                 }
             }

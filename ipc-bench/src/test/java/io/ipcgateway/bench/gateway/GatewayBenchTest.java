@@ -36,7 +36,7 @@ class GatewayBenchTest
         requireNatsServer();
         final Set<String> shmBefore = benchFolders();
         final GatewayBenchSpec spec = GatewayBenchSpec.parse(List.of("--quick", "--clients", "4", "--duration", "1s",
-            "--warmup", "300ms", "--rate", "5000", "--local-clients", "2"));
+            "--warmup", "300ms", "--rate", "5000", "--local-clients", "2", "--client-jvms", "2"));
 
         final List<List<GatewayBenchRow>> repetitions = GatewayBench.execute(spec, line -> { });
 
@@ -52,7 +52,16 @@ class GatewayBenchTest
             assertThat(row.fairness()).as(row.scenario()).isBetween(0.0, 1.0).isPositive();
         });
         assertThat(rows.get(0).gatewayCpuCores()).as("gateway CPU").isPositive();
+        assertThat(rows.get(0).clientJvms()).as("client JVMs of the gateway row").isEqualTo(2);
+        assertThat(rows.get(0).perClient()).as("every client of both JVMs counted").hasSize(4);
+        assertThat(rows.get(0).gatewayP99Ns()).as("the gateway's own time on the full path").isPositive();
+        assertThat(rows.get(0).natsLegP50Ns()).as("the NATS leg on the full path").isPositive()
+            .isLessThanOrEqualTo(rows.get(0).natsLegP99Ns());
         assertThat(rows.get(3).gatewayP99Ns()).as("the gateway's own local leg").isPositive();
+        assertThat(rows.get(3).natsLegP99Ns()).as("no NATS in loopback: its leg is the stub's, near 0")
+            .isLessThan(rows.get(3).p99Ns());
+        assertThat(rows.get(3).sentP50Ns()).as("open loop: from the actual send").isPositive()
+            .isLessThanOrEqualTo(rows.get(3).sentP99Ns());
         assertThat(rows.get(3).p999Ns()).isGreaterThanOrEqualTo(rows.get(3).p99Ns());
         assertThat(rows.get(3).offeredPerSecond()).isEqualTo(5000);
 
@@ -105,8 +114,8 @@ class GatewayBenchTest
 
     private static GatewayBenchRow row(final String scenario, final double perSecond, final long p99Ns)
     {
-        return new GatewayBenchRow(scenario, scenario, 1, 1, "closed", -1, perSecond, p99Ns / 2, p99Ns, -1, 1.0,
-            0.5, -1, -1, -1, 0, List.of((long)perSecond));
+        return new GatewayBenchRow(scenario, scenario, 1, 1, 1, "closed", -1, perSecond, p99Ns / 2, p99Ns, -1, -1, -1,
+            1.0, 0.5, -1, -1, -1, -1, -1, 0, List.of((long)perSecond));
     }
 
     private static Set<String> benchFolders() throws IOException
