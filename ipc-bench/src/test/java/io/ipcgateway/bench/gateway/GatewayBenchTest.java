@@ -109,6 +109,9 @@ class GatewayBenchTest
         assertThat(defaults.clients()).isEqualTo(32);
         assertThat(defaults.localRate()).isEqualTo(100_000);
         assertThat(defaults.repetitions()).isEqualTo(3);
+        assertThat(defaults.clientJvms()).as("client JVMs by default, as the direct rows").isEqualTo(1);
+        assertThatThrownBy(() -> GatewayBenchSpec.parse(List.of("--client-jvms", "0")))
+            .hasMessageContaining("--client-jvms");
         assertThat(GatewayBenchSpec.parse(List.of("--quick")).repetitions()).isEqualTo(1);
     }
 
