@@ -20,6 +20,7 @@ import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.B
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_SLOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_TOTAL_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_FAILED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_NOT_PERMITTED_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SLOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SUCCESSFUL_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALL_STRIPES;
@@ -30,7 +31,6 @@ import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.C
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_TAG_SHIFT;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.GENERATION_MASK;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.HALF_OPEN_SINCE_OFFSET;
-import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.NOT_PERMITTED_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PAYLOAD_SHIFT;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PERMITTED_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.SLOT_SEQUENCE_BITS;
@@ -92,6 +92,7 @@ public class CircuitBreaker
     private static final int TIME_SLOW = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_SLOW_OFFSET;
     private static final int TIME_BUCKETS_OFFSET = CircuitBreakerDescriptor.TIME_BUCKETS_OFFSET;
     private static final long SECOND_MASK = (1L << 20) - 1;
+    private static final long QUIET_CHECK_MASK = 63;
     private static final CircuitBreakerListener[] NO_LISTENERS = new CircuitBreakerListener[0];
     // Threads of different processes sharing a breaker start their stripes at different places.
     private static final long STRIPE_SALT = (ProcessHandle.current().pid() * 0x9E37_79B9_7F4A_7C15L) >>> 60;
@@ -114,6 +115,10 @@ public class CircuitBreaker
     private final boolean automaticOpenToHalfOpen;
     private final long baseNs;
     private final CallNotPermittedException notPermitted;
+    private final boolean systemClock;
+    // An OPEN state word whose wait this process knows is not over yet: a rejection that reads exactly this word
+    // needs no clock. Set by a rejection that read the clock, cleared by the scheduler thread when the wait ends.
+    private volatile long quietOpenWord;
     private final AtomicInteger failureEventGeneration = new AtomicInteger(-1);
     private final AtomicInteger slowEventGeneration = new AtomicInteger(-1);
     private volatile CircuitBreakerListener[] listeners = NO_LISTENERS;
@@ -146,6 +151,8 @@ public class CircuitBreaker
         this.automaticOpenToHalfOpen = config.automaticTransitionFromOpenToHalfOpenEnabled();
         this.baseNs = buffer.getLongVolatile(BASE_NS_OFFSET);
         this.notPermitted = new CallNotPermittedException(name);
+        // Only the system clock: the scheduler that ends a quiet wait runs in real time, a test clock does not.
+        this.systemClock = clock == NanoClock.SYSTEM;
     }
 
     /**
@@ -186,6 +193,10 @@ public class CircuitBreaker
         buffer.putInt(WINDOW_TYPE_OFFSET, config.slidingWindowType().ordinal());
         buffer.putInt(WINDOW_SIZE_OFFSET, config.slidingWindowSize());
         buffer.putInt(PERMITTED_OFFSET, config.permittedNumberOfCallsInHalfOpenState());
+        buffer.putInt(CircuitBreakerDescriptor.MINIMUM_CALLS_OFFSET, config.minimumNumberOfCalls());
+        buffer.putFloat(CircuitBreakerDescriptor.FAILURE_RATE_THRESHOLD_OFFSET, config.failureRateThreshold());
+        buffer.putFloat(CircuitBreakerDescriptor.SLOW_CALL_RATE_THRESHOLD_OFFSET, config.slowCallRateThreshold());
+        buffer.putLong(CircuitBreakerDescriptor.SLOW_CALL_DURATION_OFFSET, config.slowCallDurationThresholdNs());
         if (config.slidingWindowType() == SlidingWindowType.COUNT_BASED)
         {
             buffer.putLong(CLOSED_WINDOW_OFFSET + WINDOW_COUNTERS_OFFSET, emptyCounters(0));
@@ -248,6 +259,11 @@ public class CircuitBreaker
         if (stateCode(word) == CLOSED)
         {
             return true;
+        }
+        if (word == quietOpenWord)
+        {
+            // OPEN and its wait known not to be over: no clock read.
+            return rejectQuietly(word);
         }
         return acquireSlowly(word);
     }
@@ -565,7 +581,6 @@ public class CircuitBreaker
         final long word = buffer.getLongVolatile(STATE_OFFSET);
         final int state = stateCode(word);
         final int generation = generation(word);
-        final long notPermittedCalls = buffer.getLongVolatile(NOT_PERMITTED_OFFSET);
         final CircuitBreakerState current = CircuitBreakerState.ofCode(state);
         final long[] counts;
         int minimum = minimumClosed;
@@ -599,12 +614,14 @@ public class CircuitBreaker
         long successfulTotal = 0;
         long failedTotal = 0;
         long slowTotal = 0;
+        long notPermittedCalls = 0;
         for (int i = 0; i < CALL_STRIPES; i++)
         {
             final int stripe = callTotals + i * CALL_STRIPE_LENGTH;
             successfulTotal += buffer.getLongVolatile(stripe + CALLS_SUCCESSFUL_OFFSET);
             failedTotal += buffer.getLongVolatile(stripe + CALLS_FAILED_OFFSET);
             slowTotal += buffer.getLongVolatile(stripe + CALLS_SLOW_OFFSET);
+            notPermittedCalls += buffer.getLongVolatile(stripe + CALLS_NOT_PERMITTED_OFFSET);
         }
         return new CircuitBreakerMetrics(current, (int)counts[0], (int)counts[1], (int)counts[2], minimum,
             notPermittedCalls, successfulTotal, failedTotal, slowTotal);
@@ -695,6 +712,10 @@ public class CircuitBreaker
                     word = buffer.getLongVolatile(STATE_OFFSET);
                     continue;
                 }
+                if (systemClock && quietOpenWord != word)
+                {
+                    quietUntilWaitEnds(word);
+                }
                 return reject();
             }
             if (state == HALF_OPEN)
@@ -722,8 +743,79 @@ public class CircuitBreaker
 
     private boolean reject()
     {
-        buffer.getAndAddLong(NOT_PERMITTED_OFFSET, 1);
+        buffer.getAndAddLong(stripe() + CALLS_NOT_PERMITTED_OFFSET, 1);
         final CircuitBreakerListener[] current = listeners;
+        if (current.length != 0)
+        {
+            publishNotPermitted(current);
+        }
+        return false;
+    }
+
+    private boolean rejectQuietly(final long word)
+    {
+        final long before = buffer.getAndAddLong(stripe() + CALLS_NOT_PERMITTED_OFFSET, 1);
+        final CircuitBreakerListener[] current = listeners;
+        if (current.length != 0)
+        {
+            publishNotPermitted(current);
+        }
+        if ((before & QUIET_CHECK_MASK) == QUIET_CHECK_MASK)
+        {
+            // Every so often a rejection checks the clock anyway, so a late scheduler thread delays HALF_OPEN by at
+            // most this many rejections of a busy breaker.
+            checkQuietWait(word);
+        }
+        return false;
+    }
+
+    /**
+     * Marks an OPEN word whose wait is not over as quiet, and has the scheduler thread clear the mark once the wait
+     * ends (every mark is followed by its own clearing task, so a mark made late by a slow thread is cleared too).
+     * Allocates (the task): once per OPEN state per process.
+     */
+    private void quietUntilWaitEnds(final long word)
+    {
+        quietOpenWord = word;
+        scheduleQuietCheck(word, (payload(word) - relativeMillis(clock.nanoTime()) + 1) * NANOS_PER_MILLI);
+    }
+
+    private void scheduleQuietCheck(final long word, final long delayNs)
+    {
+        TransitionScheduler.schedule(() ->
+        {
+            if (quietOpenWord == word)
+            {
+                final long left = payload(word) - relativeMillis(clock.nanoTime());
+                if (left < 0)
+                {
+                    quietOpenWord = 0;
+                }
+                else
+                {
+                    scheduleQuietCheck(word, (left + 1) * NANOS_PER_MILLI);
+                }
+            }
+        }, delayNs);
+    }
+
+    private void checkQuietWait(final long word)
+    {
+        if (relativeMillis(clock.nanoTime()) > payload(word) && quietOpenWord == word)
+        {
+            quietOpenWord = 0;
+        }
+    }
+
+    private int stripe()
+    {
+        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
+        final long threadId = Thread.currentThread().getId();
+        return callTotals + (int)((threadId + STRIPE_SALT) & (CALL_STRIPES - 1)) * CALL_STRIPE_LENGTH;
+    }
+
+    private void publishNotPermitted(final CircuitBreakerListener[] current)
+    {
         for (final CircuitBreakerListener listener : current)
         {
             try
@@ -735,7 +827,6 @@ public class CircuitBreaker
                 // A listener cannot break the call.
             }
         }
-        return false;
     }
 
     private void record(final long durationNs, final boolean failed)
@@ -756,9 +847,7 @@ public class CircuitBreaker
             }
         }
         // Totals over the breaker's life, in every state: one get-and-add on this thread's stripe (two when slow).
-        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
-        final long threadId = Thread.currentThread().getId();
-        final int stripe = callTotals + (int)((threadId + STRIPE_SALT) & (CALL_STRIPES - 1)) * CALL_STRIPE_LENGTH;
+        final int stripe = stripe();
         buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
         if (slow)
         {
