@@ -32,8 +32,8 @@ import org.agrona.BitUtil;
  *  |   long per call: generation | outcome bits)                   |
  *  |   TIME_BASED: Head (+0), window Totals: calls, failed, slow   |
  *  |   (+8, +16, +24), then from +64 one 24-byte bucket per second:|
- *  |   Total, Failed, Slow, each stamp (second mod 2^20 |          |
- *  |   generation) | count (32 bits)                               |
+ *  |   Total, Failed, Slow, each pending (1 bit) | second mod 2^19 |
+ *  |   | generation (12) | count (32 bits)                         |
  *  +---------------------------------------------------------------+
  *  |  HALF_OPEN window (64-aligned): count-based, size Permitted   |
  *  +---------------------------------------------------------------+
@@ -56,10 +56,12 @@ import org.agrona.BitUtil;
  * biased by {@link #COUNTER_BIAS} so the short-lived negative values of racing updates never borrow from the next
  * field. A window belongs to one generation of the state word: a state change starts a new generation, so a new
  * window starts empty without anyone clearing it (the first call of the new generation resets the counters, and
- * slots or buckets of an older generation count as empty). A time window keeps running totals, so a call costs the
- * same whatever the window's length: the thread that moves the head to a new second empties the buckets it passes,
- * and every count that leaves a bucket (emptied, or replaced by a later second's first call) leaves the
- * totals exactly once, because the bucket word changes by compare-and-set. A slot's sequence number orders
+ * slots or buckets of an older generation count as empty). A time window keeps running totals of every second but
+ * the head's, so a call costs the same whatever the window's length: the head second's bucket is pending (its counts
+ * are not in the totals yet, and a success adds to it with one compare-and-set); the thread that moves the head to
+ * a new second settles the old head's bucket (clears the flag and adds its counts to the totals) and empties the
+ * buckets it passes; every count enters and leaves the totals exactly once, because each bucket word changes by
+ * compare-and-set. A decision reads the totals plus the head bucket. A slot's sequence number orders
  * racing writers: a call that finds a later call already in its slot has left the window before arriving and
  * counts nowhere.
  */
