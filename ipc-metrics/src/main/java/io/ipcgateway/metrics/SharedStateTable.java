@@ -11,13 +11,14 @@ import io.ipcgateway.resilience.shared.SharedStateObserver;
 /**
  * Renders the shared circuit breakers and rate limiters of a folder (read from outside their processes by
  * ipc-resilience's {@link SharedStateObserver}; ipc-resilience is an optional dependency of this module) as the
- * tables {@code bin/ipc stat --shared DIR} shows: per breaker its state, window counts, failure rate, totals,
+ * tables {@code bin/ipc stat --shared DIR} shows: per breaker its state, window counts, minimum number of calls,
+ * failure rate ({@code -} below that minimum, where it decides nothing yet), the failure rate that opens it, totals,
  * rejections and the OPEN wait left; per limiter its available permits, limit, period, timeout and waiting
  * threads; then one line per unreadable file.
  */
 public final class SharedStateTable
 {
-    private static final String BREAKER_FORMAT = "%-24s %-12s %7s %7s %7s %6s %12s %12s %10s %10s %10s %8s%n";
+    private static final String BREAKER_FORMAT = "%-24s %-12s %7s %7s %7s %6s %6s %7s %12s %12s %10s %10s %10s %8s%n";
     private static final String LIMITER_FORMAT = "%-24s %10s %10s %10s %10s %8s %8s%n";
 
     private SharedStateTable()
@@ -38,7 +39,8 @@ public final class SharedStateTable
         if (!snapshot.breakers().isEmpty())
         {
             out.append(String.format(Locale.ROOT, BREAKER_FORMAT, "CIRCUIT_BREAKER", "STATE", "CALLS", "FAILED",
-                "SLOW", "FAIL%", "SUCCESS_TOT", "FAILED_TOT", "SLOW_TOT", "REJECTED", "OPEN_WAIT", "PID"));
+                "SLOW", "MIN", "FAIL%", "OPEN_AT%", "SUCCESS_TOT", "FAILED_TOT", "SLOW_TOT", "REJECTED", "OPEN_WAIT",
+                "PID"));
             for (final SharedCircuitBreakerSnapshot breaker : snapshot.breakers())
             {
                 final CircuitBreakerMetrics m = breaker.metrics();
@@ -48,7 +50,9 @@ public final class SharedStateTable
                     m.bufferedCalls(),
                     m.failedCalls(),
                     m.slowCalls(),
+                    breaker.minimumNumberOfCalls(),
                     m.failureRate() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", m.failureRate()),
+                    String.format(Locale.ROOT, "%.1f", breaker.failureRateThreshold()),
                     m.totalSuccessfulCalls(),
                     m.totalFailedCalls(),
                     m.totalSlowCalls(),

@@ -55,10 +55,12 @@ class SharedStateTableProcessTest
         final String pid = Long.toString(process.pid());
         assertThat(table).startsWith("shared resilience state: " + dir + "\n");
         assertThat(table.lines().filter(line -> line.startsWith("CIRCUIT_BREAKER"))).singleElement().asString()
-            .containsPattern("STATE +CALLS +FAILED +SLOW +FAIL% +SUCCESS_TOT +FAILED_TOT +SLOW_TOT +REJECTED");
+            .containsPattern("STATE +CALLS +FAILED +SLOW +MIN +FAIL% +OPEN_AT% +SUCCESS_TOT +FAILED_TOT +SLOW_TOT"
+                + " +REJECTED");
         assertThat(row(table, "orders"))
-            .matches("orders +OPEN +4 +3 +0 +75\\.0 +1 +3 +0 +2 +(\\d+(\\.\\d+)?min|1h) +" + pid);
-        assertThat(row(table, "payments")).matches("payments +CLOSED +2 +0 +1 +0\\.0 +2 +0 +1 +0 +- +" + pid);
+            .matches("orders +OPEN +4 +3 +0 +4 +75\\.0 +50\\.0 +1 +3 +0 +2 +(\\d+(\\.\\d+)?min|1h) +" + pid);
+        assertThat(row(table, "payments")).as("2 calls, below the minimum of 4: no failure rate yet")
+            .matches("payments +CLOSED +2 +0 +1 +4 +- +50\\.0 +2 +0 +1 +0 +- +" + pid);
         assertThat(row(table, "downstream")).matches("downstream +7 +10 +1h +5s +0 +" + pid);
         assertThat(table).doesNotContain("unreadable");
 

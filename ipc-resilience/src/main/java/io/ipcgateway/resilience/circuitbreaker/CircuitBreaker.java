@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.ipcgateway.resilience.circuitbreaker.internal.SystemSeconds;
 import io.ipcgateway.resilience.circuitbreaker.internal.TransitionScheduler;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.AtomicBuffer;
@@ -20,6 +21,7 @@ import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.B
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_SLOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BUCKET_TOTAL_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_FAILED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_NOT_PERMITTED_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SLOW_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALLS_SUCCESSFUL_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.CALL_STRIPES;
@@ -30,7 +32,6 @@ import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.C
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.COUNTER_TAG_SHIFT;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.GENERATION_MASK;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.HALF_OPEN_SINCE_OFFSET;
-import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.NOT_PERMITTED_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PAYLOAD_SHIFT;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PERMITTED_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.SLOT_SEQUENCE_BITS;
@@ -91,7 +92,13 @@ public class CircuitBreaker
     private static final int TIME_FAILED = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_FAILED_OFFSET;
     private static final int TIME_SLOW = CLOSED_WINDOW_OFFSET + CircuitBreakerDescriptor.TIME_SLOW_OFFSET;
     private static final int TIME_BUCKETS_OFFSET = CircuitBreakerDescriptor.TIME_BUCKETS_OFFSET;
-    private static final long SECOND_MASK = (1L << 20) - 1;
+    private static final long SECOND_MASK = (1L << 19) - 1;
+    private static final long STAMP_MASK = (1L << 31) - 1;
+    // In a bucket word: the counts of the window's head second, not yet added to the running totals.
+    private static final long PENDING = 1L << 63;
+    private static final long SECOND_REFRESH_MASK = 1023;
+    private static final int NOT_RECORDED = -2;
+    private static final long QUIET_CHECK_MASK = 63;
     private static final CircuitBreakerListener[] NO_LISTENERS = new CircuitBreakerListener[0];
     // Threads of different processes sharing a breaker start their stripes at different places.
     private static final long STRIPE_SALT = (ProcessHandle.current().pid() * 0x9E37_79B9_7F4A_7C15L) >>> 60;
@@ -114,6 +121,10 @@ public class CircuitBreaker
     private final boolean automaticOpenToHalfOpen;
     private final long baseNs;
     private final CallNotPermittedException notPermitted;
+    private final boolean systemClock;
+    // An OPEN state word whose wait this process knows is not over yet: a rejection that reads exactly this word
+    // needs no clock. Set by a rejection that read the clock, cleared by the scheduler thread when the wait ends.
+    private volatile long quietOpenWord;
     private final AtomicInteger failureEventGeneration = new AtomicInteger(-1);
     private final AtomicInteger slowEventGeneration = new AtomicInteger(-1);
     private volatile CircuitBreakerListener[] listeners = NO_LISTENERS;
@@ -146,6 +157,8 @@ public class CircuitBreaker
         this.automaticOpenToHalfOpen = config.automaticTransitionFromOpenToHalfOpenEnabled();
         this.baseNs = buffer.getLongVolatile(BASE_NS_OFFSET);
         this.notPermitted = new CallNotPermittedException(name);
+        // Only the system clock: the scheduler that ends a quiet wait runs in real time, a test clock does not.
+        this.systemClock = clock == NanoClock.SYSTEM;
     }
 
     /**
@@ -186,6 +199,10 @@ public class CircuitBreaker
         buffer.putInt(WINDOW_TYPE_OFFSET, config.slidingWindowType().ordinal());
         buffer.putInt(WINDOW_SIZE_OFFSET, config.slidingWindowSize());
         buffer.putInt(PERMITTED_OFFSET, config.permittedNumberOfCallsInHalfOpenState());
+        buffer.putInt(CircuitBreakerDescriptor.MINIMUM_CALLS_OFFSET, config.minimumNumberOfCalls());
+        buffer.putFloat(CircuitBreakerDescriptor.FAILURE_RATE_THRESHOLD_OFFSET, config.failureRateThreshold());
+        buffer.putFloat(CircuitBreakerDescriptor.SLOW_CALL_RATE_THRESHOLD_OFFSET, config.slowCallRateThreshold());
+        buffer.putLong(CircuitBreakerDescriptor.SLOW_CALL_DURATION_OFFSET, config.slowCallDurationThresholdNs());
         if (config.slidingWindowType() == SlidingWindowType.COUNT_BASED)
         {
             buffer.putLong(CLOSED_WINDOW_OFFSET + WINDOW_COUNTERS_OFFSET, emptyCounters(0));
@@ -248,6 +265,11 @@ public class CircuitBreaker
         if (stateCode(word) == CLOSED)
         {
             return true;
+        }
+        if (word == quietOpenWord)
+        {
+            // OPEN and its wait known not to be over: no clock read.
+            return rejectQuietly(word);
         }
         return acquireSlowly(word);
     }
@@ -542,7 +564,7 @@ public class CircuitBreaker
     public final CircuitBreakerMetrics metrics()
     {
         return metricsOf(buffer, countBased, windowSize, halfOpenWindow, callTotals, minimumCallsClosed,
-            minimumCallsHalfOpen, countBased ? 0 : clock.nanoTime());
+            minimumCallsHalfOpen, countBased ? 0 : currentSecond() * NANOS_PER_SECOND);
     }
 
     /**
@@ -565,7 +587,6 @@ public class CircuitBreaker
         final long word = buffer.getLongVolatile(STATE_OFFSET);
         final int state = stateCode(word);
         final int generation = generation(word);
-        final long notPermittedCalls = buffer.getLongVolatile(NOT_PERMITTED_OFFSET);
         final CircuitBreakerState current = CircuitBreakerState.ofCode(state);
         final long[] counts;
         int minimum = minimumClosed;
@@ -599,12 +620,14 @@ public class CircuitBreaker
         long successfulTotal = 0;
         long failedTotal = 0;
         long slowTotal = 0;
+        long notPermittedCalls = 0;
         for (int i = 0; i < CALL_STRIPES; i++)
         {
             final int stripe = callTotals + i * CALL_STRIPE_LENGTH;
             successfulTotal += buffer.getLongVolatile(stripe + CALLS_SUCCESSFUL_OFFSET);
             failedTotal += buffer.getLongVolatile(stripe + CALLS_FAILED_OFFSET);
             slowTotal += buffer.getLongVolatile(stripe + CALLS_SLOW_OFFSET);
+            notPermittedCalls += buffer.getLongVolatile(stripe + CALLS_NOT_PERMITTED_OFFSET);
         }
         return new CircuitBreakerMetrics(current, (int)counts[0], (int)counts[1], (int)counts[2], minimum,
             notPermittedCalls, successfulTotal, failedTotal, slowTotal);
@@ -695,6 +718,10 @@ public class CircuitBreaker
                     word = buffer.getLongVolatile(STATE_OFFSET);
                     continue;
                 }
+                if (systemClock && quietOpenWord != word)
+                {
+                    quietUntilWaitEnds(word);
+                }
                 return reject();
             }
             if (state == HALF_OPEN)
@@ -722,8 +749,79 @@ public class CircuitBreaker
 
     private boolean reject()
     {
-        buffer.getAndAddLong(NOT_PERMITTED_OFFSET, 1);
+        buffer.getAndAddLong(stripe() + CALLS_NOT_PERMITTED_OFFSET, 1);
         final CircuitBreakerListener[] current = listeners;
+        if (current.length != 0)
+        {
+            publishNotPermitted(current);
+        }
+        return false;
+    }
+
+    private boolean rejectQuietly(final long word)
+    {
+        final long before = buffer.getAndAddLong(stripe() + CALLS_NOT_PERMITTED_OFFSET, 1);
+        final CircuitBreakerListener[] current = listeners;
+        if (current.length != 0)
+        {
+            publishNotPermitted(current);
+        }
+        if ((before & QUIET_CHECK_MASK) == QUIET_CHECK_MASK)
+        {
+            // Every so often a rejection checks the clock anyway, so a late scheduler thread delays HALF_OPEN by at
+            // most this many rejections of a busy breaker.
+            checkQuietWait(word);
+        }
+        return false;
+    }
+
+    /**
+     * Marks an OPEN word whose wait is not over as quiet, and has the scheduler thread clear the mark once the wait
+     * ends (every mark is followed by its own clearing task, so a mark made late by a slow thread is cleared too).
+     * Allocates (the task): once per OPEN state per process.
+     */
+    private void quietUntilWaitEnds(final long word)
+    {
+        quietOpenWord = word;
+        scheduleQuietCheck(word, (payload(word) - relativeMillis(clock.nanoTime()) + 1) * NANOS_PER_MILLI);
+    }
+
+    private void scheduleQuietCheck(final long word, final long delayNs)
+    {
+        TransitionScheduler.schedule(() ->
+        {
+            if (quietOpenWord == word)
+            {
+                final long left = payload(word) - relativeMillis(clock.nanoTime());
+                if (left < 0)
+                {
+                    quietOpenWord = 0;
+                }
+                else
+                {
+                    scheduleQuietCheck(word, (left + 1) * NANOS_PER_MILLI);
+                }
+            }
+        }, delayNs);
+    }
+
+    private void checkQuietWait(final long word)
+    {
+        if (relativeMillis(clock.nanoTime()) > payload(word) && quietOpenWord == word)
+        {
+            quietOpenWord = 0;
+        }
+    }
+
+    private int stripe()
+    {
+        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
+        final long threadId = Thread.currentThread().getId();
+        return callTotals + (int)((threadId + STRIPE_SALT) & (CALL_STRIPES - 1)) * CALL_STRIPE_LENGTH;
+    }
+
+    private void publishNotPermitted(final CircuitBreakerListener[] current)
+    {
         for (final CircuitBreakerListener listener : current)
         {
             try
@@ -735,7 +833,6 @@ public class CircuitBreaker
                 // A listener cannot break the call.
             }
         }
-        return false;
     }
 
     private void record(final long durationNs, final boolean failed)
@@ -756,10 +853,8 @@ public class CircuitBreaker
             }
         }
         // Totals over the breaker's life, in every state: one get-and-add on this thread's stripe (two when slow).
-        @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; getId() is the same number
-        final long threadId = Thread.currentThread().getId();
-        final int stripe = callTotals + (int)((threadId + STRIPE_SALT) & (CALL_STRIPES - 1)) * CALL_STRIPE_LENGTH;
-        buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
+        final int stripe = stripe();
+        final long before = buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
         if (slow)
         {
             buffer.getAndAddLong(stripe + CALLS_SLOW_OFFSET, 1);
@@ -780,9 +875,25 @@ public class CircuitBreaker
                 // outcome, which takes the full path below.
                 return;
             }
-            final int result = countBased ?
-                recordInCountWindow(CLOSED_WINDOW_OFFSET, windowSize, word, outcome, minimumCallsClosed) :
-                recordInTimeWindow(word, outcome);
+            int result = NOT_RECORDED;
+            if (!countBased)
+            {
+                if (systemClock && (before & SECOND_REFRESH_MASK) == SECOND_REFRESH_MASK)
+                {
+                    // Now and then a call reads the clock itself, in case the scheduler thread is late.
+                    SystemSeconds.refresh();
+                }
+                if (outcome == PRESENT)
+                {
+                    result = recordTimeSuccessQuickly(word);
+                }
+            }
+            if (result == NOT_RECORDED)
+            {
+                result = countBased ?
+                    recordInCountWindow(CLOSED_WINDOW_OFFSET, windowSize, word, outcome, minimumCallsClosed) :
+                    recordInTimeWindow(word, outcome);
+            }
             if (result >= FAILURE_RATE_EXCEEDED)
             {
                 if (state == CLOSED)
@@ -882,35 +993,99 @@ public class CircuitBreaker
         return ((counters >>> shift) & FIELD_MASK) - COUNTER_BIAS;
     }
 
+    private long currentSecond()
+    {
+        return systemClock ? SystemSeconds.now() : Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+    }
+
+    /**
+     * A success in a time window whose head is this second: one compare-and-set on the head bucket's total (its
+     * counts join the running totals when the head moves on). It is evaluated only while the window is below its
+     * minimum number of calls: above it a success only lowers the rates, and every roll-over (which can raise
+     * them, as calls leave) is made by a call that evaluates.
+     *
+     * @return the evaluation, {@link #BELOW_THRESHOLDS} when none was needed, or {@link #NOT_RECORDED} when the
+     *         call must take the full path.
+     */
+    private int recordTimeSuccessQuickly(final long word)
+    {
+        final int generation = generation(word);
+        final long second = currentSecond();
+        if (buffer.getLongVolatile(TIME_HEAD) != (second << 12 | generation))
+        {
+            return NOT_RECORDED;
+        }
+        final int offset = timeBucket(second) + BUCKET_TOTAL_OFFSET;
+        final long bucket = buffer.getLongVolatile(offset);
+        if ((bucket & ~COUNT_MASK) != (PENDING | stamp(second, generation) << 32) ||
+            (bucket & COUNT_MASK) == COUNT_MASK || !buffer.compareAndSetLong(offset, bucket, bucket + 1))
+        {
+            return NOT_RECORDED;
+        }
+        if (timeTotal(TIME_TOTAL, generation) + (bucket & COUNT_MASK) >= minimumCallsClosed)
+        {
+            return BELOW_THRESHOLDS;
+        }
+        return evaluateTimeWindow(generation);
+    }
+
     private int recordInTimeWindow(final long word, final int outcome)
     {
         final int generation = generation(word);
-        final long second = Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+        final long second = currentSecond();
         if (!advanceHead(second, generation))
         {
             return DROPPED;
         }
         final int bucket = timeBucket(second);
         final long stamp = stamp(second, generation);
-        if (!addToBucket(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, stamp, generation))
+        if (!addToBucket(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, second, stamp, generation))
         {
             return DROPPED;
         }
         if ((outcome & FAILED) != 0)
         {
-            addToBucket(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, stamp, generation);
+            addToBucket(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, second, stamp, generation);
         }
         if ((outcome & SLOW) != 0)
         {
-            addToBucket(bucket + BUCKET_SLOW_OFFSET, TIME_SLOW, stamp, generation);
+            addToBucket(bucket + BUCKET_SLOW_OFFSET, TIME_SLOW, second, stamp, generation);
         }
-        return evaluate(timeTotal(TIME_TOTAL, generation), timeTotal(TIME_FAILED, generation),
-            timeTotal(TIME_SLOW, generation), minimumCallsClosed);
+        return evaluateTimeWindow(generation);
     }
 
     /**
-     * Moves the window's head to this second if it is behind; the thread that moves it empties the buckets of
-     * the seconds it passes (each emptied count leaves the totals exactly once, by compare-and-set).
+     * Evaluates the time window: the running totals (every second but the head's) plus the head bucket's pending
+     * counts.
+     */
+    private int evaluateTimeWindow(final int generation)
+    {
+        long total = timeTotal(TIME_TOTAL, generation);
+        long failedCalls = timeTotal(TIME_FAILED, generation);
+        long slowCalls = timeTotal(TIME_SLOW, generation);
+        final long head = buffer.getLongVolatile(TIME_HEAD);
+        if ((int)(head & GENERATION_MASK) == generation)
+        {
+            final long headSecond = head >> 12;
+            final int bucket = timeBucket(headSecond);
+            final long stamp = stamp(headSecond, generation);
+            total += pendingCount(bucket + BUCKET_TOTAL_OFFSET, stamp);
+            failedCalls += pendingCount(bucket + BUCKET_FAILED_OFFSET, stamp);
+            slowCalls += pendingCount(bucket + BUCKET_SLOW_OFFSET, stamp);
+        }
+        return evaluate(total, failedCalls, slowCalls, minimumCallsClosed);
+    }
+
+    private long pendingCount(final int offset, final long stamp)
+    {
+        final long word = buffer.getLongVolatile(offset);
+        return word < 0 && ((word >>> 32) & STAMP_MASK) == stamp ? word & COUNT_MASK : 0;
+    }
+
+    /**
+     * Moves the window's head to this second if it is behind. The thread that moves it adds the old head's pending
+     * counts to the running totals, then empties the buckets of the seconds it passes (the new head's as pending);
+     * each count enters and leaves the totals exactly once, because every bucket word changes by compare-and-set.
      *
      * @return false when this call's second has already left the window or the generation changed.
      */
@@ -933,10 +1108,15 @@ public class CircuitBreaker
             {
                 if (sameGeneration)
                 {
+                    final int old = timeBucket(headSecond);
+                    final long oldStamp = stamp(headSecond, generation);
+                    settle(old + BUCKET_TOTAL_OFFSET, TIME_TOTAL, oldStamp, generation);
+                    settle(old + BUCKET_FAILED_OFFSET, TIME_FAILED, oldStamp, generation);
+                    settle(old + BUCKET_SLOW_OFFSET, TIME_SLOW, oldStamp, generation);
                     for (long s = Math.max(headSecond + 1, second - windowSize + 1); s <= second; s++)
                     {
                         final int bucket = timeBucket(s);
-                        final long stamp = stamp(s, generation);
+                        final long stamp = stamp(s, generation) | (s == second ? PENDING >>> 32 : 0);
                         empty(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, stamp, generation);
                         empty(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, stamp, generation);
                         empty(bucket + BUCKET_SLOW_OFFSET, TIME_SLOW, stamp, generation);
@@ -966,22 +1146,46 @@ public class CircuitBreaker
     private static long bucketCount(final AtomicBuffer buffer, final int offset, final long expectedStamp)
     {
         final long word = buffer.getLongVolatile(offset);
-        return word >>> 32 == expectedStamp ? word & COUNT_MASK : 0;
+        return ((word >>> 32) & STAMP_MASK) == expectedStamp ? word & COUNT_MASK : 0;
     }
 
-    private void empty(final int offset, final int total, final long stamp, final int generation)
+    /**
+     * Adds a bucket's pending counts to the running totals (once: the flag is cleared by compare-and-set).
+     */
+    private void settle(final int offset, final int total, final long stamp, final int generation)
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(offset);
+            if (word >= 0 || ((word >>> 32) & STAMP_MASK) != stamp)
+            {
+                return;
+            }
+            if (buffer.compareAndSetLong(offset, word, word & ~PENDING))
+            {
+                addToTotal(total, word & COUNT_MASK, generation);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Restamps a bucket word for a new second (pending when {@code stampWithFlag} has the flag); the count it held
+     * leaves the running totals if it was in them.
+     */
+    private void empty(final int offset, final int total, final long stampWithFlag, final int generation)
     {
         while (true)
         {
             final long word = buffer.getLongVolatile(offset);
             final long found = word >>> 32;
-            if (found == stamp)
+            if ((found & STAMP_MASK) == (stampWithFlag & STAMP_MASK))
             {
                 return;
             }
-            if (buffer.compareAndSetLong(offset, word, stamp << 32))
+            if (buffer.compareAndSetLong(offset, word, stampWithFlag << 32))
             {
-                if ((int)(found & GENERATION_MASK) == generation)
+                if (word >= 0 && (int)(found & GENERATION_MASK) == generation)
                 {
                     addToTotal(total, -(word & COUNT_MASK), generation);
                 }
@@ -990,13 +1194,14 @@ public class CircuitBreaker
         }
     }
 
-    private boolean addToBucket(final int offset, final int total, final long stamp, final int generation)
+    private boolean addToBucket(
+        final int offset, final int total, final long second, final long stamp, final int generation)
     {
         while (true)
         {
             final long word = buffer.getLongVolatile(offset);
             final long found = word >>> 32;
-            if (found == stamp)
+            if ((found & STAMP_MASK) == stamp)
             {
                 if ((word & COUNT_MASK) == COUNT_MASK)
                 {
@@ -1004,7 +1209,11 @@ public class CircuitBreaker
                 }
                 if (buffer.compareAndSetLong(offset, word, word + 1))
                 {
-                    addToTotal(total, 1, generation);
+                    if (word >= 0)
+                    {
+                        // Settled: this second is no longer the head, so the call goes to the totals at once.
+                        addToTotal(total, 1, generation);
+                    }
                     return true;
                 }
             }
@@ -1014,11 +1223,20 @@ public class CircuitBreaker
                 {
                     return false;
                 }
-                // First call of this second here: the stale count it replaces leaves the totals.
-                if (buffer.compareAndSetLong(offset, word, stamp << 32 | 1))
+                // First call of this second here: pending if its second is the head (settled when the head moves
+                // on), else straight into the totals; the stale count it replaces leaves them if it was in them.
+                final boolean pending = buffer.getLongVolatile(TIME_HEAD) == (second << 12 | generation);
+                if (buffer.compareAndSetLong(offset, word, (pending ? PENDING : 0) | stamp << 32 | 1))
                 {
-                    addToTotal(total, (int)(found & GENERATION_MASK) == generation ? 1 - (word & COUNT_MASK) : 1,
-                        generation);
+                    long delta = pending ? 0 : 1;
+                    if (word >= 0 && (int)(found & GENERATION_MASK) == generation)
+                    {
+                        delta -= word & COUNT_MASK;
+                    }
+                    if (delta != 0)
+                    {
+                        addToTotal(total, delta, generation);
+                    }
                     return true;
                 }
             }
@@ -1252,7 +1470,8 @@ public class CircuitBreaker
 
     private long[] closedCounts(final int generation)
     {
-        return closedCounts(buffer, countBased, windowSize, countBased ? 0 : clock.nanoTime(), generation);
+        return closedCounts(buffer, countBased, windowSize, countBased ? 0 : currentSecond() * NANOS_PER_SECOND,
+            generation);
     }
 
     private static long[] closedCounts(final AtomicBuffer buffer, final boolean countBased, final int windowSize,

@@ -20,36 +20,48 @@ import org.agrona.BitUtil;
  *  |  HALF_OPEN since: generation (12) | ms after Base (52)        | 16
  *  +---------------------------------------------------------------+
  *  |  Window type (int) | Window size (int) | Permitted (int)      | 24
+ *  |  Minimum number of calls (int)                                | 36
+ *  |  Failure rate threshold (float) | Slow call rate threshold    | 40
+ *  |  (float), percent                                             |
+ *  |  Slow call duration threshold (long, ns)                      | 48
  *  +---------------------------------------------------------------+
- *  |  Not-permitted calls (cumulative, get-and-add)                | 64
+ *  |  Reserved (0) up to 128                                       | 56
  *  +---------------------------------------------------------------+
  *  |  CLOSED window, from 128:                                     | 128
  *  |   COUNT_BASED: Sequence (+0), Counters (+8), Slots (+64, one  |
  *  |   long per call: generation | outcome bits)                   |
  *  |   TIME_BASED: Head (+0), window Totals: calls, failed, slow   |
  *  |   (+8, +16, +24), then from +64 one 24-byte bucket per second:|
- *  |   Total, Failed, Slow, each stamp (second mod 2^20 |          |
- *  |   generation) | count (32 bits)                               |
+ *  |   Total, Failed, Slow, each pending (1 bit) | second mod 2^19 |
+ *  |   | generation (12) | count (32 bits)                         |
  *  +---------------------------------------------------------------+
  *  |  HALF_OPEN window (64-aligned): count-based, size Permitted   |
  *  +---------------------------------------------------------------+
  *  |  Call totals: CALL_STRIPES stripes of 128 bytes, each         |
- *  |  Successful (+0),                                             |
- *  |  Failed (+8), Slow (+16): cumulative, get-and-add by the      |
- *  |  threads that hash to the stripe                              |
+ *  |  Successful (+0), Failed (+8), Slow (+16), Not permitted      |
+ *  |  (+24): cumulative, get-and-add by the threads that hash to   |
+ *  |  the stripe                                                   |
  *  +---------------------------------------------------------------+
  * </pre>
+ * The settings from offset 36 on are written once by the creator and never decide anything in the processes (each
+ * has its config, checked against the file's fingerprint): they are there so that an observer without the config
+ * ({@code bin/ipc stat}) can tell whether a window's failure rate is meaningful yet and what the breaker would
+ * decide.
+ * <p>
  * Call totals count every outcome reported ({@code onSuccess}/{@code onError}, not ignored errors) in every
- * state, over the breaker's life; they never decide anything. They are striped (a reader sums the stripes) so that
- * threads on different cores add to different cache lines instead of passing one line back and forth.
+ * state, and every rejection, over the breaker's life; they never decide anything. They are striped (a reader
+ * sums the stripes) so that threads on different cores add to different cache lines instead of passing one line
+ * back and forth.
  * Counters (count-based window): generation (12 bits) | slow (17) | failed (17) | total (17), each field
  * biased by {@link #COUNTER_BIAS} so the short-lived negative values of racing updates never borrow from the next
  * field. A window belongs to one generation of the state word: a state change starts a new generation, so a new
  * window starts empty without anyone clearing it (the first call of the new generation resets the counters, and
- * slots or buckets of an older generation count as empty). A time window keeps running totals, so a call costs the
- * same whatever the window's length: the thread that moves the head to a new second empties the buckets it passes,
- * and every count that leaves a bucket (emptied, or replaced by a later second's first call) leaves the
- * totals exactly once, because the bucket word changes by compare-and-set. A slot's sequence number orders
+ * slots or buckets of an older generation count as empty). A time window keeps running totals of every second but
+ * the head's, so a call costs the same whatever the window's length: the head second's bucket is pending (its counts
+ * are not in the totals yet, and a success adds to it with one compare-and-set); the thread that moves the head to
+ * a new second settles the old head's bucket (clears the flag and adds its counts to the totals) and empties the
+ * buckets it passes; every count enters and leaves the totals exactly once, because each bucket word changes by
+ * compare-and-set. A decision reads the totals plus the head bucket. A slot's sequence number orders
  * racing writers: a call that finds a later call already in its slot has left the window before arriving and
  * counts nowhere.
  */
@@ -73,8 +85,17 @@ public final class CircuitBreakerDescriptor
     /** Offset of the permitted number of calls in HALF_OPEN (int). */
     public static final int PERMITTED_OFFSET = 32;
 
-    /** Offset of the cumulative count of rejected calls. */
-    public static final int NOT_PERMITTED_OFFSET = 64;
+    /** Offset of the minimum number of calls before a rate counts (int, as configured). */
+    public static final int MINIMUM_CALLS_OFFSET = 36;
+
+    /** Offset of the failure rate threshold (float, percent). */
+    public static final int FAILURE_RATE_THRESHOLD_OFFSET = 40;
+
+    /** Offset of the slow call rate threshold (float, percent). */
+    public static final int SLOW_CALL_RATE_THRESHOLD_OFFSET = 44;
+
+    /** Offset of the slow call duration threshold (long, nanoseconds). */
+    public static final int SLOW_CALL_DURATION_OFFSET = 48;
 
     /** Number of stripes of the call totals (a power of two). */
     public static final int CALL_STRIPES = 16;
@@ -93,6 +114,9 @@ public final class CircuitBreakerDescriptor
 
     /** Within a stripe of the call totals: slow calls (successful or failed). */
     public static final int CALLS_SLOW_OFFSET = 16;
+
+    /** Within a stripe of the call totals: calls not permitted. */
+    public static final int CALLS_NOT_PERMITTED_OFFSET = 24;
 
     /** Offset of the CLOSED window. */
     public static final int CLOSED_WINDOW_OFFSET = 128;

@@ -6,16 +6,21 @@ import io.ipcgateway.resilience.shared.SharedStateView;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.BASE_NS_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.FAILURE_RATE_THRESHOLD_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.MINIMUM_CALLS_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.PERMITTED_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.SLOW_CALL_DURATION_OFFSET;
+import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.SLOW_CALL_RATE_THRESHOLD_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.STATE_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_SIZE_OFFSET;
 import static io.ipcgateway.resilience.circuitbreaker.CircuitBreakerDescriptor.WINDOW_TYPE_OFFSET;
 
 /**
  * What a shared breaker's file says, read from outside the processes that use it (through a read-only
- * {@link SharedStateView}): state, window and totals, as {@link CircuitBreaker#metrics()} would report them.
- * The file does not hold {@code minimumNumberOfCalls}, so the rates of {@link #metrics()} are given from the first
- * call of a window on (the processes' own rates stay at -1 below their minimum).
+ * {@link SharedStateView}): state, window and totals, as {@link CircuitBreaker#metrics()} reports them in the
+ * processes, and the settings that decide (minimum number of calls, thresholds), which the file holds for
+ * observers. Below the minimum number of calls the rates of {@link #metrics()} are -1 (not yet meaningful), as in
+ * the processes and in Resilience4j.
  */
 public final class SharedCircuitBreakerSnapshot
 {
@@ -27,11 +32,19 @@ public final class SharedCircuitBreakerSnapshot
     private final long openWaitLeftMs;
     private final int halfOpenPermitsLeft;
     private final CircuitBreakerMetrics metrics;
+    private final int minimumNumberOfCalls;
+    private final float failureRateThreshold;
+    private final float slowCallRateThreshold;
+    private final long slowCallDurationThresholdNs;
 
     private SharedCircuitBreakerSnapshot(final String name, final long creatorPid, final SlidingWindowType windowType,
         final int windowSize, final int attempts, final long openWaitLeftMs, final int halfOpenPermitsLeft,
-        final CircuitBreakerMetrics metrics)
+        final CircuitBreakerMetrics metrics, final UnsafeBuffer body)
     {
+        this.minimumNumberOfCalls = body.getInt(MINIMUM_CALLS_OFFSET);
+        this.failureRateThreshold = body.getFloat(FAILURE_RATE_THRESHOLD_OFFSET);
+        this.slowCallRateThreshold = body.getFloat(SLOW_CALL_RATE_THRESHOLD_OFFSET);
+        this.slowCallDurationThresholdNs = body.getLong(SLOW_CALL_DURATION_OFFSET);
         this.name = name;
         this.creatorPid = creatorPid;
         this.windowType = windowType;
@@ -67,11 +80,12 @@ public final class SharedCircuitBreakerSnapshot
         final SlidingWindowType[] types = SlidingWindowType.values();
         final int maxSize = type == SlidingWindowType.TIME_BASED.ordinal() ?
             CircuitBreakerConfig.MAX_TIME_WINDOW_SECONDS : CircuitBreakerConfig.MAX_WINDOW_SIZE;
+        final int minimum = body.getInt(MINIMUM_CALLS_OFFSET);
         if (type < 0 || type >= types.length || size < 1 || size > maxSize || permitted < 1 ||
-            permitted > CircuitBreakerConfig.MAX_WINDOW_SIZE)
+            permitted > CircuitBreakerConfig.MAX_WINDOW_SIZE || minimum < 1)
         {
             throw new ChannelFileException(view.path(), "invalid breaker settings in the file: windowType=" + type
-                + " windowSize=" + size + " permitted=" + permitted);
+                + " windowSize=" + size + " permitted=" + permitted + " minimumNumberOfCalls=" + minimum);
         }
         final boolean countBased = types[type] == SlidingWindowType.COUNT_BASED;
         final int expectedLength = CircuitBreakerDescriptor.length(countBased, size, permitted);
@@ -84,7 +98,8 @@ public final class SharedCircuitBreakerSnapshot
         final int halfOpenWindow = CircuitBreakerDescriptor.CLOSED_WINDOW_OFFSET +
             CircuitBreakerDescriptor.closedWindowLength(countBased, size);
         final CircuitBreakerMetrics metrics = CircuitBreaker.metricsOf(body, countBased, size, halfOpenWindow,
-            CircuitBreakerDescriptor.callTotalsOffset(countBased, size, permitted), 1, 1, nowNs);
+            CircuitBreakerDescriptor.callTotalsOffset(countBased, size, permitted),
+            countBased ? Math.min(minimum, size) : minimum, Math.min(minimum, permitted), nowNs);
         final long word = body.getLongVolatile(STATE_OFFSET);
         final int state = CircuitBreakerDescriptor.stateCode(word);
         final long payload = CircuitBreakerDescriptor.payload(word);
@@ -96,7 +111,7 @@ public final class SharedCircuitBreakerSnapshot
         }
         return new SharedCircuitBreakerSnapshot(view.name(), view.creatorPid(), types[type], size,
             CircuitBreakerDescriptor.attempts(word), openWaitLeftMs,
-            state == CircuitBreaker.HALF_OPEN ? (int)Math.min(payload, permitted) : -1, metrics);
+            state == CircuitBreaker.HALF_OPEN ? (int)Math.min(payload, permitted) : -1, metrics, body);
     }
 
     /**
@@ -170,7 +185,48 @@ public final class SharedCircuitBreakerSnapshot
     }
 
     /**
-     * State, window counts, rates and totals.
+     * The configured minimum number of calls before the window's rates count (a count window uses at most its size,
+     * HALF_OPEN at most its permitted calls, as the processes do).
+     *
+     * @return the minimum.
+     */
+    public int minimumNumberOfCalls()
+    {
+        return minimumNumberOfCalls;
+    }
+
+    /**
+     * The failure rate at or above which the breaker opens.
+     *
+     * @return percent.
+     */
+    public float failureRateThreshold()
+    {
+        return failureRateThreshold;
+    }
+
+    /**
+     * The slow call rate at or above which the breaker opens.
+     *
+     * @return percent.
+     */
+    public float slowCallRateThreshold()
+    {
+        return slowCallRateThreshold;
+    }
+
+    /**
+     * Calls longer than this are slow.
+     *
+     * @return nanoseconds.
+     */
+    public long slowCallDurationThresholdNs()
+    {
+        return slowCallDurationThresholdNs;
+    }
+
+    /**
+     * State, window counts, rates (-1 below the minimum number of calls) and totals.
      *
      * @return the metrics.
      */
@@ -184,6 +240,9 @@ public final class SharedCircuitBreakerSnapshot
     {
         return "SharedCircuitBreakerSnapshot{name=" + name + ", creatorPid=" + creatorPid + ", windowType="
             + windowType + ", windowSize=" + windowSize + ", attempts=" + attempts + ", openWaitLeftMs="
-            + openWaitLeftMs + ", halfOpenPermitsLeft=" + halfOpenPermitsLeft + ", metrics=" + metrics + '}';
+            + openWaitLeftMs + ", halfOpenPermitsLeft=" + halfOpenPermitsLeft + ", minimumNumberOfCalls="
+            + minimumNumberOfCalls + ", failureRateThreshold=" + failureRateThreshold + ", slowCallRateThreshold="
+            + slowCallRateThreshold + ", slowCallDurationThresholdNs=" + slowCallDurationThresholdNs + ", metrics="
+            + metrics + '}';
     }
 }

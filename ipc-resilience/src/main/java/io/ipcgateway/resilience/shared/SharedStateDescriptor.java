@@ -48,9 +48,10 @@ public final class SharedStateDescriptor
 
     /**
      * Layout version: bump on any change to the header or to a kind's body layout. 2: a breaker's body ends with
-     * its striped call totals.
+     * its striped call totals. 3: a breaker's body holds its minimum number of calls and thresholds (for observers),
+     * and its rejections are counted in the stripes.
      */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
 
     /** Offset of the magic number (long). */
     public static final int MAGIC_OFFSET = 0;

@@ -314,7 +314,7 @@ public final class SharedStateFile implements AutoCloseable
                         if (header.getLongAcquire(MAGIC_OFFSET) != 0)
                         {
                             validate(path, header, channel.size(), kind, bodyLength, fingerprint);
-                            if (header.getIntAcquire(INITIALISED_OFFSET) == INITIALISED)
+                            if (SharedStateHeader.isInitialised(header))
                             {
                                 final MappedByteBuffer mapped =
                                     channel.map(FileChannel.MapMode.READ_WRITE, 0, expectedLength);
@@ -382,37 +382,12 @@ public final class SharedStateFile implements AutoCloseable
         final int bodyLength,
         final long fingerprint)
     {
-        final long magic = header.getLongAcquire(MAGIC_OFFSET);
-        if (magic != MAGIC)
+        final int foundBody = SharedStateHeader.validate(path, header, size, kind);
+        if (foundBody != bodyLength)
         {
-            throw new ChannelFileException(path, "not an IPC Gateway shared state file: magic=0x"
-                + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC)
-                + ": remove it or use another name");
-        }
-        final int version = header.getInt(VERSION_OFFSET);
-        if (version != LAYOUT_VERSION)
-        {
-            throw new ChannelFileException(path, "layout version mismatch: version=" + version + " expected="
-                + LAYOUT_VERSION + ": run the same IPC Gateway version in every process, or remove the file");
-        }
-        final int foundKind = header.getInt(KIND_OFFSET);
-        if (foundKind != kind.code())
-        {
-            throw new ChannelFileException(path, "wrong kind: kind=" + SharedStateKind.nameOf(foundKind) + " expected="
-                + kind.name());
-        }
-        final int headerLength = header.getInt(HEADER_LENGTH_OFFSET);
-        final int foundBody = header.getInt(BODY_LENGTH_OFFSET);
-        if (headerLength != HEADER_LENGTH || foundBody != bodyLength)
-        {
-            throw new ChannelFileException(path, "size mismatch: headerLength=" + headerLength + " bodyLength="
-                + foundBody + " expected headerLength=" + HEADER_LENGTH + " bodyLength=" + bodyLength
-                + ": another process uses this name with other settings; use another name or remove the file");
-        }
-        if (size != SharedStateDescriptor.fileLength(bodyLength))
-        {
-            throw new ChannelFileException(path, "file length mismatch: length=" + size + " expected="
-                + SharedStateDescriptor.fileLength(bodyLength) + ": the file is damaged; remove it");
+            throw new ChannelFileException(path, "size mismatch: bodyLength=" + foundBody + " expected bodyLength="
+                + bodyLength + ": another process uses this name with other settings; use another name or remove the"
+                + " file");
         }
         final long foundFingerprint = header.getLong(FINGERPRINT_OFFSET);
         if (foundFingerprint != fingerprint)

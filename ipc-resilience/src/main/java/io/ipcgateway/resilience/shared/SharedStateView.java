@@ -18,20 +18,10 @@ import io.ipcgateway.core.ChannelFileException;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.BODY_LENGTH_OFFSET;
 import static io.ipcgateway.resilience.shared.SharedStateDescriptor.CREATION_TIME_OFFSET;
 import static io.ipcgateway.resilience.shared.SharedStateDescriptor.CREATOR_PID_OFFSET;
 import static io.ipcgateway.resilience.shared.SharedStateDescriptor.CREATOR_UID_OFFSET;
 import static io.ipcgateway.resilience.shared.SharedStateDescriptor.HEADER_LENGTH;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.HEADER_LENGTH_OFFSET;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.INITIALISED;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.INITIALISED_OFFSET;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.KIND_OFFSET;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.LAYOUT_VERSION;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.MAGIC;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.MAGIC_OFFSET;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.MAX_BODY_LENGTH;
-import static io.ipcgateway.resilience.shared.SharedStateDescriptor.VERSION_OFFSET;
 
 /**
  * A read-only look at a shared state file, for tools outside the processes that use it ({@code bin/ipc stat}):
@@ -146,37 +136,10 @@ public final class SharedStateView implements AutoCloseable
     private static int validate(
         final Path path, final UnsafeBuffer header, final long size, final SharedStateKind expected)
     {
-        final long magic = header.getLongAcquire(MAGIC_OFFSET);
-        if (magic != MAGIC)
+        final int bodyLength = SharedStateHeader.validate(path, header, size, expected);
+        if (!SharedStateHeader.isInitialised(header))
         {
-            throw new ChannelFileException(path, "not an IPC Gateway shared state file (or still being created): "
-                + "magic=0x" + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC));
-        }
-        final int version = header.getInt(VERSION_OFFSET);
-        if (version != LAYOUT_VERSION)
-        {
-            throw new ChannelFileException(path, "layout version mismatch: version=" + version + " expected="
-                + LAYOUT_VERSION + ": written by another IPC Gateway version");
-        }
-        final int kind = header.getInt(KIND_OFFSET);
-        if (kind != expected.code())
-        {
-            throw new ChannelFileException(path, "wrong kind: kind=" + SharedStateKind.nameOf(kind) + " expected="
-                + expected.name() + " (from the file name)");
-        }
-        final int headerLength = header.getInt(HEADER_LENGTH_OFFSET);
-        final int bodyLength = header.getInt(BODY_LENGTH_OFFSET);
-        if (headerLength != HEADER_LENGTH || bodyLength < Long.BYTES || bodyLength > MAX_BODY_LENGTH ||
-            (bodyLength & (Long.BYTES - 1)) != 0 || size != SharedStateDescriptor.fileLength(bodyLength))
-        {
-            throw new ChannelFileException(path, "size mismatch: headerLength=" + headerLength + " bodyLength="
-                + bodyLength + " length=" + size + " expected headerLength=" + HEADER_LENGTH
-                + " and length=headerLength+bodyLength");
-        }
-        if (header.getIntAcquire(INITIALISED_OFFSET) != INITIALISED)
-        {
-            throw new ChannelFileException(path, "not initialised: its creator (pid="
-                + header.getLong(CREATOR_PID_OFFSET) + ") has not finished writing it, or died doing so");
+            throw SharedStateHeader.notInitialised(path, header);
         }
         return bodyLength;
     }

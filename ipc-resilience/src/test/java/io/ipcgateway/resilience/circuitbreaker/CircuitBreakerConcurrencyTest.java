@@ -192,6 +192,66 @@ class CircuitBreakerConcurrencyTest
     }
 
     @Test
+    void shouldKeepTheTimeWindowsDecisionTotalsExactWhenThreadsRaceAcrossSecondsOnTheSystemClock() throws Exception
+    {
+        assertTimeWindowTotalsExact(NanoClock.SYSTEM, null);
+    }
+
+    @Test
+    void shouldKeepTheTimeWindowsDecisionTotalsExactWhenTheHeadMovesWhileThreadsRecord() throws Exception
+    {
+        final ManualClock clock = new ManualClock(TimeUnit.SECONDS.toNanos(5));
+        assertTimeWindowTotalsExact(clock, clock);
+    }
+
+    /**
+     * Threads record a mix of successes (most through the one-compare-and-set path) and failures; the window's
+     * minimum is one more than all of them, so nothing is decided until a last failure, which must open the breaker
+     * exactly when the running totals plus the head bucket hold every call.
+     */
+    private static void assertTimeWindowTotalsExact(final NanoClock clock, final ManualClock mover) throws Exception
+    {
+        final int perThread = 20_000;
+        final int calls = THREADS * perThread;
+        final int failures = calls / 10;
+        final float threshold = (failures + 1) * 100.0f / (calls + 1);
+        final CircuitBreaker breaker = CircuitBreaker.of("time-totals", CircuitBreakerConfig.custom()
+            .slidingWindow(3_600, calls + 1, SlidingWindowType.TIME_BASED).failureRateThreshold(threshold)
+            .clock(clock).build());
+        final AtomicInteger started = new AtomicInteger();
+        runTogether(() ->
+        {
+            final boolean moves = started.getAndIncrement() == 0 && mover != null;
+            for (int i = 0; i < perThread; i++)
+            {
+                if (!breaker.tryAcquirePermission())
+                {
+                    throw new AssertionError("a CLOSED breaker below its minimum refused a call");
+                }
+                if (i % 10 == 0)
+                {
+                    breaker.onError(1, TimeUnit.MICROSECONDS);
+                }
+                else
+                {
+                    breaker.onSuccess(1, TimeUnit.MICROSECONDS);
+                }
+                if (moves && i % 1_000 == 999)
+                {
+                    mover.advance(300, TimeUnit.MILLISECONDS);
+                }
+            }
+        });
+        assertThat(breaker.metrics().bufferedCalls()).isEqualTo(calls);
+        assertThat(breaker.metrics().failedCalls()).isEqualTo(failures);
+        assertThat(breaker.state()).isEqualTo(CircuitBreakerState.CLOSED);
+        assertThat(breaker.tryAcquirePermission()).isTrue();
+        breaker.onError(1, TimeUnit.MICROSECONDS);
+        assertThat(breaker.state()).as("the minimum reached with exactly the failure rate of the threshold")
+            .isEqualTo(CircuitBreakerState.OPEN);
+    }
+
+    @Test
     void shouldCountEveryRejection() throws Exception
     {
         final CircuitBreaker breaker = CircuitBreaker.ofDefaults("rejections");

@@ -272,6 +272,9 @@ class CircuitBreakerTest
             SlidingWindowType.TIME_BASED).failureRateThreshold(100).build());
         final CircuitBreaker open = CircuitBreaker.of("open", config().build());
         open.transitionToOpenState();
+        final CircuitBreaker quiet = CircuitBreaker.of("quiet", CircuitBreakerConfig.custom()
+            .waitDurationInOpenState(Duration.ofHours(1)).build());
+        quiet.transitionToOpenState();
         long allocated = 0;
         for (int round = 0; round < 3; round++)
         {
@@ -290,11 +293,55 @@ class CircuitBreakerTest
                 {
                     throw new AssertionError("OPEN permitted a call");
                 }
+                try
+                {
+                    quiet.acquirePermission();
+                    throw new AssertionError("OPEN permitted a call");
+                }
+                catch (final CallNotPermittedException expected)
+                {
+                    // the preallocated one
+                }
             }
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         }
         // Warmed up: 300,000 operations; a single allocation per call would be megabytes.
         assertThat(allocated).isLessThan(4_096);
+    }
+
+    @Test
+    void shouldRejectWithoutReadingTheSystemClockUntilTheWaitEndsAndThenLetATrialThrough() throws Exception
+    {
+        final long waitMs = 200;
+        final CircuitBreaker breaker = CircuitBreaker.of("quiet-wait", CircuitBreakerConfig.custom()
+            .waitDurationInOpenState(Duration.ofMillis(waitMs)).permittedNumberOfCallsInHalfOpenState(1).build());
+        long rejectedInAll = 0;
+        for (int round = 0; round < 3; round++)
+        {
+            final long opened = System.nanoTime();
+            breaker.transitionToOpenState();
+            long rejected = 0;
+            final long deadline = opened + TimeUnit.SECONDS.toNanos(10);
+            while (!breaker.tryAcquirePermission())
+            {
+                rejected++;
+                assertThat(System.nanoTime()).as("the wait ended long ago and no trial went through")
+                    .isLessThan(deadline);
+            }
+            final long admittedAfterNs = System.nanoTime() - opened;
+            // The OPEN wait ends on a millisecond boundary (the state word keeps milliseconds), so at worst 1 ms early.
+            assertThat(admittedAfterNs).as("a trial before the OPEN wait ended")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(waitMs - 1));
+            assertThat(breaker.state()).isEqualTo(CircuitBreakerState.HALF_OPEN);
+            assertThat(breaker.tryAcquirePermission()).as("one trial only").isFalse();
+            assertThat(rejected).isPositive();
+            rejectedInAll += rejected + 1;
+            breaker.onError(1, TimeUnit.MILLISECONDS);
+            assertThat(breaker.state()).as("the failed trial reopens it").isEqualTo(CircuitBreakerState.OPEN);
+            breaker.transitionToClosedState();
+        }
+        assertThat(breaker.metrics().notPermittedCalls()).as("every rejection counted, quiet or not")
+            .isEqualTo(rejectedInAll);
     }
 
     @Test

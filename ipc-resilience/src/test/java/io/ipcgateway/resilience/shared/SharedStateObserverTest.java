@@ -70,6 +70,12 @@ class SharedStateObserverTest
             assertThat(closed.metrics().state()).isEqualTo(CircuitBreakerState.CLOSED);
             assertThat(closed.metrics().bufferedCalls()).isEqualTo(2);
             assertThat(closed.metrics().failedCalls()).isEqualTo(1);
+            assertThat(closed.minimumNumberOfCalls()).isEqualTo(100);
+            assertThat(closed.metrics().failureRate()).as("2 calls, below the minimum of 100: not yet meaningful")
+                .isEqualTo(-1f);
+            assertThat(open.minimumNumberOfCalls()).isEqualTo(4);
+            assertThat(open.failureRateThreshold()).isEqualTo(CircuitBreakerConfig.DEFAULT_FAILURE_RATE_THRESHOLD);
+            assertThat(open.slowCallRateThreshold()).isEqualTo(CircuitBreakerConfig.DEFAULT_SLOW_CALL_RATE_THRESHOLD);
             assertThat(snapshot.limiters()).containsExactly(new SharedRateLimiterSnapshot("downstream",
                 ProcessHandle.current().pid(), 7, 10, TimeUnit.HOURS.toNanos(1),
                 RateLimiterConfig.DEFAULT_TIMEOUT_NS, 0));
@@ -96,7 +102,8 @@ class SharedStateObserverTest
 
         assertThat(snapshot.limiters()).extracting(SharedRateLimiterSnapshot::name).containsExactly("old");
         assertThat(snapshot.problems()).singleElement().asString()
-            .contains("copy.limiter").contains("layout version mismatch: version=1 expected=2");
+            .contains("copy.limiter")
+            .contains("layout version mismatch: version=1 expected=" + SharedStateDescriptor.LAYOUT_VERSION);
     }
 
     @Test
