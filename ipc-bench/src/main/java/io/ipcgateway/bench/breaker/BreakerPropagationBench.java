@@ -83,17 +83,34 @@ public final class BreakerPropagationBench
     public static void main(final List<String> args) throws Exception
     {
         final Options options = BenchCli.parse(new Options(), args);
-        if (options.pollers > MAX_POLLERS)
+        System.err.printf("breaker-propagation: %d poller JVMs, %d trips%n", options.pollers, options.trips);
+        System.out.print(format(execute(options.pollers, options.trips)));
+    }
+
+    /**
+     * One run in a new folder under {@code /dev/shm} (or the temporary folder), deleted afterwards.
+     *
+     * @param pollers poller JVMs, 1 .. {@link #MAX_POLLERS}.
+     * @param trips   trips measured, at least 1.
+     * @return a row per poller, then one for all.
+     * @throws Exception when a poller cannot be started, fails or stops answering.
+     */
+    public static List<Row> execute(final int pollers, final int trips) throws Exception
+    {
+        if (pollers < 1 || pollers > MAX_POLLERS)
         {
-            throw new IllegalArgumentException(
-                "--pollers must be in [1, " + MAX_POLLERS + "], but was " + options.pollers);
+            throw new IllegalArgumentException("--pollers must be in [1, " + MAX_POLLERS + "], but was " + pollers);
+        }
+        if (trips < 1)
+        {
+            throw new IllegalArgumentException("--trips must be at least 1, but was " + trips);
         }
         final Path base = Files.isDirectory(Paths.get("/dev/shm")) ? Paths.get("/dev/shm") :
             Paths.get(System.getProperty("java.io.tmpdir"));
         final Path directory = Files.createTempDirectory(base, "ipc-breaker-propagation-");
         try
         {
-            run(options, directory, System.out, System.err);
+            return run(pollers, trips, directory);
         }
         finally
         {
@@ -101,8 +118,27 @@ public final class BreakerPropagationBench
         }
     }
 
-    private static void run(final Options options, final Path directory, final PrintStream out, final PrintStream log)
-        throws Exception
+    /**
+     * The table of a run.
+     *
+     * @param rows the rows of {@link #execute}.
+     * @return the lines, the last one for all pollers.
+     */
+    public static String format(final List<Row> rows)
+    {
+        final StringBuilder table = new StringBuilder();
+        table.append(String.format("shared breaker OPEN seen by other JVMs: delay from the tripping call to the first"
+            + " refused tryAcquirePermission()%n"));
+        table.append(String.format("%-10s %8s %10s %10s %10s%n", "poller", "trips", "p50 us", "p99 us", "max us"));
+        for (final Row row : rows)
+        {
+            table.append(String.format("%-10s %8d %10.1f %10.1f %10.1f%n", row.name(), row.trips(), row.p50Ns() / 1e3,
+                row.p99Ns() / 1e3, row.maxNs() / 1e3));
+        }
+        return table.toString();
+    }
+
+    private static List<Row> run(final int pollerCount, final int trips, final Path directory) throws Exception
     {
         final Path control = directory.resolve("control");
         try (FileChannel channel = FileChannel.open(control, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
@@ -115,9 +151,7 @@ public final class BreakerPropagationBench
         final List<ChildProcess> pollers = new ArrayList<>();
         try (SharedCircuitBreaker breaker = SharedCircuitBreaker.open(BREAKER, config(), options(state)))
         {
-            log.printf("breaker-propagation: %d poller JVMs, %d trips, folder %s%n", options.pollers, options.trips,
-                directory);
-            for (int i = 0; i < options.pollers; i++)
+            for (int i = 0; i < pollerCount; i++)
             {
                 pollers.add(ChildProcess.start("poller-" + i, POLLER_ROLE,
                     List.of("--dir", directory.toString(), "--index", Integer.toString(i))));
@@ -127,11 +161,11 @@ public final class BreakerPropagationBench
                 poller.await(READY, READY_TIMEOUT_NS);
             }
             final SplittableRandom random = new SplittableRandom(42);
-            for (int round = 1; round <= options.trips; round++)
+            for (int round = 1; round <= trips; round++)
             {
                 breaker.reset();
                 buffer.putLongVolatile(ROUND_OFFSET, round);
-                awaitPollers(buffer, options.pollers, PERMITTED_IN_SLOT, round, pollers);
+                awaitPollers(buffer, pollerCount, PERMITTED_IN_SLOT, round, pollers);
                 LockSupport.parkNanos(200_000 + random.nextLong(800_000));
                 for (int call = 1; call < WINDOW; call++)
                 {
@@ -145,22 +179,19 @@ public final class BreakerPropagationBench
                     throw new IllegalStateException("the breaker did not trip after " + WINDOW + " errors: " +
                         breaker.state());
                 }
-                awaitPollers(buffer, options.pollers, OPEN_SEEN_IN_SLOT, round, pollers);
+                awaitPollers(buffer, pollerCount, OPEN_SEEN_IN_SLOT, round, pollers);
             }
             buffer.putLongVolatile(ROUND_OFFSET, STOP);
             final Histogram all = new Histogram(3);
-            final List<String> rows = new ArrayList<>();
+            final List<Row> rows = new ArrayList<>();
             for (final ChildProcess poller : pollers)
             {
                 final Histogram histogram = parseDelays(poller.await(DELAYS, READY_TIMEOUT_NS));
                 all.add(histogram);
-                rows.add(row(poller.name(), histogram));
+                rows.add(Row.of(poller.name(), histogram));
             }
-            out.printf("shared breaker OPEN seen by other JVMs: delay from the tripping call to the first refused"
-                + " tryAcquirePermission(), %d trips%n", options.trips);
-            out.printf("%-10s %8s %10s %10s %10s%n", "poller", "trips", "p50 us", "p99 us", "max us");
-            rows.forEach(out::println);
-            out.println(row("all", all));
+            rows.add(Row.of("all", all));
+            return rows;
         }
         finally
         {
@@ -276,17 +307,16 @@ public final class BreakerPropagationBench
         {
             for (final String value : values.split(","))
             {
-                histogram.recordValue(Math.max(0, Long.parseLong(value)));
+                final long delayNs = Long.parseLong(value);
+                if (delayNs < 0)
+                {
+                    throw new IllegalStateException("a poller saw OPEN " + -delayNs + " ns before the trip: the"
+                        + " processes do not share one monotonic clock");
+                }
+                histogram.recordValue(delayNs);
             }
         }
         return histogram;
-    }
-
-    private static String row(final String name, final Histogram histogram)
-    {
-        return String.format("%-10s %8d %10.1f %10.1f %10.1f", name, histogram.getTotalCount(),
-            histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
-            histogram.getMaxValue() / 1e3);
     }
 
     private static void deleteRecursively(final Path directory) throws IOException
@@ -297,6 +327,25 @@ public final class BreakerPropagationBench
             {
                 Files.deleteIfExists(path);
             }
+        }
+    }
+
+    /**
+     * The delays one poller (or all) saw.
+     *
+     * @param name  {@code poller-N} or {@code all}.
+     * @param trips trips seen.
+     * @param p50Ns median delay.
+     * @param p99Ns 99th percentile.
+     * @param maxNs largest.
+     * @param minNs smallest.
+     */
+    public record Row(String name, long trips, long p50Ns, long p99Ns, long maxNs, long minNs)
+    {
+        static Row of(final String name, final Histogram histogram)
+        {
+            return new Row(name, histogram.getTotalCount(), histogram.getValueAtPercentile(50),
+                histogram.getValueAtPercentile(99), histogram.getMaxValue(), histogram.getMinValue());
         }
     }
 
