@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.ipcgateway.bench.audit.AuditBench;
+import io.ipcgateway.bench.breaker.BreakerPropagationBench;
 import io.ipcgateway.bench.gate.Gate;
 import io.ipcgateway.bench.gateway.GatewayBench;
 import io.ipcgateway.bench.load.ChildRoleCommand;
@@ -55,6 +56,8 @@ public final class BenchMain
           jmh       the JMH suite (arguments go to org.openjdk.jmh.Main, e.g. jmh -prof gc RingBenchmark)
           nats-direct  client threads doing synchronous jnats requests to an echoing responder JVM through a
                     nats-server: what local processes get without a gateway
+          breaker-propagation  one JVM trips a shared circuit breaker, poller JVMs spin on
+                    tryAcquirePermission(): p50/p99/max delay until they see OPEN (bench breaker-propagation --help)
           gateway   32 clients through the gateway beside the same clients on jnats directly (a connection each,
                     one shared), and the gateway's local leg at 100k req/s offered (bench gateway --help)
 
@@ -93,6 +96,8 @@ public final class BenchMain
                 case "jmh" -> org.openjdk.jmh.Main.main(rest.toArray(new String[0]));
                 case "nats-direct" -> NatsDirectRun.main(rest);
                 case "gateway" -> GatewayBench.main(rest);
+                case "breaker-propagation" -> BreakerPropagationBench.main(rest);
+                case BreakerPropagationBench.POLLER_ROLE -> BreakerPropagationBench.poller(rest, System.out);
                 case "child-nats-responder" -> childNatsResponder(rest);
                 case "child-server" -> childServer(rest);
                 case "child-client" -> childClient(rest);

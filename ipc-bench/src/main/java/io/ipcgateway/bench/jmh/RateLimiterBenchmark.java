@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * A granted rate-limiter permit: ours in-process ({@link LocalRateLimiter}), ours shared between processes
  * ({@link SharedRateLimiter}, a mapped file) and Resilience4j 2.4.0's {@code AtomicRateLimiter}, with the same
  * settings, on 1 thread and on 2 threads sharing one limiter. The limit is so high that every call is granted
- * (a period of 1 s holds 2^29 permits), so this measures the permit path, not waiting.
+ * (a period of 1 s holds 2^29 permits), so this measures the permit path, not waiting. {@link #clockOnly()} is
+ * {@link System#nanoTime()} alone: every limiter here reads the clock once per permit (the count of permits per
+ * period is exact only so), so that row is the floor of the others on the machine measured.
  * <p>
  * Run: {@code bin/ipc bench jmh RateLimiterBenchmark -prof gc}.
  */
@@ -135,6 +137,18 @@ public class RateLimiterBenchmark
     public boolean sharedTwoThreads()
     {
         return shared.acquirePermission();
+    }
+
+    /**
+     * The clock reading every permit of the three limiters costs, alone: their floor.
+     *
+     * @return the reading.
+     */
+    @Benchmark
+    @Threads(1)
+    public long clockOnly()
+    {
+        return System.nanoTime();
     }
 
     /**

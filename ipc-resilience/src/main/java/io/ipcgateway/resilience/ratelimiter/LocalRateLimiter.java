@@ -1,9 +1,10 @@
 package io.ipcgateway.resilience.ratelimiter;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -11,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code limitForPeriod} permits per refresh period, callers wait up to {@code timeoutDuration} for a permit, and a
  * permit can be reserved ahead ({@link #reservePermission(int)} says how long to wait for it).
  * <p>
- * The state is one {@code long} (see {@link PermitCycles}) swapped by compare-and-set: no lock, and a granted or
- * refused permit allocates nothing. Periods start at the clock reading taken when the limiter is made.
+ * The state is one {@code long} (see {@link PermitCycles}) swapped by compare-and-set (the loop is
+ * {@link PermitWord}'s, shared with {@link SharedRateLimiter}): no lock, and a granted or refused permit allocates
+ * nothing. Periods start at the clock reading taken when the limiter is made.
  * <p>
  * Differences from Resilience4j, on purpose:
  * <ul>
@@ -31,7 +33,7 @@ public final class LocalRateLimiter implements RateLimiter
     private final NanoClock clock;
     private final long originNs;
     private final AtomicReference<RateLimiterConfig> config;
-    private final AtomicLong state;
+    private final Word state;
     private final AtomicInteger waitingThreads = new AtomicInteger();
     private final RequestNotPermittedException notPermitted;
 
@@ -41,7 +43,7 @@ public final class LocalRateLimiter implements RateLimiter
         this.config = new AtomicReference<>(Objects.requireNonNull(config, "config"));
         this.clock = Objects.requireNonNull(clock, "clock");
         this.originNs = clock.nanoTime();
-        this.state = new AtomicLong(PermitCycles.initialState(config.limitForPeriod()));
+        this.state = new Word(PermitCycles.initialState(config.limitForPeriod()));
         this.notPermitted = new RequestNotPermittedException(name);
     }
 
@@ -114,18 +116,8 @@ public final class LocalRateLimiter implements RateLimiter
     @Override
     public void drainPermissions()
     {
-        while (true)
-        {
-            final RateLimiterConfig settings = config.get();
-            final long nowNs = clock.nanoTime() - originNs;
-            final long cycle = nowNs / settings.limitRefreshPeriodNs();
-            final long current = state.get();
-            final int available = PermitCycles.permissionsAt(current, cycle, settings.limitForPeriod());
-            if (state.compareAndSet(current, PermitCycles.pack(cycle, Math.min(available, 0))))
-            {
-                return;
-            }
-        }
+        final RateLimiterConfig settings = config.get();
+        state.drain(clock, originNs, settings.limitRefreshPeriodNs(), settings.limitForPeriod());
     }
 
     @Override
@@ -147,8 +139,7 @@ public final class LocalRateLimiter implements RateLimiter
     public int availablePermissions()
     {
         final RateLimiterConfig settings = config.get();
-        final long cycle = (clock.nanoTime() - originNs) / settings.limitRefreshPeriodNs();
-        return PermitCycles.permissionsAt(state.get(), cycle, settings.limitForPeriod());
+        return state.available(clock, originNs, settings.limitRefreshPeriodNs(), settings.limitForPeriod());
     }
 
     @Override
@@ -172,32 +163,8 @@ public final class LocalRateLimiter implements RateLimiter
     private long reserve(final int permits, final long timeoutNs)
     {
         final RateLimiterConfig settings = config.get();
-        final long periodNs = settings.limitRefreshPeriodNs();
-        final int limitForPeriod = settings.limitForPeriod();
-        while (true)
-        {
-            final long nowNs = clock.nanoTime() - originNs;
-            final long cycle = nowNs / periodNs;
-            final long current = state.get();
-            final int available = PermitCycles.permissionsAt(current, cycle, limitForPeriod);
-            final long nanosToWait = PermitCycles.nanosToWait(
-                permits, periodNs, limitForPeriod, available, nowNs, cycle);
-            final long left = (long)available - permits;
-            if (nanosToWait > timeoutNs || left < PermitCycles.MIN_PERMISSIONS)
-            {
-                // A refusal still records the refill of a new period, as Resilience4j does: a limit changed
-                // later must not apply to periods that have already begun.
-                final long refreshed = PermitCycles.pack(cycle, available);
-                if (refreshed == current || state.compareAndSet(current, refreshed))
-                {
-                    return RESERVATION_REFUSED;
-                }
-            }
-            else if (state.compareAndSet(current, PermitCycles.pack(cycle, left)))
-            {
-                return nanosToWait;
-            }
-        }
+        return state.reserve(
+            clock, originNs, settings.limitRefreshPeriodNs(), settings.limitForPeriod(), permits, timeoutNs);
     }
 
     private boolean waitFor(final long nanosToWait)
@@ -210,6 +177,44 @@ public final class LocalRateLimiter implements RateLimiter
         finally
         {
             waitingThreads.decrementAndGet();
+        }
+    }
+
+    /** The state word, a field of its own swapped through a {@link VarHandle}. */
+    private static final class Word extends PermitWord
+    {
+        private static final VarHandle VALUE;
+
+        static
+        {
+            try
+            {
+                VALUE = MethodHandles.lookup().findVarHandle(Word.class, "value", long.class);
+            }
+            catch (final ReflectiveOperationException ex)
+            {
+                throw new ExceptionInInitializerError(ex);
+            }
+        }
+
+        @SuppressWarnings("unused") // read and written through VALUE only
+        private volatile long value;
+
+        Word(final long initial)
+        {
+            value = initial;
+        }
+
+        @Override
+        long load()
+        {
+            return value;
+        }
+
+        @Override
+        boolean compareAndSet(final long expected, final long next)
+        {
+            return VALUE.compareAndSet(this, expected, next);
         }
     }
 }

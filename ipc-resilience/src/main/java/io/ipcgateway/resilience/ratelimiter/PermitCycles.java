@@ -61,6 +61,17 @@ final class PermitCycles
     }
 
     /**
+     * The cycle a state word was last written in.
+     *
+     * @param state the state word.
+     * @return the cycle's low 32 bits.
+     */
+    static int cycleOf(final long state)
+    {
+        return (int)(state >>> 32);
+    }
+
+    /**
      * The permissions of a state word as they stand in a given cycle, after the refill of the cycles elapsed.
      *
      * @param state          the state word.
@@ -71,7 +82,7 @@ final class PermitCycles
     static int permissionsAt(final long state, final long currentCycle, final int limitForPeriod)
     {
         final int permissions = (int)state;
-        final long elapsedCycles = ((int)currentCycle - (int)(state >>> 32)) & LOW_32;
+        final long elapsedCycles = ((int)currentCycle - cycleOf(state)) & LOW_32;
         if (elapsedCycles == 0)
         {
             return permissions;

@@ -21,7 +21,8 @@ import static io.ipcgateway.resilience.ratelimiter.SharedRateLimiterDescriptor.W
  * same name maps. E.g. a downstream that allows 1000 requests/s in all: each process opens
  * {@code SharedRateLimiter.openOrCreate("downstream", config)} with 1000 per 1 s, and together they get 1000/s.
  * <p>
- * Updates are atomic operations on the mapped memory only (one compare-and-set per permit): no lock, so a
+ * Updates are atomic operations on the mapped memory only (one compare-and-set per permit, in the loop of
+ * {@link PermitWord} that {@link LocalRateLimiter} runs too): no lock, so a
  * process killed in the middle of a call leaves the limiter working for the others, and the file outlives the
  * processes, so a restarted process finds the budget where it was left. Periods are counted from the
  * {@link System#nanoTime()} reading of the process that created the file: on Linux that is the monotonic clock
@@ -37,6 +38,7 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
     private final String name;
     private final SharedStateFile file;
     private final UnsafeBuffer body;
+    private final Word state;
     private final NanoClock clock;
     private final long originNs;
     private final long periodNs;
@@ -47,6 +49,7 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
         this.name = name;
         this.file = file;
         this.body = file.buffer();
+        this.state = new Word(body);
         this.clock = clock;
         this.originNs = body.getLongVolatile(ORIGIN_OFFSET);
         this.periodNs = body.getLongVolatile(PERIOD_OFFSET);
@@ -169,17 +172,7 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
     @Override
     public void drainPermissions()
     {
-        while (true)
-        {
-            final int limitForPeriod = body.getIntVolatile(LIMIT_OFFSET);
-            final long cycle = (clock.nanoTime() - originNs) / periodNs;
-            final long current = body.getLongVolatile(STATE_OFFSET);
-            final int available = PermitCycles.permissionsAt(current, cycle, limitForPeriod);
-            if (body.compareAndSetLong(STATE_OFFSET, current, PermitCycles.pack(cycle, Math.min(available, 0))))
-            {
-                return;
-            }
-        }
+        state.drain(clock, originNs, periodNs, body.getIntVolatile(LIMIT_OFFSET));
     }
 
     @Override
@@ -198,9 +191,7 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
     @Override
     public int availablePermissions()
     {
-        final long cycle = (clock.nanoTime() - originNs) / periodNs;
-        return PermitCycles.permissionsAt(
-            body.getLongVolatile(STATE_OFFSET), cycle, body.getIntVolatile(LIMIT_OFFSET));
+        return state.available(clock, originNs, periodNs, body.getIntVolatile(LIMIT_OFFSET));
     }
 
     @Override
@@ -242,30 +233,7 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
 
     private long reserve(final int permits, final long timeoutNs)
     {
-        final int limitForPeriod = body.getIntVolatile(LIMIT_OFFSET);
-        final long period = periodNs;
-        while (true)
-        {
-            final long nowNs = clock.nanoTime() - originNs;
-            final long cycle = nowNs / period;
-            final long current = body.getLongVolatile(STATE_OFFSET);
-            final int available = PermitCycles.permissionsAt(current, cycle, limitForPeriod);
-            final long nanosToWait = PermitCycles.nanosToWait(permits, period, limitForPeriod, available, nowNs, cycle);
-            final long left = (long)available - permits;
-            if (nanosToWait > timeoutNs || left < PermitCycles.MIN_PERMISSIONS)
-            {
-                // As in LocalRateLimiter: a refusal still records the refill of a new period.
-                final long refreshed = PermitCycles.pack(cycle, available);
-                if (refreshed == current || body.compareAndSetLong(STATE_OFFSET, current, refreshed))
-                {
-                    return RESERVATION_REFUSED;
-                }
-            }
-            else if (body.compareAndSetLong(STATE_OFFSET, current, PermitCycles.pack(cycle, left)))
-            {
-                return nanosToWait;
-            }
-        }
+        return state.reserve(clock, originNs, periodNs, body.getIntVolatile(LIMIT_OFFSET), permits, timeoutNs);
     }
 
     private boolean waitFor(final long nanosToWait)
@@ -278,6 +246,29 @@ public final class SharedRateLimiter implements RateLimiter, AutoCloseable
         finally
         {
             body.getAndAddInt(WAITING_OFFSET, -1);
+        }
+    }
+
+    /** The state word in the mapped file, updated only by atomic operations (a crash leaves it whole). */
+    private static final class Word extends PermitWord
+    {
+        private final UnsafeBuffer body;
+
+        Word(final UnsafeBuffer body)
+        {
+            this.body = body;
+        }
+
+        @Override
+        long load()
+        {
+            return body.getLongVolatile(STATE_OFFSET);
+        }
+
+        @Override
+        boolean compareAndSet(final long expected, final long next)
+        {
+            return body.compareAndSetLong(STATE_OFFSET, expected, next);
         }
     }
 }
