@@ -17,9 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The kill -9 tests' child JVM. {@code append DIR THREADS POLICY START}: appends from THREADS threads until killed,
  * printing {@code ACK <sequence> <payload>} once each append has returned (what a gateway acknowledges).
  * {@code drain DIR BATCH}: drains BATCH messages per call, printing {@code DELIVERED <sequence>} as the sink takes
- * each one, until killed. {@code pipeline DIR WINDOW}: drains with {@link PublishSpool#drain(AsyncSpoolSink, int, int)},
- * 50 per call and up to WINDOW unconfirmed, printing {@code SENT <sequence>} as each is sent and
- * {@code ACKED <sequence>} as another thread answers it (after a random delay, so out of order), until killed.
+ * each one, until killed. {@code pipeline DIR WINDOW}: drains with
+ * {@link PublishSpool#drain(AsyncSpoolSink, int, int)}, 50 per call and up to WINDOW unconfirmed, printing
+ * {@code SENT <sequence>} as each is sent and {@code ACKED <sequence>} as another thread answers it (after a random
+ * delay, so out of order), until killed.
  */
 public final class SpoolChildMain
 {
