@@ -42,8 +42,23 @@ final class GatewaySpool implements AutoCloseable
     private final GatewayStats stats;
     private final ScheduledExecutorService thread;
     private final AtomicLong pending = new AtomicLong();
-    private final AsyncSpoolSink sink = this::send;
-    private final Runnable delivered;
+    private final AsyncSpoolSink sink = new AsyncSpoolSink()
+    {
+        @Override
+        public CompletableFuture<?> send(
+            final long sequence, final long timestamp, final String subject, final byte[] headers,
+            final DirectBuffer payload, final int offset, final int length)
+        {
+            return GatewaySpool.this.send(sequence, timestamp, subject, headers, payload, offset, length);
+        }
+
+        /** Counted as the spool moves past it (before its depth drops): a message sent again counts once. */
+        @Override
+        public void onConfirmed(final long sequence)
+        {
+            stats.recordSpoolDelivered(1);
+        }
+    };
 
     GatewaySpool(
         final SpoolSettings settings,
@@ -57,7 +72,6 @@ final class GatewaySpool implements AutoCloseable
         this.downstreams = downstreams;
         this.jetstream = jetstream;
         this.stats = stats;
-        this.delivered = () -> stats.recordSpoolDelivered(1);
         this.thread = Executors.newSingleThreadScheduledExecutor(r ->
         {
             final Thread spoolThread = new Thread(r, "gateway-spool");
@@ -165,11 +179,9 @@ final class GatewaySpool implements AutoCloseable
             {
                 headers.put(MSG_ID_HEADER, "ipc-spool-" + timestamp + "-" + sequence);
             }
-            return nats.publishDurable(subject, headers, data, jetstream.publishTimeoutNs())
-                .thenRun(delivered);
+            return nats.publishDurable(subject, headers, data, jetstream.publishTimeoutNs());
         }
         nats.publish(subject, null, headers, data);
-        stats.recordSpoolDelivered(1);
         return DONE;
     }
 

@@ -29,4 +29,15 @@ public interface AsyncSpoolSink
      */
     CompletableFuture<?> send(
         long sequence, long timestamp, String subject, byte[] headers, DirectBuffer payload, int offset, int length);
+
+    /**
+     * The spool moves past a message: it and every one before it are confirmed (called on the draining thread, in
+     * sequence order, before {@link PublishSpool#depth()} drops; once per message, unlike the bus' confirmations of
+     * messages sent again).
+     *
+     * @param sequence its spool sequence.
+     */
+    default void onConfirmed(long sequence)
+    {
+    }
 }

@@ -146,6 +146,7 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
     {
         final long sequence = windowSequences[windowHead];
         lastTaken = sequence;
+        asyncSink.onConfirmed(sequence);
         onDelivered.onDelivered(sequence, windowStored[windowHead]);
         dropOldest();
     }

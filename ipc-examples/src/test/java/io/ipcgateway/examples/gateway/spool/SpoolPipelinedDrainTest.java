@@ -192,6 +192,46 @@ class SpoolPipelinedDrainTest
     }
 
     @Test
+    void shouldTellTheSinkOfEachConfirmationOnceInOrderEvenWhenMessagesAreSentAgain()
+    {
+        try (PublishSpool spool = open())
+        {
+            appendMessages(spool, 10);
+            final List<Long> confirmed = new ArrayList<>();
+            final List<Got> sent = new ArrayList<>();
+            final AsyncSpoolSink failsThirdOnce = new AsyncSpoolSink()
+            {
+                private boolean failed;
+
+                @Override
+                public CompletableFuture<?> send(final long sequence, final long timestamp, final String subject,
+                    final byte[] headers, final org.agrona.DirectBuffer payload, final int offset, final int length)
+                {
+                    sent.add(got(sequence, subject, headers, payload, offset, length));
+                    if (sequence == 3 && !failed)
+                    {
+                        failed = true;
+                        return CompletableFuture.failedFuture(new IllegalStateException("lost"));
+                    }
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public void onConfirmed(final long sequence)
+                {
+                    confirmed.add(sequence);
+                }
+            };
+            assertThat(spool.drain(failsThirdOnce, 10, 4)).isEqualTo(2);
+            assertThat(spool.drain(failsThirdOnce, 10, 4)).isEqualTo(8);
+            assertThat(confirmed).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            // 4 to 6 were sent (and acknowledged) in the failed message's window, and sent again after it.
+            assertThat(sent).extracting(Got::sequence)
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+        }
+    }
+
+    @Test
     void shouldRejectAWindowBelowOne()
     {
         try (PublishSpool spool = open())
