@@ -39,6 +39,9 @@ import org.agrona.ExpandableArrayBuffer;
  * with the first message after the previous call's last confirmation; a crash between drain calls repeats nothing.
  * (Under {@code none()}, a power loss can lose cursor writes too, and repeats reach back to the last one on the disk.)
  * So delivery is at-least-once across a crash, and the sink should be idempotent or tolerate those repeats.
+ * {@link #drain(AsyncSpoolSink, int, int)} pipelines the same: up to a window of messages sent before the oldest is
+ * confirmed, the spool moving past them only along the contiguous confirmed prefix (and writing the cursor once per
+ * call), so a failure in the window, or a crash, repeats messages but never skips one.
  * If the log ends before the cursor on reopen (a power loss under {@code none()} cut the log's tail), the cursor is
  * moved back to the log's end, so new messages are never mistaken for delivered ones.
  * <p>
