@@ -22,7 +22,7 @@ import io.ipcgateway.bench.BenchCli;
 import io.ipcgateway.bench.load.ChildProcess;
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.bench.load.ProcessStats;
-import io.ipcgateway.bench.nats.LocalNatsServer;
+import io.ipcgateway.examples.nats.LocalNatsServer;
 import io.ipcgateway.bench.nats.NatsDirectResult;
 import io.ipcgateway.bench.nats.NatsDirectRun;
 import io.ipcgateway.bench.nats.NatsDirectSpec;

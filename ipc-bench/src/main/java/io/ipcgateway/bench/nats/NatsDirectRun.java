@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import io.ipcgateway.bench.load.ChildProcess;
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.bench.load.ProcessStats;
+import io.ipcgateway.examples.nats.LocalNatsServer;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;

@@ -3,6 +3,7 @@ package io.ipcgateway.bench.nats;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.ipcgateway.examples.nats.LocalNatsServer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -36,7 +36,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * the NATS leg's duration decides slow calls); one-way publishes only obey it (refused while it is open).
  * <p>
  * The gateway answers every call in flight itself when NATS will not: at once with
- * {@link GatewayStatus#NATS_UNAVAILABLE} when the call's connection is lost, and with
+ * {@link GatewayStatus#NATS_UNAVAILABLE} when the call's connection is lost (except a request to an idempotent
+ * downstream with attempts left: it waits for the connection to come back and is sent again, within its own deadline,
+ * and gets {@link GatewayStatus#NATS_UNAVAILABLE} at its deadline if the connection does not come back), and with
  * {@link GatewayStatus#NATS_TIMEOUT} once its deadline passed (a scan every {@link #DEADLINE_SCAN_NS} ns; the NATS
  * client's own timeouts may fire seconds late). A NATS answer that comes after that is dropped and counted
  * ({@link GatewayStats#lateNatsAnswers()}).
@@ -111,6 +113,7 @@ final class GatewayHandler implements ServerHandler
     {
         this.server = server;
         nats.onConnectionLost(index -> onDutyThread(() -> failConnectionLost(index)));
+        nats.onConnectionRestored(index -> onDutyThread(() -> resendAfterReconnect(index)));
         // Skipped while nothing is in flight, so an idle duty thread is not woken for nothing.
         retryTimer.scheduleAtFixedRate(() ->
         {
@@ -615,7 +618,11 @@ final class GatewayHandler implements ServerHandler
         release(call);
     }
 
-    /** On the duty thread: answers every call past its deadline with NATS_TIMEOUT. */
+    /**
+     * On the duty thread: answers every call past its deadline (NATS_TIMEOUT, or NATS_UNAVAILABLE for one still
+     * waiting for its connection to come back), and sends again the calls whose connection is back (in case its
+     * RECONNECTED event is late or was missed).
+     */
     private void expireOverdue()
     {
         final long now = System.nanoTime();
@@ -625,14 +632,32 @@ final class GatewayHandler implements ServerHandler
             final PendingCall next = call.next;
             if (now - call.deadlineNs >= 0)
             {
-                abandon(call, now, GatewayStatus.NATS_TIMEOUT, "no answer from NATS within the call's timeout of " +
-                    (call.deadlineNs - call.receivedNs) / 1_000_000L + " ms");
+                if (call.awaitingReconnect)
+                {
+                    call.awaitingReconnect = false;
+                    end(call, GatewayStatus.NATS_UNAVAILABLE, "the NATS connection was lost while the call was in " +
+                        "flight and did not come back within the call's timeout of " +
+                        (call.deadlineNs - call.receivedNs) / 1_000_000L + " ms");
+                }
+                else
+                {
+                    abandon(call, now, GatewayStatus.NATS_TIMEOUT, "no answer from NATS within the call's timeout " +
+                        "of " + (call.deadlineNs - call.receivedNs) / 1_000_000L + " ms");
+                }
+            }
+            else if (call.awaitingReconnect && nats.isConnected(call.subject))
+            {
+                call.awaitingReconnect = false;
+                send(call);
             }
             call = next;
         }
     }
 
-    /** On the duty thread: answers every call waiting on a lost connection with NATS_UNAVAILABLE. */
+    /**
+     * On the duty thread: every call waiting on a lost connection either waits for it to come back (a request to an
+     * idempotent downstream with attempts left and time before its deadline) or is answered with NATS_UNAVAILABLE.
+     */
     private void failConnectionLost(final int connection)
     {
         final long now = System.nanoTime();
@@ -642,11 +667,56 @@ final class GatewayHandler implements ServerHandler
             final PendingCall next = call.next;
             if (call.connection == connection && call.awaitedAttempt != 0)
             {
-                abandon(call, now, GatewayStatus.NATS_UNAVAILABLE,
-                    "the NATS connection was lost while the call was in flight");
+                if (retriesAfterReconnect(call, now))
+                {
+                    awaitReconnect(call, now);
+                }
+                else
+                {
+                    abandon(call, now, GatewayStatus.NATS_UNAVAILABLE,
+                        "the NATS connection was lost while the call was in flight" + (call.attempt > 1 ?
+                        " (after " + call.attempt + " attempts)" : ""));
+                }
             }
             call = next;
         }
+    }
+
+    /** On the duty thread: the connection is back; the calls that waited for it are sent again. */
+    private void resendAfterReconnect(final int connection)
+    {
+        PendingCall call = inFlight;
+        while (call != null)
+        {
+            final PendingCall next = call.next;
+            if (call.connection == connection && call.awaitingReconnect && nats.isConnected(call.subject))
+            {
+                call.awaitingReconnect = false;
+                send(call);
+            }
+            call = next;
+        }
+    }
+
+    private static boolean retriesAfterReconnect(final PendingCall call, final long now)
+    {
+        return call.operation == GatewayOperation.REQUEST && call.downstream.idempotent &&
+            call.attempt < call.downstream.maxAttempts && call.deadlineNs - now > 1_000_000L;
+    }
+
+    /**
+     * The call's attempt is lost with its connection: its late answer will be dropped, and it is sent again once the
+     * connection is back. The lost attempt does not count against the breaker (the attempt sent again does); new
+     * calls that find the connection down do.
+     */
+    private void awaitReconnect(final PendingCall call, final long now)
+    {
+        call.awaitedAttempt = 0;
+        call.awaitingReconnect = true;
+        stats.recordNatsLeg(now - call.natsStartNs);
+        call.downstream.bulkhead.onComplete();
+        call.downstream.breaker.releasePermission();
+        stats.recordRetry();
     }
 
     /** Ends a call NATS has not answered: its attempt counts as a NATS failure, its late answer will be dropped. */

@@ -1,13 +1,14 @@
 package io.ipcgateway.examples.gateway;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import io.ipcgateway.examples.gateway.spool.AsyncSpoolSink;
 import io.ipcgateway.examples.gateway.spool.PublishSpool;
-import io.ipcgateway.examples.gateway.spool.SpoolSink;
 import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
 import io.nats.client.impl.Headers;
 import org.agrona.DirectBuffer;
@@ -16,8 +17,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The gateway's side of the {@link PublishSpool}: publishes handed over by the duty thread are appended on one spool
  * thread (appends wait for the disk, the duty thread never does), and the same thread delivers the spool to NATS, in
- * order, whenever NATS is connected and the subject's breaker is not open. While anything is spooled or being
- * spooled ({@link #active()}), new publishes go to the spool too, so their order is kept.
+ * order, whenever NATS is connected and the subject's breaker is not open (JetStream publishes pipelined: up to
+ * {@link #DRAIN_WINDOW} wait for their PubAck at once, and the spool moves past them only along the acknowledged
+ * prefix, so a failure sends the rest again, each with its {@code Nats-Msg-Id} for JetStream to drop repeats).
+ * While anything is spooled or being spooled ({@link #active()}), new publishes go to the spool too, so their order
+ * is kept.
  */
 final class GatewaySpool implements AutoCloseable
 {
@@ -25,6 +29,11 @@ final class GatewaySpool implements AutoCloseable
     static final long DRAIN_INTERVAL_MS = 20;
     /** Most messages one drain delivers before the thread looks at new appends. */
     static final int DRAIN_BATCH = 512;
+    /** Most JetStream publishes of the spool waiting for their PubAck at once. */
+    static final int DRAIN_WINDOW = 64;
+    /** JetStream's de-duplication header. */
+    static final String MSG_ID_HEADER = "Nats-Msg-Id";
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final PublishSpool spool;
     private final NatsEgress nats;
@@ -33,7 +42,23 @@ final class GatewaySpool implements AutoCloseable
     private final GatewayStats stats;
     private final ScheduledExecutorService thread;
     private final AtomicLong pending = new AtomicLong();
-    private final SpoolSink sink = this::deliver;
+    private final AsyncSpoolSink sink = new AsyncSpoolSink()
+    {
+        @Override
+        public CompletableFuture<?> send(
+            final long sequence, final long timestamp, final String subject, final byte[] headers,
+            final DirectBuffer payload, final int offset, final int length)
+        {
+            return GatewaySpool.this.send(sequence, timestamp, subject, headers, payload, offset, length);
+        }
+
+        /** Counted as the spool moves past it (before its depth drops): a message sent again counts once. */
+        @Override
+        public void onConfirmed(final long sequence)
+        {
+            stats.recordSpoolDelivered(1);
+        }
+    };
 
     GatewaySpool(
         final SpoolSettings settings,
@@ -114,7 +139,7 @@ final class GatewaySpool implements AutoCloseable
     {
         try
         {
-            while (spool.depth() > 0 && spool.drain(sink, DRAIN_BATCH) > 0)
+            while (spool.depth() > 0 && spool.drain(sink, DRAIN_BATCH, DRAIN_WINDOW) > 0)
             {
                 Thread.onSpinWait();
             }
@@ -125,42 +150,39 @@ final class GatewaySpool implements AutoCloseable
         }
     }
 
-    /** On the spool thread: one spooled message to NATS; false keeps it at the head for later. */
-    private boolean deliver(
-        final long sequence, final String subject, final byte[] headerBlock, final DirectBuffer payload,
-        final int offset, final int length)
+    /**
+     * On the spool thread: one spooled message to NATS, without waiting for its JetStream PubAck (the spool keeps up
+     * to {@link #DRAIN_WINDOW} unacknowledged and confirms them in order); null keeps it at the head for later.
+     */
+    private CompletableFuture<?> send(
+        final long sequence, final long timestamp, final String subject, final byte[] headerBlock,
+        final DirectBuffer payload, final int offset, final int length)
     {
         final CircuitBreakerState state = downstreams.breakerState(subject);
         if (!nats.isConnected(subject) || state == CircuitBreakerState.OPEN ||
             state == CircuitBreakerState.FORCED_OPEN)
         {
-            return false;
+            return null;
         }
         final byte[] data = new byte[length];
         payload.getBytes(offset, data);
-        final Headers headers = natsHeaders(headerBlock);
-        try
+        Headers headers = natsHeaders(headerBlock);
+        if (jetstream.isDurable(subject))
         {
-            if (jetstream.isDurable(subject))
+            // A message sent again after its PubAck was lost (or after one later in the window failed) is stored
+            // once: JetStream drops a repeated message id within the stream's duplicate window.
+            if (headers == null)
             {
-                nats.publishDurable(subject, headers, data, jetstream.publishTimeoutNs()).get();
+                headers = new Headers();
             }
-            else
+            if (headers.getFirst(MSG_ID_HEADER) == null)
             {
-                nats.publish(subject, null, headers, data);
+                headers.put(MSG_ID_HEADER, "ipc-spool-" + timestamp + "-" + sequence);
             }
+            return nats.publishDurable(subject, headers, data, jetstream.publishTimeoutNs());
         }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        catch (final java.util.concurrent.ExecutionException | RuntimeException ex)
-        {
-            return false;
-        }
-        stats.recordSpoolDelivered(1);
-        return true;
+        nats.publish(subject, null, headers, data);
+        return DONE;
     }
 
     private static Headers natsHeaders(final byte[] headerBlock)

@@ -42,14 +42,17 @@ final class NatsEgress implements AutoCloseable
     private final Dispatcher dispatcher;
     private final GatewayStats stats;
     private final AtomicReference<IntConsumer> lostListener;
+    private final AtomicReference<IntConsumer> restoredListener;
 
     private NatsEgress(
         final List<Connection> connections,
         final List<JetStream> jetStreams,
         final GatewayStats stats,
-        final AtomicReference<IntConsumer> lostListener)
+        final AtomicReference<IntConsumer> lostListener,
+        final AtomicReference<IntConsumer> restoredListener)
     {
         this.lostListener = lostListener;
+        this.restoredListener = restoredListener;
         this.loopback = connections.isEmpty();
         this.connections = connections;
         this.jetStreams = jetStreams;
@@ -71,10 +74,11 @@ final class NatsEgress implements AutoCloseable
         final List<Connection> connections = new CopyOnWriteArrayList<>();
         final List<JetStream> jetStreams = new ArrayList<>();
         final AtomicReference<IntConsumer> lost = new AtomicReference<>(index -> { });
+        final AtomicReference<IntConsumer> restored = new AtomicReference<>(index -> { });
         if (config.loopback())
         {
             stats.natsStatus(Connection.Status.CONNECTED.name());
-            return new NatsEgress(connections, jetStreams, stats, lost);
+            return new NatsEgress(connections, jetStreams, stats, lost, restored);
         }
         final ConnectionListener listener = (connection, event) ->
         {
@@ -85,6 +89,15 @@ final class NatsEgress implements AutoCloseable
                 if (index >= 0)
                 {
                     lost.get().accept(index);
+                }
+            }
+            else if (event == ConnectionListener.Events.RECONNECTED ||
+                event == ConnectionListener.Events.RESUBSCRIBED)
+            {
+                final int index = connections.indexOf(connection);
+                if (index >= 0)
+                {
+                    restored.get().accept(index);
                 }
             }
         };
@@ -110,7 +123,7 @@ final class NatsEgress implements AutoCloseable
             throw new GatewayStartException("interrupted while connecting to NATS: nats.url=" + config.url(), ex);
         }
         stats.natsStatus(Connection.Status.CONNECTED.name());
-        return new NatsEgress(connections, jetStreams, stats, lost);
+        return new NatsEgress(connections, jetStreams, stats, lost, restored);
     }
 
     /**
@@ -121,6 +134,16 @@ final class NatsEgress implements AutoCloseable
     void onConnectionLost(final IntConsumer listener)
     {
         lostListener.set(listener);
+    }
+
+    /**
+     * Sets who hears of a pool connection back after it was lost (RECONNECTED, RESUBSCRIBED).
+     *
+     * @param listener receives the connection's index ({@link #connectionIndex}) on a NATS thread; must not block.
+     */
+    void onConnectionRestored(final IntConsumer listener)
+    {
+        restoredListener.set(listener);
     }
 
     /**

@@ -34,6 +34,11 @@ final class PendingCall implements BiConsumer<Object, Throwable>
     long natsDoneNs;
     /** The attempt whose NATS answer is awaited, 0 while none is (before the first, between retries, or ended). */
     int awaitedAttempt;
+    /**
+     * Its attempt was lost with its NATS connection and it waits for the connection to come back to be sent again
+     * (idempotent requests only), within its deadline.
+     */
+    boolean awaitingReconnect;
     /** Answered to the local client: every later NATS completion is dropped. */
     boolean ended;
     /** False once an answer may still come after the call ended (retried or abandoned): never reused then. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +31,11 @@ import io.ipcgateway.shm.ClientContext;
  * {@code --publish-acked SUBJECT} it sends acknowledged publishes {@code 0, 1, 2...} one after the other instead of
  * requests, counts them as {@code sent} and {@code acked}, and before {@code SUMMARY} prints
  * {@code UNACKED seq,seq...}: the numbers whose publish was not acknowledged.
+ * <p>
+ * With {@code --publish SUBJECT} each round of requests also sends one one-way publish {@code p<N>} there. With
+ * {@code --outcomes FILE} it writes, before {@code SUMMARY}, one line per call it made: {@code R m<N> STATUS} for each
+ * request and {@code P p<N> STATUS} for each publish (the status {@link GatewayClient#publish} returned), so a test
+ * can match them with the gateway's audit log one to one.
  */
 public final class GatewayFaultClientMain
 {
@@ -39,6 +45,7 @@ public final class GatewayFaultClientMain
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong sentPublishes = new AtomicLong();
     private final AtomicLong ackedPublishes = new AtomicLong();
+    private final ConcurrentLinkedQueue<String> outcomes = new ConcurrentLinkedQueue<>();
 
     private GatewayFaultClientMain()
     {
@@ -54,7 +61,7 @@ public final class GatewayFaultClientMain
      *
      * @param args {@code --service S --dir D [--subject svc.echo] [--count N] [--timeout-ms T] [--pause-ms P]
      *             [--parallel K] [--stop-file F] [--subscribe PATTERN] [--hold-subscriptions K]
-     *             [--hold-request SUBJECT]}.
+     *             [--hold-request SUBJECT] [--publish-acked SUBJECT] [--publish SUBJECT] [--outcomes FILE]}.
      * @throws Exception when interrupted.
      */
     public static void main(final String[] args) throws Exception
@@ -76,6 +83,8 @@ public final class GatewayFaultClientMain
         final int holdSubscriptions = Integer.parseInt(NatsResponderMain.option(args, "--hold-subscriptions", "0"));
         final String holdRequest = NatsResponderMain.option(args, "--hold-request", null);
         final String publishAcked = NatsResponderMain.option(args, "--publish-acked", null);
+        final String publishSubject = NatsResponderMain.option(args, "--publish", null);
+        final String outcomesFile = NatsResponderMain.option(args, "--outcomes", null);
 
         // Generous: JVMs start at once on a small shared machine.
         final ClientContext context = new ClientContext().serviceName(service)
@@ -115,12 +124,22 @@ public final class GatewayFaultClientMain
                 for (int i = 0; i < parallel && (count == 0 || sent < count); i++, sent++)
                 {
                     round.add(send(client, subject, "m" + sent, timeout));
+                    if (publishSubject != null)
+                    {
+                        final GatewayStatus published =
+                            client.publish(publishSubject, ("p" + sent).getBytes(StandardCharsets.UTF_8));
+                        outcomes.add("P p" + sent + " " + published.name());
+                    }
                 }
                 for (final CompletableFuture<?> call : round)
                 {
                     call.join();
                 }
                 Thread.sleep(pauseMs);
+            }
+            if (outcomesFile != null)
+            {
+                Files.write(Path.of(outcomesFile), outcomes);
             }
             System.out.println("SUMMARY " + progress(client));
             System.out.flush();
@@ -165,6 +184,7 @@ public final class GatewayFaultClientMain
             }
             counts.get(status).incrementAndGet();
             slowestMs.get(status).accumulateAndGet(ms, Math::max);
+            outcomes.add("R " + body + " " + status.name());
             return null;
         });
     }

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 15's fault "nats-server killed with kill -9 and restarted during load", with real processes: a gateway JVM,
- * a responder JVM and a local client JVM sending requests without pause while nats-server is killed and started again
+ * a responder JVM and local client JVMs sending requests without pause while nats-server is killed and started again
  * on the same port.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
@@ -75,6 +75,73 @@ class GatewayNatsKilledFaultIT
                 .isLessThan(TIMEOUT_MS + GatewayClient.LOCAL_TIMEOUT_SLACK.toMillis());
             assertThat(summary(client, "status.GATEWAY_UNAVAILABLE")).isZero();
 
+            assertThat(gateway.stop()).as(gateway.output()).isTrue();
+            assertThat(gateway.output()).contains("STOPPED");
+        }
+    }
+
+    @Test
+    void shouldSendIdempotentCallsInFlightAgainAfterNatsRestartsAndFailTheOthersAtOnce() throws Exception
+    {
+        final long slowMs = 300;
+        final long timeoutMs = 60_000;
+        try (GatewayFaultRig rig = GatewayFaultRig.start(tempDir, "gw-fault-nats-retry"))
+        {
+            final GatewayChild gateway = rig.startGateway("gateway", rig.writeConfig("  reconnectWait: 100ms\n",
+                String.join("\n",
+                "downstreams:",
+                "  - prefix: svc.slow.retry",
+                "    idempotent: true",
+                "    retry:",
+                "      maxAttempts: 10",
+                "      initialBackoff: 100ms",
+                "      multiplier: 1.5",
+                "      maxBackoff: 1s",
+                // The responder resubscribes a little after the gateway reconnects: the NO_RESPONDERS meanwhile are
+                // retried, and must not open the breaker for this test (what it proves is the retry).
+                "    breaker:",
+                "      failureRateThreshold: 100",
+                "")));
+            rig.startResponder(slowMs);
+            final Path stop = rig.stopFile("clients");
+            // No pause between rounds and a responder that sleeps on each request: calls are in flight at the kill.
+            final GatewayChild idempotent = rig.startClient("idempotent", List.of("--subject", "svc.slow.retry.a",
+                "--timeout-ms", Long.toString(timeoutMs), "--parallel", "2", "--pause-ms", "0", "--stop-file",
+                stop.toString()), null);
+            final GatewayChild other = rig.startClient("other", List.of("--subject", "svc.slow.once.a",
+                "--timeout-ms", Long.toString(timeoutMs), "--parallel", "2", "--pause-ms", "0", "--stop-file",
+                stop.toString()), null);
+            await("idempotent requests answered before the kill", () -> last(idempotent, "ok"), 4);
+            await("other requests answered before the kill", () -> last(other, "ok"), 4);
+
+            rig.nats().kill();
+            await("other calls in flight failed at the kill", () -> last(other, "status.NATS_UNAVAILABLE"), 1);
+            final long idempotentOkAtKill = last(idempotent, "ok");
+            rig.nats().restart();
+            await("idempotent requests answered after the restart", () -> last(idempotent, "ok"),
+                idempotentOkAtKill + 6);
+            final long otherOk = last(other, "ok");
+            await("other requests answered after the restart", () -> last(other, "ok"), otherOk + 4);
+
+            Files.createFile(stop);
+            for (final GatewayChild client : List.of(idempotent, other))
+            {
+                assertThat(client.awaitExit(GatewayFaultRig.WAIT_SECONDS)).as(client.output()).isTrue();
+                assertThat(client.exitCode()).as(client.output()).isZero();
+                assertThat(summary(client, "badReplies")).isZero();
+                assertThat(summary(client, "status.LOCAL_TIMEOUT")).as(client.output()).isZero();
+            }
+            // Every request to the idempotent downstream was answered, those in flight at the kill included.
+            for (final GatewayStatus status : GatewayStatus.values())
+            {
+                if (status != GatewayStatus.OK)
+                {
+                    assertThat(summary(idempotent, "status." + status.name())).as("%s in %s", status,
+                        idempotent.output()).isZero();
+                }
+            }
+            // The others in flight at the kill failed at once, not at their timeout.
+            assertThat(summary(other, "maxms.NATS_UNAVAILABLE")).isLessThan(timeoutMs / 4);
             assertThat(gateway.stop()).as(gateway.output()).isTrue();
             assertThat(gateway.output()).contains("STOPPED");
         }

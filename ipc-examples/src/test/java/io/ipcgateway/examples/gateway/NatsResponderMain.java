@@ -6,12 +6,14 @@ import java.util.concurrent.CountDownLatch;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
+import io.nats.client.Options;
 import io.nats.client.impl.Headers;
 
 /**
  * A NATS service connected to nats-server directly with jnats, as the gateway's far side in tests: answers requests on
  * {@code svc.echo} with {@code echo:PAYLOAD|trace=TRACE-ID} (the trace id from the request's headers, carried back
- * in the reply's headers too), and on {@code svc.slow} the same after sleeping {@code --slow-ms}.
+ * in the reply's headers too), and on {@code svc.slow} and {@code svc.slow.>} the same after sleeping
+ * {@code --slow-ms}.
  * <p>
  * Arguments: {@code --nats URL [--slow-ms 0]}. Prints {@code READY} once subscribed; runs until killed.
  */
@@ -31,14 +33,16 @@ public final class NatsResponderMain
     {
         final String url = option(args, "--nats", "nats://127.0.0.1:4222");
         final long slowMs = Long.parseLong(option(args, "--slow-ms", "0"));
-        final Connection connection = Nats.connect(url);
+        // Back soon after a restarted nats-server, as the gateways of the tests are (jnats' default waits 2 s).
+        final Connection connection = Nats.connect(new Options.Builder().server(url)
+            .reconnectWait(java.time.Duration.ofMillis(100)).maxReconnects(-1).build());
         final Dispatcher dispatcher = connection.createDispatcher(message ->
         {
             if (message.getReplyTo() == null)
             {
                 return;
             }
-            if (message.getSubject().equals("svc.slow") && slowMs > 0)
+            if (message.getSubject().startsWith("svc.slow") && slowMs > 0)
             {
                 try
                 {
@@ -61,6 +65,7 @@ public final class NatsResponderMain
         });
         dispatcher.subscribe("svc.echo");
         dispatcher.subscribe("svc.slow");
+        dispatcher.subscribe("svc.slow.>");
         connection.flush(java.time.Duration.ofSeconds(5));
         System.out.println("READY responder pid=" + ProcessHandle.current().pid());
         System.out.flush();

@@ -2,65 +2,37 @@ package io.ipcgateway.examples.nats;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real {@code nats-server} (Debian package {@code nats-server}, 2.9.x) for tests: listens on a free loopback port
- * of 127.0.0.1 only, with JetStream enabled and its store in a folder the test owns (a {@code @TempDir}); its log
- * goes to a file in that folder. {@link #kill()} ends it with SIGKILL and {@link #restart()} starts it again on the
- * same port with the same store, for fault tests; {@link #close()} always stops it.
+ * A real {@code nats-server} for tests, started through the project's one launcher ({@link LocalNatsServer}): on a
+ * free loopback port of 127.0.0.1 only, with JetStream enabled and its store in a folder the test owns (a
+ * {@code @TempDir}), its log in a file in that folder. {@link #kill()} ends it with SIGKILL and {@link #restart()}
+ * starts it again on the same port with the same store, for fault tests; {@link #close()} always stops it.
  * <p>
- * When {@code nats-server} is not installed the test is skipped with a message saying how to install it, or fails
- * with that message under {@value #REQUIRE_ROOT_PROP_NAME}{@code =true} (CI runs as root and installs it, so there
- * a missing server must not pass as a skip).
+ * What this adds to {@link LocalNatsServer} is the tests' policy: when {@code nats-server} is not installed the test is
+ * skipped with a message saying how to install it, or fails with that message under
+ * {@value #REQUIRE_ROOT_PROP_NAME}{@code =true} (CI runs as root and installs it, so there a missing server must not
+ * pass as a skip); and {@link #subscriptionCount()} from the monitoring endpoint.
  */
 public final class NatsServerProcess implements AutoCloseable
 {
     /** The system property that turns a skip for a missing {@code nats-server} into a failure. */
     public static final String REQUIRE_ROOT_PROP_NAME = "ipc.test.requireRoot";
     /** How long {@link #start(Path)} and {@link #restart()} wait for the server to accept connections. */
-    public static final long READY_TIMEOUT_MS = 15_000;
+    public static final long READY_TIMEOUT_MS = LocalNatsServer.READY_TIMEOUT_MS;
     /** How long {@link #close()} waits after SIGTERM before SIGKILL. */
-    public static final long STOP_TIMEOUT_MS = 5_000;
+    public static final long STOP_TIMEOUT_MS = LocalNatsServer.STOP_TIMEOUT_MS;
 
-    private static final String LOOPBACK = "127.0.0.1";
-    private static final List<String> SEARCH_PATH =
-        List.of("/usr/sbin", "/usr/local/sbin", "/usr/local/bin", "/usr/bin");
-    private static final int START_ATTEMPTS = 3;
-    private static final int LOG_LINES_QUOTED = 15;
+    private final LocalNatsServer server;
 
-    private final Path binary;
-    private final Path dir;
-    private final Path storeDir;
-    private final Path logFile;
-    private final int port;
-    private final int monitorPort;
-    private final Thread shutdownHook;
-    private Process process;
-
-    private NatsServerProcess(final Path binary, final Path dir, final int port, final int monitorPort)
+    private NatsServerProcess(final LocalNatsServer server)
     {
-        this.monitorPort = monitorPort;
-        this.binary = binary;
-        this.dir = dir;
-        this.storeDir = dir.resolve("jetstream");
-        this.logFile = dir.resolve("nats-server.out");
-        this.port = port;
-        // A test JVM that ends without close() (a timeout, Ctrl-C) must not leave a server behind.
-        this.shutdownHook = new Thread(this::destroyForcibly, "nats-server-stopper");
+        this.server = server;
     }
 
     /**
@@ -95,25 +67,10 @@ public final class NatsServerProcess implements AutoCloseable
         throws IOException, InterruptedException
     {
         final Path binary = requireInstalled();
-        IOException last = null;
-        // A free port found by binding and closing can be taken by another process before the server binds it.
-        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++)
-        {
-            final NatsServerProcess server = new NatsServerProcess(binary, dir, freeLoopbackPort(),
-                monitor ? freeLoopbackPort() : 0);
-            try
-            {
-                Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-                server.launch();
-                return server;
-            }
-            catch (final IOException ex)
-            {
-                server.close();
-                last = ex;
-            }
-        }
-        throw last;
+        java.nio.file.Files.createDirectories(dir);
+        return new NatsServerProcess(LocalNatsServer.builder().binary(binary).jetStream(dir.resolve("jetstream"))
+            .monitoring(monitor).log(dir.resolve("nats-server.out")).workingDirectory(dir).serverName("ipc-test")
+            .start());
     }
 
     /**
@@ -127,8 +84,8 @@ public final class NatsServerProcess implements AutoCloseable
         final Path binary = findBinary();
         if (binary == null)
         {
-            final String reason = "nats-server is not installed (install the Debian package: " +
-                "apt-get install -y nats-server; .ci/run installs it when run as root)";
+            final String reason = "nats-server is not installed (" + LocalNatsServer.HOW_TO_INSTALL +
+                "; .ci/run installs it when run as root)";
             if (Boolean.parseBoolean(System.getProperty(REQUIRE_ROOT_PROP_NAME, "false")))
             {
                 Assertions.fail(reason + " (" + REQUIRE_ROOT_PROP_NAME + "=true: must run here, not skip)");
@@ -139,33 +96,13 @@ public final class NatsServerProcess implements AutoCloseable
     }
 
     /**
-     * Where {@code nats-server} is: on the PATH, or in the folders Debian and local installs use ({@code /usr/sbin}
-     * is not on every user's PATH).
+     * Where {@code nats-server} is ({@link LocalNatsServer#findBinary()}).
      *
      * @return the binary, or null when none is found.
      */
     public static Path findBinary()
     {
-        final List<String> dirs = new ArrayList<>();
-        final String path = System.getenv("PATH");
-        if (path != null)
-        {
-            dirs.addAll(List.of(path.split(":")));
-        }
-        dirs.addAll(SEARCH_PATH);
-        for (final String folder : dirs)
-        {
-            if (folder.isEmpty())
-            {
-                continue;
-            }
-            final Path candidate = Path.of(folder, "nats-server");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
+        return LocalNatsServer.findBinary();
     }
 
     /**
@@ -175,7 +112,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public String url()
     {
-        return "nats://" + LOOPBACK + ":" + port;
+        return server.url();
     }
 
     /**
@@ -185,7 +122,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public int port()
     {
-        return port;
+        return server.port();
     }
 
     /**
@@ -195,7 +132,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public int monitorPort()
     {
-        return monitorPort;
+        return server.monitorPort();
     }
 
     /**
@@ -208,12 +145,12 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public long subscriptionCount() throws IOException
     {
-        if (monitorPort == 0)
+        if (server.monitorPort() == 0)
         {
             throw new IllegalStateException("nats-server started without monitoring: use startWithMonitoring");
         }
         final String body;
-        try (InputStream in = java.net.URI.create("http://" + LOOPBACK + ":" + monitorPort + "/subsz").toURL()
+        try (InputStream in = java.net.URI.create("http://127.0.0.1:" + server.monitorPort() + "/subsz").toURL()
             .openStream())
         {
             body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -234,7 +171,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public Path storeDir()
     {
-        return storeDir;
+        return server.storeDir();
     }
 
     /**
@@ -244,7 +181,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public boolean isAlive()
     {
-        return process != null && process.isAlive();
+        return server.isAlive();
     }
 
     /**
@@ -255,11 +192,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public long pid()
     {
-        if (!isAlive())
-        {
-            throw new IllegalStateException("nats-server is not running (port " + port + ")");
-        }
-        return process.pid();
+        return server.pid();
     }
 
     /**
@@ -269,16 +202,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public void kill() throws InterruptedException
     {
-        if (process != null)
-        {
-            // Process.destroyForcibly sends SIGKILL on Linux.
-            process.destroyForcibly();
-            if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-            {
-                throw new IllegalStateException("nats-server (pid " + process.pid() + ") survived SIGKILL for " +
-                    STOP_TIMEOUT_MS + " ms");
-            }
-        }
+        server.kill();
     }
 
     /**
@@ -291,11 +215,7 @@ public final class NatsServerProcess implements AutoCloseable
      */
     public void restart() throws IOException, InterruptedException
     {
-        if (isAlive())
-        {
-            throw new IllegalStateException("nats-server is still running (pid " + process.pid() + "): kill() first");
-        }
-        launch();
+        server.restart();
     }
 
     /**
@@ -304,124 +224,6 @@ public final class NatsServerProcess implements AutoCloseable
     @Override
     public void close()
     {
-        if (process != null && process.isAlive())
-        {
-            process.destroy();
-            try
-            {
-                if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS))
-                {
-                    destroyForcibly();
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-        try
-        {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        }
-        catch (final IllegalStateException | IllegalArgumentException ex)
-        {
-            // The JVM is shutting down (the hook runs or ran), or the hook was never added.
-        }
-    }
-
-    private void destroyForcibly()
-    {
-        if (process != null)
-        {
-            process.destroyForcibly();
-            try
-            {
-                process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void launch() throws IOException, InterruptedException
-    {
-        Files.createDirectories(storeDir);
-        final ProcessBuilder builder = new ProcessBuilder(binary.toString(),
-            "--addr", LOOPBACK, "--port", Integer.toString(port),
-            "--jetstream", "--store_dir", storeDir.toString(),
-            "--server_name", "ipc-test-" + port)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        if (monitorPort != 0)
-        {
-            builder.command().addAll(List.of("--http_port", Integer.toString(monitorPort)));
-        }
-        process = builder.start();
-        awaitReady();
-    }
-
-    /** Ready means a client connecting gets the server's INFO line, as a NATS client would on connect. */
-    private void awaitReady() throws IOException, InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(READY_TIMEOUT_MS);
-        while (System.nanoTime() < deadline)
-        {
-            if (!process.isAlive())
-            {
-                throw new IOException("nats-server exited with code " + process.exitValue() + " before accepting " +
-                    "connections on " + url() + "; its log:" + logTail());
-            }
-            if (saysInfo())
-            {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        destroyForcibly();
-        throw new IOException("nats-server did not accept connections on " + url() + " within " + READY_TIMEOUT_MS +
-            " ms; its log:" + logTail());
-    }
-
-    private boolean saysInfo()
-    {
-        try (Socket socket = new Socket())
-        {
-            socket.connect(new InetSocketAddress(LOOPBACK, port), 1_000);
-            socket.setSoTimeout(1_000);
-            final InputStream in = socket.getInputStream();
-            final byte[] start = in.readNBytes(5);
-            return "INFO ".equals(new String(start, StandardCharsets.US_ASCII));
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-    }
-
-    private String logTail()
-    {
-        try
-        {
-            final List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-            final List<String> tail = lines.subList(Math.max(0, lines.size() - LOG_LINES_QUOTED), lines.size());
-            return System.lineSeparator() + String.join(System.lineSeparator(), tail);
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            return " (unreadable: " + ex + ")";
-        }
-    }
-
-    private static int freeLoopbackPort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK)))
-        {
-            return socket.getLocalPort();
-        }
+        server.close();
     }
 }

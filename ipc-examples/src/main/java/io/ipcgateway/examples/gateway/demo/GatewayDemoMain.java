@@ -29,6 +29,7 @@ import io.ipcgateway.examples.CommandRunner;
 import io.ipcgateway.examples.ExitCode;
 import io.ipcgateway.examples.gateway.GatewayMain;
 import io.ipcgateway.examples.gateway.GatewayStartException;
+import io.ipcgateway.examples.nats.LocalNatsServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -115,14 +116,16 @@ public final class GatewayDemoMain implements Callable<Integer>
             err.println("ipc gateway-demo: --requests must be 1 or more and --publishes 0 or more");
             return ExitCode.USAGE;
         }
-        final Path binary;
-        try
+        final Path binary = natsServer != null ? natsServer : LocalNatsServer.findBinary();
+        if (binary == null)
         {
-            binary = LocalNatsServer.find(natsServer);
+            err.println("ipc gateway-demo: nats-server is not installed: it was looked for on the PATH and in " +
+                LocalNatsServer.SEARCH_PATH + " (" + LocalNatsServer.HOW_TO_INSTALL + ", or pass --nats-server PATH)");
+            return ExitCode.FAILED;
         }
-        catch (final GatewayStartException ex)
+        if (!Files.isRegularFile(binary) || !Files.isExecutable(binary))
         {
-            err.println("ipc gateway-demo: " + ex.getMessage());
+            err.println("ipc gateway-demo: --nats-server " + binary + " is not an executable file");
             return ExitCode.FAILED;
         }
         final Path parent = dir != null ? dir : Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") :
@@ -174,7 +177,15 @@ public final class GatewayDemoMain implements Callable<Integer>
             {
                 return false;
             }
-            nats = LocalNatsServer.start(binary, workDir.resolve("nats-server.log"));
+            try
+            {
+                nats = LocalNatsServer.builder().binary(binary).log(workDir.resolve("nats-server.log"))
+                    .serverName("ipc-gateway-demo").start();
+            }
+            catch (final IOException ex)
+            {
+                throw new GatewayStartException(ex.getMessage(), ex);
+            }
         }
         out.printf(Locale.ROOT, "  (nats-server started: pid %d, %s)%n%n", nats.pid(), nats.url());
 

@@ -39,6 +39,9 @@ import org.agrona.ExpandableArrayBuffer;
  * with the first message after the previous call's last confirmation; a crash between drain calls repeats nothing.
  * (Under {@code none()}, a power loss can lose cursor writes too, and repeats reach back to the last one on the disk.)
  * So delivery is at-least-once across a crash, and the sink should be idempotent or tolerate those repeats.
+ * {@link #drain(AsyncSpoolSink, int, int)} pipelines the same: up to a window of messages sent before the oldest is
+ * confirmed, the spool moving past them only along the contiguous confirmed prefix (and writing the cursor once per
+ * call), so a failure in the window, or a crash, repeats messages but never skips one.
  * If the log ends before the cursor on reopen (a power loss under {@code none()} cut the log's tail), the cursor is
  * moved back to the log's end, so new messages are never mistaken for delivered ones.
  * <p>
@@ -223,6 +226,106 @@ public final class PublishSpool implements Closeable
                 {
                     cursor.store(confirmed);
                     log.deleteSegmentsBefore(confirmed + 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * Like {@link #drain(SpoolSink, int)}, pipelined: sends up to {@code window} messages before the oldest is
+     * confirmed, and moves past messages only along the contiguous confirmed prefix, in sequence order. When a
+     * message's future completes exceptionally, nothing after it is sent or confirmed in this call (the futures
+     * already sent are waited for and their outcomes ignored): the next call starts again at that message, so the
+     * ones sent after it and confirmed by the bus are sent once more (at-least-once, as across a crash). The cursor
+     * is written once per call, as {@link #drain(SpoolSink, int)} does, so a crash mid-window repeats at most this
+     * call's messages, from the first one after the previous call's last confirmation. Returns once every message it
+     * sent has its answer.
+     *
+     * @param sink        sends each message; its futures must complete in bounded time.
+     * @param maxMessages most messages to confirm, at least 1.
+     * @param window      most messages sent and not yet confirmed, at least 1 (1: one at a time).
+     * @return messages confirmed; 0 when none was waiting, the first was declined or failed, or the spool is closed.
+     */
+    public int drain(final AsyncSpoolSink sink, final int maxMessages, final int window)
+    {
+        if (maxMessages < 1 || window < 1)
+        {
+            throw new IllegalArgumentException("maxMessages=" + maxMessages + " window=" + window +
+                ": expected at least 1 each");
+        }
+        synchronized (drainLock)
+        {
+            if (closed)
+            {
+                return 0;
+            }
+            int taken = 0;
+            boolean sending = true;
+            boolean failed = false;
+            boolean lookedForMore = false;
+            RuntimeException thrown = null;
+            drainer.startWindow(sink, window);
+            try
+            {
+                while (true)
+                {
+                    final int room = Math.min(window, maxMessages - taken) - drainer.outstanding();
+                    if (sending && !failed && room > 0)
+                    {
+                        try
+                        {
+                            int sent = drainer.sendMore(room);
+                            if (sent == 0 && !drainer.declined() && !lookedForMore &&
+                                log.lastSequence() >= drainer.nextSequence())
+                            {
+                                // As in drain(SpoolSink, int): the reader looks for a new segment only now and then.
+                                lookedForMore = true;
+                                drainer.seek(drainer.nextSequence());
+                                sent = drainer.sendMore(room);
+                            }
+                            sending = !drainer.declined();
+                        }
+                        catch (final RuntimeException ex)
+                        {
+                            // Like a decline, and reported once the messages already sent have their answers.
+                            sending = false;
+                            thrown = ex;
+                        }
+                    }
+                    if (drainer.outstanding() == 0)
+                    {
+                        if (thrown != null)
+                        {
+                            throw thrown;
+                        }
+                        return taken;
+                    }
+                    // Every message sent is waited for, even after a failure, so none is in flight after the call.
+                    final boolean confirmed = drainer.awaitOldest();
+                    if (confirmed && !failed)
+                    {
+                        drainer.confirmOldest();
+                        taken++;
+                    }
+                    else
+                    {
+                        failed = true;
+                        drainer.dropOldest();
+                    }
+                }
+            }
+            finally
+            {
+                drainer.endWindow();
+                final long confirmed = Math.max(drainer.lastTaken(), cursor.delivered());
+                if (drainer.nextSequence() != confirmed + 1)
+                {
+                    drainer.seek(confirmed + 1); // sent but not confirmed: offered again by the next call
+                }
+                if (drainer.lastTaken() > cursor.delivered())
+                {
+                    cursor.store(drainer.lastTaken());
+                    log.deleteSegmentsBefore(drainer.lastTaken() + 1);
                 }
             }
         }

@@ -7,6 +7,7 @@ import static io.ipcgateway.examples.gateway.spool.SpoolRecordDescriptor.SUBJECT
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 
 import io.ipcgateway.audit.AuditReader;
 import io.ipcgateway.audit.AuditSegmentDescriptor;
@@ -17,6 +18,11 @@ import org.agrona.DirectBuffer;
 /**
  * Reads the spool's log from the first message not yet confirmed and hands each message to the sink. Used by one
  * thread at a time (the spool's drain lock). Keeps the last subject decoded, so a run of one subject decodes it once.
+ * <p>
+ * With an {@link AsyncSpoolSink} ({@link #startWindow}, {@link #sendMore}) the messages sent and not yet confirmed are
+ * kept, oldest first, in a window of bounded size; {@link #confirmOldest} moves past the oldest once its future
+ * completed normally. The read position ({@link #nextSequence()}) is then ahead of the last confirmation
+ * ({@link #lastTaken()}) by the window.
  */
 final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
 {
@@ -30,6 +36,12 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
     private long lastTaken;
     private long nextSequence;
     private boolean declined;
+    private AsyncSpoolSink asyncSink;
+    private long[] windowSequences = new long[0];
+    private long[] windowStored = new long[0];
+    private CompletableFuture<?>[] windowFutures = new CompletableFuture<?>[0];
+    private int windowHead;
+    private int windowSize;
 
     /** Told of each message the sink confirmed. */
     interface Delivered
@@ -68,6 +80,83 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
         {
             this.sink = null;
         }
+    }
+
+    /**
+     * Starts sending to an asynchronous sink with at most {@code capacity} messages unconfirmed.
+     */
+    void startWindow(final AsyncSpoolSink sink, final int capacity)
+    {
+        if (windowSequences.length < capacity)
+        {
+            windowSequences = new long[capacity];
+            windowStored = new long[capacity];
+            windowFutures = new CompletableFuture<?>[capacity];
+        }
+        asyncSink = sink;
+        windowHead = 0;
+        windowSize = 0;
+        declined = false;
+    }
+
+    /** Ends sending to the asynchronous sink (the window must be empty). */
+    void endWindow()
+    {
+        asyncSink = null;
+    }
+
+    /**
+     * Sends up to {@code limit} more messages to the asynchronous sink, each joining the window.
+     *
+     * @return messages sent.
+     */
+    int sendMore(final int limit)
+    {
+        return reader.controlledPoll(this, limit);
+    }
+
+    /**
+     * Messages sent and not yet confirmed or dropped.
+     */
+    int outstanding()
+    {
+        return windowSize;
+    }
+
+    /**
+     * Waits until the oldest message of the window has its answer.
+     *
+     * @return true when the bus confirmed it.
+     */
+    boolean awaitOldest()
+    {
+        try
+        {
+            windowFutures[windowHead].join();
+            return true;
+        }
+        catch (final RuntimeException failed)
+        {
+            return false; // CompletionException or CancellationException: not confirmed
+        }
+    }
+
+    /** The oldest message of the window is confirmed: the spool moves past it. */
+    void confirmOldest()
+    {
+        final long sequence = windowSequences[windowHead];
+        lastTaken = sequence;
+        asyncSink.onConfirmed(sequence);
+        onDelivered.onDelivered(sequence, windowStored[windowHead]);
+        dropOldest();
+    }
+
+    /** The oldest message of the window leaves it without a confirmation (it will be sent again). */
+    void dropOldest()
+    {
+        windowFutures[windowHead] = null;
+        windowHead = (windowHead + 1) % windowSequences.length;
+        windowSize--;
     }
 
     /**
@@ -140,6 +229,10 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
         }
         final int payloadAt = headersAt + Math.max(headersLength, 0);
         final int payloadLength = length - (payloadAt - offset);
+        if (asyncSink != null)
+        {
+            return sendAsync(timestamp, sequence, subject, headers, buffer, payloadAt, payloadLength, length);
+        }
         if (!sink.deliver(sequence, subject, headers, buffer, payloadAt, payloadLength))
         {
             declined = true;
@@ -148,6 +241,32 @@ final class SpoolDrainer implements ControlledAuditRecordHandler, AutoCloseable
         lastTaken = sequence;
         nextSequence = sequence + 1;
         onDelivered.onDelivered(sequence, storedBytes(length));
+        return true;
+    }
+
+    private boolean sendAsync(
+        final long timestamp,
+        final long sequence,
+        final String subject,
+        final byte[] headers,
+        final DirectBuffer buffer,
+        final int payloadAt,
+        final int payloadLength,
+        final int recordLength)
+    {
+        final CompletableFuture<?> answer =
+            asyncSink.send(sequence, timestamp, subject, headers, buffer, payloadAt, payloadLength);
+        if (answer == null)
+        {
+            declined = true;
+            return false;
+        }
+        final int slot = (windowHead + windowSize) % windowSequences.length;
+        windowSequences[slot] = sequence;
+        windowStored[slot] = storedBytes(recordLength);
+        windowFutures[slot] = answer;
+        windowSize++;
+        nextSequence = sequence + 1;
         return true;
     }
 

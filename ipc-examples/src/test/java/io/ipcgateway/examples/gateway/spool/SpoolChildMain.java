@@ -3,6 +3,10 @@ package io.ipcgateway.examples.gateway.spool;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -13,7 +17,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * The kill -9 tests' child JVM. {@code append DIR THREADS POLICY START}: appends from THREADS threads until killed,
  * printing {@code ACK <sequence> <payload>} once each append has returned (what a gateway acknowledges).
  * {@code drain DIR BATCH}: drains BATCH messages per call, printing {@code DELIVERED <sequence>} as the sink takes
- * each one, until killed.
+ * each one, until killed. {@code pipeline DIR WINDOW}: drains with
+ * {@link PublishSpool#drain(AsyncSpoolSink, int, int)}, 50 per call and up to WINDOW unconfirmed, printing
+ * {@code SENT <sequence>} as each is sent and {@code ACKED <sequence>} as another thread answers it (after a random
+ * delay, so out of order), until killed.
  */
 public final class SpoolChildMain
 {
@@ -35,6 +42,10 @@ public final class SpoolChildMain
         if ("append".equals(args[0]))
         {
             append(spool, Integer.parseInt(args[2]), args[4], out);
+        }
+        else if ("pipeline".equals(args[0]))
+        {
+            pipeline(spool, Integer.parseInt(args[2]), out);
         }
         else
         {
@@ -87,6 +98,38 @@ public final class SpoolChildMain
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
                 return true;
             }, batch);
+        }
+    }
+
+    private static void pipeline(final PublishSpool spool, final int window, final PrintStream out)
+    {
+        final ScheduledExecutorService bus = Executors.newSingleThreadScheduledExecutor();
+        synchronized (out)
+        {
+            out.println("READY");
+            out.flush();
+        }
+        while (true)
+        {
+            spool.drain((sequence, timestamp, subject, headers, payload, offset, length) ->
+            {
+                synchronized (out)
+                {
+                    out.println("SENT " + sequence);
+                    out.flush();
+                }
+                final CompletableFuture<Void> answer = new CompletableFuture<>();
+                bus.schedule(() ->
+                {
+                    synchronized (out)
+                    {
+                        out.println("ACKED " + sequence);
+                        out.flush();
+                    }
+                    answer.complete(null);
+                }, ThreadLocalRandom.current().nextInt(300), TimeUnit.MICROSECONDS);
+                return answer;
+            }, 50, window);
         }
     }
 }

@@ -149,6 +149,76 @@ class SpoolKillNineTest
         }
     }
 
+    @Test
+    void shouldNeverMoveTheCursorPastAnUnacknowledgedMessageWhenAPipelinedDrainIsKilledMidWindow() throws Exception
+    {
+        final int total = 3000;
+        final int window = 16;
+        try (PublishSpool spool = PublishSpool.open(config("interval:1ms")))
+        {
+            for (int i = 1; i <= total; i++)
+            {
+                assertThat(append(spool, "s", null, "m" + i)).isEqualTo(i);
+            }
+        }
+        final Process child = start("pipeline", Integer.toString(window), "interval:1ms", "");
+        final java.util.Set<Long> acked = new java.util.HashSet<>();
+        long lastSent = 0;
+        try (BufferedReader out = stdout(child))
+        {
+            assertThat(out.readLine()).isEqualTo("READY");
+            final int target = 500 + ThreadLocalRandom.current().nextInt(1000);
+            String line;
+            while (lastSent < target && (line = out.readLine()) != null)
+            {
+                lastSent = pipelined(line, lastSent, acked);
+            }
+            kill9(child);
+            while ((line = out.readLine()) != null)
+            {
+                lastSent = pipelined(line, lastSent, acked);
+            }
+        }
+        long acknowledgedPrefix = 0;
+        while (acked.contains(acknowledgedPrefix + 1))
+        {
+            acknowledgedPrefix++;
+        }
+        assertThat(lastSent - acknowledgedPrefix).as("killed with sends unacknowledged: mid-window")
+            .isBetween(0L, (long)window);
+        try (PublishSpool spool = PublishSpool.open(config("interval:1ms")))
+        {
+            final long cursor = spool.deliveredSequence();
+            assertThat(cursor).as("never past a message whose answer had not come").isLessThanOrEqualTo(
+                acknowledgedPrefix);
+            assertThat(acknowledgedPrefix - cursor).as("repeats at most one drain call's messages")
+                .isLessThanOrEqualTo(DRAIN_BATCH);
+            final List<Got> rest = drainAll(spool);
+            assertThat(rest).hasSize((int)(total - cursor));
+            for (int k = 0; k < rest.size(); k++)
+            {
+                assertThat(rest.get(k).sequence()).isEqualTo(cursor + 1 + k);
+                assertThat(rest.get(k).payload()).isEqualTo("m" + (cursor + 1 + k));
+            }
+        }
+    }
+
+    private static long pipelined(final String line, final long lastSent, final java.util.Set<Long> acked)
+    {
+        if (line.startsWith("ACKED "))
+        {
+            acked.add(Long.parseLong(line.substring("ACKED ".length())));
+            return lastSent;
+        }
+        if (!line.startsWith("SENT "))
+        {
+            return lastSent;
+        }
+        final long sequence = Long.parseLong(line.substring("SENT ".length()));
+        assertThat(sequence).as("sent in order, once").isEqualTo(lastSent + 1);
+        return sequence;
+    }
+
     private Process start(final String mode, final String n, final String policy, final String run)
         throws IOException
     {
