@@ -711,6 +711,7 @@ final class GatewayHandler implements ServerHandler
      */
     private void awaitReconnect(final PendingCall call, final long now)
     {
+        call.reusable = false; // the lost attempt's completion may still run: never hand this call out again
         call.awaitedAttempt = 0;
         call.awaitingReconnect = true;
         stats.recordNatsLeg(now - call.natsStartNs);
