@@ -11,12 +11,14 @@ import io.ipcgateway.shm.ChannelSnapshot;
 
 /**
  * Renders channel snapshots as the table {@code bin/ipc stat} shows, one row per channel, with message rates
- * computed against the previous rendering (the first rendering shows totals only).
+ * computed against the previous rendering (the first rendering shows totals only). {@code WAIT S/P}: threads blocked
+ * in a request waiting for their response now, spinning / asleep (the server row counts every client of the
+ * service, a client row that client's share).
  */
 public final class StatTable
 {
     private static final String FORMAT =
-        "%-16s %-18s %8s %-5s %7s %6s %10s %10s %12s %12s %8s %6s %9s %9s%n";
+        "%-16s %-18s %8s %-5s %7s %6s %10s %10s %12s %12s %8s %6s %9s %9s %9s%n";
 
     private final Map<String, long[]> previous = new HashMap<>();
     private long previousAtNs;
@@ -33,7 +35,7 @@ public final class StatTable
     {
         final StringBuilder out = new StringBuilder(256 + 160 * snapshots.size());
         out.append(String.format(Locale.ROOT, FORMAT, "SERVICE", "CHANNEL", "PID", "ALIVE", "HB_MS", "RING%",
-            "IN_MSG/S", "OUT_MSG/S", "RECEIVED", "SENT", "BACKPR", "ERRORS", "SLEEPS", "WAKEUPS"));
+            "IN_MSG/S", "OUT_MSG/S", "RECEIVED", "SENT", "BACKPR", "ERRORS", "SLEEPS", "WAKEUPS", "WAIT S/P"));
         final double elapsedSeconds = previousAtNs == 0 ? 0 : (nowNs - previousAtNs) / 1e9;
         final Map<String, long[]> current = new HashMap<>();
         for (final ChannelSnapshot s : snapshots)
@@ -57,7 +59,8 @@ public final class StatTable
                 s.counter(CounterKind.BACK_PRESSURE_EVENTS),
                 s.counter(CounterKind.ERRORS),
                 s.notifierSleeps(),
-                s.notifierWakeups()));
+                s.notifierWakeups(),
+                (s.waitingRequesters() - s.parkedRequesters()) + "/" + s.parkedRequesters()));
         }
         if (snapshots.isEmpty())
         {

@@ -52,11 +52,13 @@ class StatTableTest
             final String second = table.render(observer.snapshot(), observer.problems(), 3_000_000_000L);
 
             assertThat(first.lines().toList()).hasSize(3);
-            assertThat(first.lines().toList().get(0)).startsWith("SERVICE").contains("IN_MSG/S");
+            assertThat(first.lines().toList().get(0)).startsWith("SERVICE").contains("IN_MSG/S")
+                .endsWith("WAIT S/P");
             assertThat(first.lines().toList().get(1)).startsWith("stat").contains("server").contains(" - ");
             final List<String> rows = second.lines().toList();
             assertThat(rows.get(1)).contains("server").containsPattern("\\s250\\s+0\\s+500\\s");
             assertThat(rows.get(2)).contains("client-").containsPattern("\\s0\\s+250\\s+0\\s+500\\s");
+            assertThat(rows.get(1)).as("no request waits: none spinning, none asleep").endsWith(" 0/0");
         }
     }
 

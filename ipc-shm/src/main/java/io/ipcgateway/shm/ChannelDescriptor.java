@@ -60,8 +60,11 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  |                 of all clients waiting for a response; client |
  *  |                 file: that client's share of it, see WaitGate)|
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 256 (keeps the word on its own | 196
- *  |                 cache line)                                   |
+ *  |                 Parked Requesters (int; of the waiting ones,  | 196
+ *  |                 those asleep; same server/client split)       |
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 256 (keeps the words on a      | 200
+ *  |                 cache line of their own)                      |
  *  +---------------------------------------------------------------+
  *  |                 Reserved up to 2048                           | 256
  *  +---------------------------------------------------------------+
@@ -164,6 +167,14 @@ public final class ChannelDescriptor
      * threads wait than there are cores to run them ({@link WaitGate}).
      */
     public static final int WAITING_REQUESTERS_OFFSET = 192;
+
+    /**
+     * Offset of the parked requesters word (int, beside {@link #WAITING_REQUESTERS_OFFSET}): of the waiting
+     * requesters, how many sleep now (on their inbox notifier, or parked behind the thread polling for them); the
+     * rest spin or yield. Kept like the waiting word, for {@code bin/ipc stat}. The word was reserved (zero) before,
+     * so the layout version is unchanged: a client built before it counts its waiters but not their sleeps.
+     */
+    public static final int PARKED_REQUESTERS_OFFSET = 196;
 
     /** Offset of the counter values. */
     public static final int COUNTERS_VALUES_OFFSET = 2048;

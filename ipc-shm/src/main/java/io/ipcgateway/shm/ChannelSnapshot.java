@@ -32,6 +32,8 @@ public final class ChannelSnapshot
     private final long notifierWakeups;
     private final long notifierTimeouts;
     private final NotifierKind notifierKind;
+    private final int waitingRequesters;
+    private final int parkedRequesters;
 
     ChannelSnapshot(
         final String service,
@@ -49,7 +51,9 @@ public final class ChannelSnapshot
         final long notifierSleeps,
         final long notifierWakeups,
         final long notifierTimeouts,
-        final NotifierKind notifierKind)
+        final NotifierKind notifierKind,
+        final int waitingRequesters,
+        final int parkedRequesters)
     {
         this.service = service;
         this.channel = channel;
@@ -67,6 +71,8 @@ public final class ChannelSnapshot
         this.notifierWakeups = notifierWakeups;
         this.notifierTimeouts = notifierTimeouts;
         this.notifierKind = notifierKind;
+        this.waitingRequesters = waitingRequesters;
+        this.parkedRequesters = parkedRequesters;
     }
 
     /**
@@ -247,7 +253,8 @@ public final class ChannelSnapshot
     {
         return "ChannelSnapshot{service=" + service + ", channel=" + channel + ", ownerPid=" + ownerPid
             + ", alive=" + ownerAlive + ", heartbeatAge=" + Durations.format(heartbeatAgeNs) + ", occupancy="
-            + occupancyBytes + "/" + ringCapacity + ", notifier=" + notifierKind + ", counters="
+            + occupancyBytes + "/" + ringCapacity + ", notifier=" + notifierKind + ", waiting=" + waitingRequesters
+            + ", parked=" + parkedRequesters + ", counters="
             + Arrays.toString(counters) + '}';
     }
 
@@ -261,5 +268,28 @@ public final class ChannelSnapshot
     public NotifierKind notifierKind()
     {
         return notifierKind;
+    }
+
+    /**
+     * Threads blocked in a request that wait for their response now and are past the first polls of the fast path:
+     * on the server channel, over every client of the service on the host (the count the wait gate compares with
+     * the cores); on a client channel, that client's share of it.
+     *
+     * @return the count, at least 0 (briefly off by the threads starting or ending a wait).
+     */
+    public int waitingRequesters()
+    {
+        return Math.max(0, waitingRequesters);
+    }
+
+    /**
+     * Of the {@link #waitingRequesters() waiting requesters}, those asleep now (on their inbox notifier, or parked
+     * behind the thread that polls for them); the others spin or yield.
+     *
+     * @return the count, at least 0 and at most {@link #waitingRequesters()}.
+     */
+    public int parkedRequesters()
+    {
+        return Math.max(0, Math.min(parkedRequesters, waitingRequesters()));
     }
 }

@@ -288,7 +288,16 @@ final class ResponseAwaiter
         }
         else
         {
-            inboxNotifier.await(inboxHasWork, Math.min(deadlineNs - nowNs, maxSleepNs));
+            // The slot entered the gate before the first idle decision, so the sleep is counted for stat.
+            gate.parked();
+            try
+            {
+                inboxNotifier.await(inboxHasWork, Math.min(deadlineNs - nowNs, maxSleepNs));
+            }
+            finally
+            {
+                gate.unparked();
+            }
         }
     }
 
@@ -302,6 +311,7 @@ final class ResponseAwaiter
         enterGate(slot);
         slot.parked = true;
         parkedWaiters.incrementAndGet();
+        gate.parked();
         try
         {
             // Re-check after announcing: the poller reads 'parked' after publishing DONE, or hands off after
@@ -313,6 +323,7 @@ final class ResponseAwaiter
         }
         finally
         {
+            gate.unparked();
             parkedWaiters.decrementAndGet();
             slot.parked = false;
         }

@@ -218,7 +218,9 @@ public final class ShmObserver
             header.getLongVolatile(notifier + NotifierDescriptor.SLEEPS_OFFSET),
             header.getLongVolatile(notifier + NotifierDescriptor.WAKEUPS_OFFSET),
             header.getLongVolatile(notifier + NotifierDescriptor.TIMEOUTS_OFFSET),
-            Notifiers.consumerKind(header, notifier));
+            Notifiers.consumerKind(header, notifier),
+            header.getIntVolatile(ChannelDescriptor.WAITING_REQUESTERS_OFFSET),
+            header.getIntVolatile(ChannelDescriptor.PARKED_REQUESTERS_OFFSET));
     }
 
     /**

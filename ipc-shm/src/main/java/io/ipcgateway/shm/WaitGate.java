@@ -4,6 +4,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.concurrent.AtomicBuffer;
 
+import static io.ipcgateway.shm.ChannelDescriptor.PARKED_REQUESTERS_OFFSET;
 import static io.ipcgateway.shm.ChannelDescriptor.WAITING_REQUESTERS_OFFSET;
 
 /**
@@ -22,6 +23,10 @@ import static io.ipcgateway.shm.ChannelDescriptor.WAITING_REQUESTERS_OFFSET;
  * not leave the total high for ever; a client that comes back after that (it was only stopped) finds its share gone
  * and takes nothing off twice. Entering and leaving are a few atomic operations on two cache lines, paid only by a
  * request whose response was not there within its first polls (about a microsecond).
+ * <p>
+ * Of the waiters, those asleep (on the inbox notifier, or parked behind the thread that polls) are counted as well,
+ * in a second word kept the same way ({@link #parked} / {@link #unparked}), so that {@code bin/ipc stat} can show how
+ * many of a service's waiters spin and how many sleep. Two more atomic adds around a sleep that costs a syscall.
  */
 final class WaitGate
 {
@@ -67,17 +72,35 @@ final class WaitGate
     void leave()
     {
         PROCESS_WAITERS.decrementAndGet();
+        takeOff(WAITING_REQUESTERS_OFFSET);
+    }
+
+    /** A waiting thread goes to sleep (on the notifier or parked): counted apart from those that spin. */
+    void parked()
+    {
+        share.getAndAddInt(PARKED_REQUESTERS_OFFSET, 1);
+        service.getAndAddInt(PARKED_REQUESTERS_OFFSET, 1);
+    }
+
+    /** A thread that {@link #parked parked} is awake again. */
+    void unparked()
+    {
+        takeOff(PARKED_REQUESTERS_OFFSET);
+    }
+
+    private void takeOff(final int offset)
+    {
         while (true)
         {
-            final int current = share.getIntVolatile(WAITING_REQUESTERS_OFFSET);
+            final int current = share.getIntVolatile(offset);
             if (current <= 0)
             {
                 // The server took this client's share back (it believed the client dead): nothing left to take off.
                 return;
             }
-            if (share.compareAndSetInt(WAITING_REQUESTERS_OFFSET, current, current - 1))
+            if (share.compareAndSetInt(offset, current, current - 1))
             {
-                service.getAndAddInt(WAITING_REQUESTERS_OFFSET, -1);
+                service.getAndAddInt(offset, -1);
                 return;
             }
         }
@@ -91,10 +114,16 @@ final class WaitGate
      */
     static void takeBackShare(final AtomicBuffer serviceHeader, final AtomicBuffer clientHeader)
     {
-        final int taken = clientHeader.getAndSetInt(WAITING_REQUESTERS_OFFSET, 0);
+        takeBack(serviceHeader, clientHeader, WAITING_REQUESTERS_OFFSET);
+        takeBack(serviceHeader, clientHeader, PARKED_REQUESTERS_OFFSET);
+    }
+
+    private static void takeBack(final AtomicBuffer serviceHeader, final AtomicBuffer clientHeader, final int offset)
+    {
+        final int taken = clientHeader.getAndSetInt(offset, 0);
         if (taken > 0)
         {
-            serviceHeader.getAndAddInt(WAITING_REQUESTERS_OFFSET, -taken);
+            serviceHeader.getAndAddInt(offset, -taken);
         }
     }
 
@@ -117,5 +146,16 @@ final class WaitGate
     static int serviceWaiters(final AtomicBuffer serviceHeader)
     {
         return serviceHeader.getIntVolatile(WAITING_REQUESTERS_OFFSET);
+    }
+
+    /**
+     * Of the {@link #serviceWaiters waiters}, those asleep now (on the inbox notifier or parked).
+     *
+     * @param serviceHeader the server file's header (or a client file's, for that client's share).
+     * @return the count (briefly off by the threads falling asleep or waking).
+     */
+    static int serviceParked(final AtomicBuffer serviceHeader)
+    {
+        return serviceHeader.getIntVolatile(PARKED_REQUESTERS_OFFSET);
     }
 }

@@ -2,12 +2,16 @@ package io.ipcgateway.shm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.OfferResult;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,6 +24,79 @@ class ShmObserverTest
 {
     @TempDir
     Path dir;
+
+    @Test
+    void shouldShowRequestersAsleepWhileTheyWaitAndNoneOnceAnswered() throws Exception
+    {
+        final ConcurrentLinkedQueue<Object[]> unanswered = new ConcurrentLinkedQueue<>();
+        final ServerHandler holdRequests = new ServerHandler()
+        {
+            @Override
+            public void onRequest(final ClientSession session, final long correlationId, final int typeId,
+                final DirectBuffer buffer, final int offset, final int length)
+            {
+                unanswered.add(new Object[] {session, correlationId});
+            }
+        };
+        final int threads = 3;
+        try (ShmServer server = ShmServer.launch(
+                new ServerContext().serviceName("waits").baseDirectory(dir).idleMode(IdleMode.BLOCK), holdRequests);
+            ShmClient client = ShmClient.connect(new ClientContext().serviceName("waits").baseDirectory(dir)
+                .idleMode(IdleMode.BLOCK).receiverThread(false).waitCores(0)))
+        {
+            assertThat(server.sessionCount()).isEqualTo(1);
+            final AtomicLong answered = new AtomicLong();
+            final List<Thread> requesters = new ArrayList<>();
+            for (int i = 0; i < threads; i++)
+            {
+                final Thread requester = new Thread(() ->
+                {
+                    final UnsafeBuffer message = new UnsafeBuffer(new byte[8]);
+                    if (client.request(1, message, 0, 8, (t, b, o, l) -> { }, TimeUnit.SECONDS.toNanos(30))
+                        == OfferResult.OK)
+                    {
+                        answered.incrementAndGet();
+                    }
+                });
+                requester.start();
+                requesters.add(requester);
+            }
+            final ShmObserver observer = new ShmObserver(dir);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            List<ChannelSnapshot> snapshots = observer.snapshot();
+            while ((unanswered.size() < threads || serverOf(snapshots).parkedRequesters() < threads)
+                && System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+                snapshots = observer.snapshot();
+            }
+
+            // waitCores(0): no waiter spins, every one is asleep (the poller on the notifier, the others parked).
+            assertThat(serverOf(snapshots).waitingRequesters()).isEqualTo(threads);
+            assertThat(serverOf(snapshots).parkedRequesters()).isEqualTo(threads);
+            final ChannelSnapshot clientChannel = snapshots.get(1);
+            assertThat(clientChannel.fileType()).isEqualTo("client");
+            assertThat(clientChannel.waitingRequesters()).as("the client's share").isEqualTo(threads);
+            assertThat(clientChannel.parkedRequesters()).isEqualTo(threads);
+
+            final UnsafeBuffer response = new UnsafeBuffer(new byte[8]);
+            for (Object[] request = unanswered.poll(); request != null; request = unanswered.poll())
+            {
+                assertThat(((ClientSession)request[0]).respond((Long)request[1], 1, response, 0, 8))
+                    .isEqualTo(OfferResult.OK);
+            }
+            for (final Thread requester : requesters)
+            {
+                requester.join(TimeUnit.SECONDS.toMillis(20));
+            }
+            assertThat(answered.get()).isEqualTo(threads);
+            snapshots = observer.snapshot();
+            assertThat(serverOf(snapshots).waitingRequesters()).isZero();
+            assertThat(serverOf(snapshots).parkedRequesters()).isZero();
+            assertThat(snapshots.get(1).waitingRequesters()).isZero();
+            assertThat(snapshots.get(1).parkedRequesters()).isZero();
+        }
+    }
 
     @Test
     void shouldReadCountersOccupancyAndLivenessOfRunningChannels() throws Exception

@@ -86,4 +86,35 @@ class WaitGateTest
         assertThat(clientA.getIntVolatile(ChannelDescriptor.WAITING_REQUESTERS_OFFSET)).isZero();
         assertThat(WaitGate.processWaiters()).isEqualTo(before);
     }
+
+    @Test
+    void shouldCountSleepingWaitersApartAndTakeADeadClientsSleepersBack()
+    {
+        final WaitGate a = new WaitGate(service, clientA, 2);
+        final WaitGate b = new WaitGate(service, clientB, 2);
+        final int before = WaitGate.processWaiters();
+        a.enter();
+        a.enter();
+        b.enter();
+        a.parked();
+        a.parked();
+        b.parked();
+        assertThat(WaitGate.serviceWaiters(service)).isEqualTo(3);
+        assertThat(WaitGate.serviceParked(service)).isEqualTo(3);
+        assertThat(WaitGate.serviceParked(clientA)).as("client A's share").isEqualTo(2);
+        b.unparked();
+        assertThat(WaitGate.serviceParked(service)).as("B woke and spins").isEqualTo(2);
+
+        WaitGate.takeBackShare(service, clientA);
+        assertThat(WaitGate.serviceWaiters(service)).isEqualTo(1);
+        assertThat(WaitGate.serviceParked(service)).isZero();
+        a.unparked();
+        a.unparked();
+        a.leave();
+        a.leave();
+        assertThat(WaitGate.serviceParked(service)).as("nothing taken off twice").isZero();
+        b.leave();
+        assertThat(WaitGate.serviceWaiters(service)).isZero();
+        assertThat(WaitGate.processWaiters()).isEqualTo(before);
+    }
 }
