@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.ipcgateway.resilience.circuitbreaker.internal.SystemSeconds;
@@ -128,15 +129,37 @@ public class CircuitBreaker
     private final AtomicInteger failureEventGeneration = new AtomicInteger(-1);
     private final AtomicInteger slowEventGeneration = new AtomicInteger(-1);
     private volatile CircuitBreakerListener[] listeners = NO_LISTENERS;
+    // In-process time window only: a bucket's first word counts successes only (failures are in its failed word),
+    // and the buckets are the record of the successes over the breaker's life (see record).
+    private final boolean successWords;
+    // Successes of bucket words that were restamped for another second (so no longer in any bucket).
+    private final AtomicLong retiredSuccesses = new AtomicLong();
+    // The largest lifetime success total metrics() reported, so that a read racing a restamp never goes back.
+    private final AtomicLong reportedSuccesses = new AtomicLong();
 
     /**
-     * Wraps state that {@link #initialise} wrote (in this process, or in another one for a shared breaker).
+     * Wraps state that {@link #initialise} wrote in another process too (a shared breaker).
      *
      * @param name   the breaker's name.
      * @param config its config.
      * @param buffer its state, {@link CircuitBreakerDescriptor#length} bytes, 8-byte aligned.
      */
     CircuitBreaker(final String name, final CircuitBreakerConfig config, final AtomicBuffer buffer)
+    {
+        this(name, config, buffer, false);
+    }
+
+    /**
+     * Wraps state that {@link #initialise} wrote.
+     *
+     * @param name      the breaker's name.
+     * @param config    its config.
+     * @param buffer    its state, {@link CircuitBreakerDescriptor#length} bytes, 8-byte aligned.
+     * @param inProcess whether only this process uses the state (its time window may then hold the lifetime
+     *                  success totals, which a shared file must not: they must survive a killed process).
+     */
+    CircuitBreaker(final String name, final CircuitBreakerConfig config, final AtomicBuffer buffer,
+        final boolean inProcess)
     {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
@@ -159,6 +182,7 @@ public class CircuitBreaker
         this.notPermitted = new CallNotPermittedException(name);
         // Only the system clock: the scheduler that ends a quiet wait runs in real time, a test clock does not.
         this.systemClock = clock == NanoClock.SYSTEM;
+        this.successWords = inProcess && !countBased;
     }
 
     /**
@@ -173,7 +197,7 @@ public class CircuitBreaker
         final UnsafeBuffer buffer = new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(CircuitBreakerDescriptor.length(config), 64));
         initialise(buffer, config);
-        return new CircuitBreaker(name, config, buffer);
+        return new CircuitBreaker(name, config, buffer, true);
     }
 
     /**
@@ -563,8 +587,29 @@ public class CircuitBreaker
      */
     public final CircuitBreakerMetrics metrics()
     {
-        return metricsOf(buffer, countBased, windowSize, halfOpenWindow, callTotals, minimumCallsClosed,
-            minimumCallsHalfOpen, countBased ? 0 : currentSecond() * NANOS_PER_SECOND);
+        return metricsOf(buffer, countBased, successWords ? this : null, windowSize, halfOpenWindow, callTotals,
+            minimumCallsClosed, minimumCallsHalfOpen, countBased ? 0 : currentSecond() * NANOS_PER_SECOND);
+    }
+
+    /**
+     * The successes the time window's buckets hold or held: the retired ones first, then the buckets, so a restamp
+     * racing this read can only make it low (metrics() then reports the previous total), never count a call twice.
+     */
+    private long windowSuccesses()
+    {
+        while (true)
+        {
+            final long retired = retiredSuccesses.get();
+            long sum = retired;
+            for (int i = 0; i < windowSize; i++)
+            {
+                sum += buffer.getLongVolatile(timeBucket(i) + BUCKET_TOTAL_OFFSET) & COUNT_MASK;
+            }
+            if (retiredSuccesses.get() == retired)
+            {
+                return sum;
+            }
+        }
     }
 
     /**
@@ -584,6 +629,19 @@ public class CircuitBreaker
         final int halfOpenWindow, final int callTotals, final int minimumClosed, final int minimumHalfOpen,
         final long nowNs)
     {
+        return metricsOf(buffer, countBased, null, windowSize, halfOpenWindow, callTotals, minimumClosed,
+            minimumHalfOpen, nowNs);
+    }
+
+    /**
+     * As above; {@code withSuccessWords}, when not null, is the in-process breaker whose time window holds successes
+     * only in its buckets' first words and the lifetime successes it recorded.
+     */
+    private static CircuitBreakerMetrics metricsOf(final AtomicBuffer buffer, final boolean countBased,
+        final CircuitBreaker withSuccessWords, final int windowSize, final int halfOpenWindow, final int callTotals,
+        final int minimumClosed, final int minimumHalfOpen, final long nowNs)
+    {
+        final boolean successWords = withSuccessWords != null;
         final long word = buffer.getLongVolatile(STATE_OFFSET);
         final int state = stateCode(word);
         final int generation = generation(word);
@@ -592,7 +650,7 @@ public class CircuitBreaker
         int minimum = minimumClosed;
         if (state == CLOSED || state == METRICS_ONLY)
         {
-            counts = closedCounts(buffer, countBased, windowSize, nowNs, generation);
+            counts = closedCounts(buffer, countBased, successWords, windowSize, nowNs, generation);
         }
         else if (state == HALF_OPEN)
         {
@@ -602,7 +660,7 @@ public class CircuitBreaker
         else if (state == OPEN)
         {
             final int previous = (generation - 1) & GENERATION_MASK;
-            final long[] closed = closedCounts(buffer, countBased, windowSize, nowNs, previous);
+            final long[] closed = closedCounts(buffer, countBased, successWords, windowSize, nowNs, previous);
             if (closed[0] > 0)
             {
                 counts = closed;
@@ -628,6 +686,11 @@ public class CircuitBreaker
             failedTotal += buffer.getLongVolatile(stripe + CALLS_FAILED_OFFSET);
             slowTotal += buffer.getLongVolatile(stripe + CALLS_SLOW_OFFSET);
             notPermittedCalls += buffer.getLongVolatile(stripe + CALLS_NOT_PERMITTED_OFFSET);
+        }
+        if (successWords)
+        {
+            successfulTotal = withSuccessWords.reportedSuccesses.accumulateAndGet(
+                successfulTotal + withSuccessWords.windowSuccesses(), Math::max);
         }
         return new CircuitBreakerMetrics(current, (int)counts[0], (int)counts[1], (int)counts[2], minimum,
             notPermittedCalls, successfulTotal, failedTotal, slowTotal);
@@ -853,16 +916,20 @@ public class CircuitBreaker
             }
         }
         // Totals over the breaker's life, in every state: one get-and-add on this thread's stripe (two when slow).
+        // Except a success that an in-process time window records: its bucket is its record (see windowSuccesses).
         final int stripe = stripe();
-        final long before = buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
+        final long word = buffer.getLongVolatile(STATE_OFFSET);
+        final int state = stateCode(word);
+        final boolean windowed = state == CLOSED || state == METRICS_ONLY;
+        final boolean inBucket = successWords && windowed && !failed;
+        final long before = inBucket ? 0 :
+            buffer.getAndAddLong(stripe + (failed ? CALLS_FAILED_OFFSET : CALLS_SUCCESSFUL_OFFSET), 1);
         if (slow)
         {
             buffer.getAndAddLong(stripe + CALLS_SLOW_OFFSET, 1);
         }
         final int outcome = PRESENT | (failed ? FAILED : 0) | (slow ? SLOW : 0);
-        final long word = buffer.getLongVolatile(STATE_OFFSET);
-        final int state = stateCode(word);
-        if (state == CLOSED || state == METRICS_ONLY)
+        if (windowed)
         {
             if (countBased && outcome == PRESENT &&
                 buffer.getLongVolatile(CLOSED_WINDOW_OFFSET + WINDOW_COUNTERS_OFFSET) ==
@@ -878,7 +945,7 @@ public class CircuitBreaker
             int result = NOT_RECORDED;
             if (!countBased)
             {
-                if (systemClock && (before & SECOND_REFRESH_MASK) == SECOND_REFRESH_MASK)
+                if (systemClock && !inBucket && (before & SECOND_REFRESH_MASK) == SECOND_REFRESH_MASK)
                 {
                     // Now and then a call reads the clock itself, in case the scheduler thread is late.
                     SystemSeconds.refresh();
@@ -893,6 +960,11 @@ public class CircuitBreaker
                 result = countBased ?
                     recordInCountWindow(CLOSED_WINDOW_OFFSET, windowSize, word, outcome, minimumCallsClosed) :
                     recordInTimeWindow(word, outcome);
+            }
+            if (inBucket && result == DROPPED)
+            {
+                // Not in any bucket: the stripe counts it after all.
+                buffer.getAndAddLong(stripe + CALLS_SUCCESSFUL_OFFSET, 1);
             }
             if (result >= FAILURE_RATE_EXCEEDED)
             {
@@ -1022,6 +1094,12 @@ public class CircuitBreaker
         {
             return NOT_RECORDED;
         }
+        if (successWords && systemClock && ((bucket + 1) & SECOND_REFRESH_MASK) == 0)
+        {
+            // Now and then a call reads the clock itself, in case the scheduler thread is late.
+            SystemSeconds.refresh();
+        }
+        // (With success words the totals hold successes only: at the minimum, the window is at it too.)
         if (timeTotal(TIME_TOTAL, generation) + (bucket & COUNT_MASK) >= minimumCallsClosed)
         {
             return BELOW_THRESHOLDS;
@@ -1039,13 +1117,16 @@ public class CircuitBreaker
         }
         final int bucket = timeBucket(second);
         final long stamp = stamp(second, generation);
-        if (!addToBucket(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, second, stamp, generation))
+        final boolean failedCall = (outcome & FAILED) != 0;
+        if ((!successWords || !failedCall) &&
+            !addToBucket(bucket + BUCKET_TOTAL_OFFSET, TIME_TOTAL, second, stamp, generation))
         {
             return DROPPED;
         }
-        if ((outcome & FAILED) != 0)
+        if (failedCall && !addToBucket(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, second, stamp, generation) &&
+            successWords)
         {
-            addToBucket(bucket + BUCKET_FAILED_OFFSET, TIME_FAILED, second, stamp, generation);
+            return DROPPED;
         }
         if ((outcome & SLOW) != 0)
         {
@@ -1072,6 +1153,10 @@ public class CircuitBreaker
             total += pendingCount(bucket + BUCKET_TOTAL_OFFSET, stamp);
             failedCalls += pendingCount(bucket + BUCKET_FAILED_OFFSET, stamp);
             slowCalls += pendingCount(bucket + BUCKET_SLOW_OFFSET, stamp);
+        }
+        if (successWords)
+        {
+            total += failedCalls;
         }
         return evaluate(total, failedCalls, slowCalls, minimumCallsClosed);
     }
@@ -1185,6 +1270,7 @@ public class CircuitBreaker
             }
             if (buffer.compareAndSetLong(offset, word, stampWithFlag << 32))
             {
+                retire(total, word);
                 if (word >= 0 && (int)(found & GENERATION_MASK) == generation)
                 {
                     addToTotal(total, -(word & COUNT_MASK), generation);
@@ -1205,7 +1291,8 @@ public class CircuitBreaker
             {
                 if ((word & COUNT_MASK) == COUNT_MASK)
                 {
-                    return true;
+                    // Full (2^32 - 1 calls in one second): dropped; a success word reports it so the stripe counts it.
+                    return !successWords || total != TIME_TOTAL;
                 }
                 if (buffer.compareAndSetLong(offset, word, word + 1))
                 {
@@ -1228,6 +1315,7 @@ public class CircuitBreaker
                 final boolean pending = buffer.getLongVolatile(TIME_HEAD) == (second << 12 | generation);
                 if (buffer.compareAndSetLong(offset, word, (pending ? PENDING : 0) | stamp << 32 | 1))
                 {
+                    retire(total, word);
                     long delta = pending ? 0 : 1;
                     if (word >= 0 && (int)(found & GENERATION_MASK) == generation)
                     {
@@ -1240,6 +1328,17 @@ public class CircuitBreaker
                     return true;
                 }
             }
+        }
+    }
+
+    /**
+     * With success words, the successes of a restamped bucket word leave the buckets: they join the retired ones.
+     */
+    private void retire(final int total, final long oldWord)
+    {
+        if (successWords && total == TIME_TOTAL && (oldWord & COUNT_MASK) != 0)
+        {
+            retiredSuccesses.getAndAdd(oldWord & COUNT_MASK);
         }
     }
 
@@ -1470,12 +1569,12 @@ public class CircuitBreaker
 
     private long[] closedCounts(final int generation)
     {
-        return closedCounts(buffer, countBased, windowSize, countBased ? 0 : currentSecond() * NANOS_PER_SECOND,
-            generation);
+        return closedCounts(buffer, countBased, successWords, windowSize,
+            countBased ? 0 : currentSecond() * NANOS_PER_SECOND, generation);
     }
 
-    private static long[] closedCounts(final AtomicBuffer buffer, final boolean countBased, final int windowSize,
-        final long nowNs, final int generation)
+    private static long[] closedCounts(final AtomicBuffer buffer, final boolean countBased,
+        final boolean successWords, final int windowSize, final long nowNs, final int generation)
     {
         if (countBased)
         {
@@ -1491,6 +1590,10 @@ public class CircuitBreaker
             counts[0] += bucketCount(buffer, offset + BUCKET_TOTAL_OFFSET, expected);
             counts[1] += bucketCount(buffer, offset + BUCKET_FAILED_OFFSET, expected);
             counts[2] += bucketCount(buffer, offset + BUCKET_SLOW_OFFSET, expected);
+        }
+        if (successWords)
+        {
+            counts[0] += counts[1];
         }
         return counts;
     }

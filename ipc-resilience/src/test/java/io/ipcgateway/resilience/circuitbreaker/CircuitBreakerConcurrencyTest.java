@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -249,6 +251,73 @@ class CircuitBreakerConcurrencyTest
         breaker.onError(1, TimeUnit.MICROSECONDS);
         assertThat(breaker.state()).as("the minimum reached with exactly the failure rate of the threshold")
             .isEqualTo(CircuitBreakerState.OPEN);
+    }
+
+    /**
+     * An in-process time window holds its successes' lifetime count in its buckets (no stripe get-and-add): the
+     * totals must stay exact while buckets are reused for new seconds and resets abandon whole windows, and a reader
+     * racing all that must never see them go back.
+     */
+    @Test
+    void shouldKeepTheLifetimeTotalsExactAndRisingWhenTimeBucketsAreReusedWhileThreadsRecord() throws Exception
+    {
+        final ManualClock clock = new ManualClock(TimeUnit.SECONDS.toNanos(5));
+        final int perThread = 50_000;
+        final CircuitBreaker breaker = CircuitBreaker.of("time-lifetime", CircuitBreakerConfig.custom()
+            .slidingWindow(2, 1_000_000, SlidingWindowType.TIME_BASED).clock(clock).build());
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicLong successes = new AtomicLong();
+        final AtomicLong failures = new AtomicLong();
+        final AtomicBoolean done = new AtomicBoolean();
+        final AtomicLong wentBack = new AtomicLong();
+        final Thread reader = new Thread(() ->
+        {
+            long last = 0;
+            while (!done.get())
+            {
+                final long now = breaker.metrics().totalSuccessfulCalls();
+                if (now < last)
+                {
+                    wentBack.incrementAndGet();
+                }
+                last = now;
+            }
+        });
+        reader.start();
+        runTogether(() ->
+        {
+            final boolean moves = started.getAndIncrement() == 0;
+            for (int i = 0; i < perThread; i++)
+            {
+                if (!breaker.tryAcquirePermission())
+                {
+                    throw new AssertionError("a CLOSED breaker below its minimum refused a call");
+                }
+                if (i % 7 == 0)
+                {
+                    breaker.onError(1, TimeUnit.MICROSECONDS);
+                    failures.incrementAndGet();
+                }
+                else
+                {
+                    breaker.onSuccess(1, TimeUnit.MICROSECONDS);
+                    successes.incrementAndGet();
+                }
+                if (moves && i % 500 == 499)
+                {
+                    clock.advance(700, TimeUnit.MILLISECONDS);
+                }
+                if (moves && i % 10_000 == 9_999)
+                {
+                    breaker.reset();
+                }
+            }
+        });
+        done.set(true);
+        reader.join();
+        assertThat(breaker.metrics().totalSuccessfulCalls()).isEqualTo(successes.get());
+        assertThat(breaker.metrics().totalFailedCalls()).isEqualTo(failures.get());
+        assertThat(wentBack.get()).as("reads of the lifetime successes that went back").isZero();
     }
 
     @Test
