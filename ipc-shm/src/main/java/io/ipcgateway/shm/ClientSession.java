@@ -283,6 +283,15 @@ public final class ClientSession
         return writer.sendControl(kind, src, offset, length);
     }
 
+    /**
+     * Adds what this session's writer counted (messages and bytes sent) to the server's shared counters; the server
+     * calls it at every heartbeat, which bounds how far those counters lag behind.
+     */
+    void publishCounts()
+    {
+        writer.publishCounts();
+    }
+
     void close()
     {
         if (!connected)
@@ -290,6 +299,7 @@ public final class ClientSession
             return;
         }
         connected = false;
+        writer.publishCounts();
         if (notifier != null)
         {
             writer.closeWakes();

@@ -224,6 +224,7 @@ final class ServerAgent implements Agent, MessageHandler
             // After the trailer check, which unblocking relies on.
             unblockStuckSlot(nowNs);
             occupancy.setRelease(inbox.size());
+            publishSessionCounts();
             if (notifier != null)
             {
                 notifierSleeps.setRelease(notifier.sleeps());
@@ -236,6 +237,15 @@ final class ServerAgent implements Agent, MessageHandler
             }
         }
         return work;
+    }
+
+    /** Responses and pushes are counted by each session's writer and published here, once per heartbeat. */
+    private void publishSessionCounts()
+    {
+        for (final ClientSession session : sessions.values())
+        {
+            session.publishCounts();
+        }
     }
 
     private int readInbox()
