@@ -79,6 +79,9 @@ final class ServerAgent implements Agent, MessageHandler
     private final IpcCounters counters;
     private final AtomicCounter messagesReceived;
     private final AtomicCounter bytesReceived;
+    /** Messages and bytes read in the current pass over the inbox, published when the pass ends. */
+    private long receivedInPass;
+    private long bytesReceivedInPass;
     private final AtomicCounter fragmentsReceived;
     private final AtomicCounter occupancy;
     private final AtomicCounter errors;
@@ -262,6 +265,32 @@ final class ServerAgent implements Agent, MessageHandler
             errorHandler.onError(ex);
             return 1;
         }
+        finally
+        {
+            publishReceived();
+        }
+    }
+
+    /**
+     * Adds the messages and bytes received in this pass over the inbox to the shared counters: once per pass (up to
+     * the poll limit of records), not per message, so readers see them at most one pass late.
+     */
+    private void publishReceived()
+    {
+        final long messages = receivedInPass;
+        if (messages != 0)
+        {
+            receivedInPass = 0;
+            messagesReceived.getAndAddRelease(messages);
+            bytesReceived.getAndAddRelease(bytesReceivedInPass);
+            bytesReceivedInPass = 0;
+        }
+    }
+
+    private void countReceived(final long bytes)
+    {
+        receivedInPass++;
+        bytesReceivedInPass += bytes;
     }
 
     /**
@@ -555,8 +584,7 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         final int payloadLength = length - MESSAGE_HEADER_LENGTH;
-        messagesReceived.incrementRelease();
-        bytesReceived.getAndAddRelease(payloadLength);
+        countReceived(payloadLength);
         handler.onMessage(session, buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + MESSAGE_HEADER_LENGTH,
             payloadLength);
     }
@@ -575,8 +603,7 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         final int payloadLength = length - REQUEST_HEADER_LENGTH;
-        messagesReceived.incrementRelease();
-        bytesReceived.getAndAddRelease(payloadLength);
+        countReceived(payloadLength);
         handler.onRequest(session, buffer.getLong(index + CORRELATION_ID_OFFSET),
             buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + REQUEST_HEADER_LENGTH, payloadLength);
     }
@@ -604,8 +631,7 @@ final class ServerAgent implements Agent, MessageHandler
         fragmentsReceived.incrementRelease();
         if (result == Reassembler.COMPLETE)
         {
-            messagesReceived.incrementRelease();
-            bytesReceived.getAndAddRelease(reassembler.length());
+            countReceived(reassembler.length());
             if (reassembler.innerKind() == REQUEST_KIND)
             {
                 handler.onRequest(session, reassembler.correlationId(), reassembler.typeId(), reassembler.buffer(), 0,
