@@ -79,8 +79,9 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
     {
         final StringBuilder out = new StringBuilder();
         final String first = spec.transports().get(0);
-        out.append(String.format("%s, %d B, %d rounds of %d ms per transport (medians, [min - max] over rounds)%n",
-            spec.modeLabel(), spec.size(), spec.rounds(), spec.phaseNs() / 1_000_000));
+        out.append(String.format("%s, %d B,%s %d rounds of %d ms per transport (medians, [min - max] over rounds)%n",
+            spec.modeLabel(), spec.size(), spec.producers() == 1 ? "" : " " + spec.producers() + " producers,",
+            spec.rounds(), spec.phaseNs() / 1_000_000));
         for (final String transport : spec.transports())
         {
             final double[] rates = perRound(transport, Phase::msgsPerSec);
