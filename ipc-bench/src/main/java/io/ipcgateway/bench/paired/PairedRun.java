@@ -1,5 +1,7 @@
 package io.ipcgateway.bench.paired;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +65,8 @@ public final class PairedRun
      */
     private final AtomicLongArray sent;
     private final AtomicLongArray received;
+    /** CPU time of each producer thread per transport, at the producer's slots of {@link #sent}. */
+    private final AtomicLongArray producerCpuNs;
     private final Histogram[] roundTrips;
     private volatile Throwable failure;
 
@@ -81,6 +85,7 @@ public final class PairedRun
         this.transports = new Transport[count];
         this.sent = new AtomicLongArray((count * producers + 1) * SLOT);
         this.received = new AtomicLongArray((count + 1) * SLOT);
+        this.producerCpuNs = new AtomicLongArray((count * producers + 1) * SLOT);
         this.roundTrips = new Histogram[count];
         for (int i = 0; i < count; i++)
         {
@@ -216,6 +221,7 @@ public final class PairedRun
     private PairedResult.Phase phase(final int round, final int t) throws InterruptedException
     {
         final long sentBefore = sentBy(t);
+        final long cpuBefore = cpuOf(t);
         roundTrips[t].reset();
         final long start = System.nanoTime();
         active.set(t);
@@ -235,10 +241,12 @@ public final class PairedRun
         }
         final long elapsed = System.nanoTime() - start;
         final long messages = sentBy(t) - sentBefore;
+        final long cpuNs = cpuOf(t) - cpuBefore;
         final Histogram histogram = roundTrips[t];
         return new PairedResult.Phase(round, spec.transports().get(t), messages * 1e9 / elapsed,
             spec.pingPong() ? histogram.getValueAtPercentile(50) / 1000.0 : Double.NaN,
-            spec.pingPong() ? histogram.getValueAtPercentile(99) / 1000.0 : Double.NaN);
+            spec.pingPong() ? histogram.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+            messages > 0 && cpuNs > 0 ? (double)cpuNs / messages : Double.NaN);
     }
 
     /** The server thread: polls the active transport; before the phases, every transport, answering hellos. */
@@ -295,6 +303,16 @@ public final class PairedRun
         return total;
     }
 
+    private long cpuOf(final int t)
+    {
+        long total = 0;
+        for (int p = 0; p < producers; p++)
+        {
+            total += producerCpuNs.get(sentSlot(p, t));
+        }
+        return total;
+    }
+
     private boolean anyProducerBusy()
     {
         for (int p = 0; p < producers; p++)
@@ -322,16 +340,24 @@ public final class PairedRun
             final boolean pingPong = spec.pingPong();
             final FrameHandler onReply = (buffer, offset, length) -> { };
             final long[] counts = new long[count];
+            final long[] cpu = new long[count];
+            final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpuMark = threads.getCurrentThreadCpuTime();
             int t;
             int current = IDLE;
             while ((t = active.get()) != STOPPED)
             {
                 if (t != current)
                 {
+                    // Only at phase changes: reading the thread's CPU time is a system call.
+                    final long cpuNow = threads.getCurrentThreadCpuTime();
                     if (current >= 0)
                     {
+                        cpu[current] += cpuNow - cpuMark;
+                        producerCpuNs.lazySet(sentSlot(producer, current), cpu[current]);
                         sent.lazySet(sentSlot(producer, current), counts[current]);
                     }
+                    cpuMark = cpuNow;
                     // After the count: the main thread reads it once it sees the client idle.
                     clientOn.lazySet(producer * SLOT, t);
                     current = t;
