@@ -602,9 +602,16 @@ final class FrameWriter
         {
             shared = true;
         }
-        // What the sole sender accumulated is published by the next publishCounts(); these go straight in.
-        messagesSent.getAndAdd(messages);
-        bytesSent.getAndAdd(bytes);
+        // What the sole sender accumulated is published by the next publishCounts(); these go straight in (a
+        // zero-copy claim counts its bytes, its commit the message).
+        if (messages != 0)
+        {
+            messagesSent.getAndAdd(messages);
+        }
+        if (bytes != 0)
+        {
+            bytesSent.getAndAdd(bytes);
+        }
     }
 
     /**

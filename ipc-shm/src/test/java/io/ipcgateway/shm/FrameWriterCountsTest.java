@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The messages and bytes sent counters of {@link FrameWriter}: a sole sender accumulates them in the writer and
- * publishes every {@link FrameWriter#PUBLISH_EVERY} messages, at back pressure and on {@link FrameWriter#publishCounts};
- * nothing is counted twice or lost, also when another thread publishes while the sender sends, or several send.
+ * publishes every {@link FrameWriter#PUBLISH_EVERY} messages, at back pressure and on
+ * {@link FrameWriter#publishCounts}; nothing is counted twice or lost, also when another thread publishes while the
+ * sender sends, or several send.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FrameWriterCountsTest
