@@ -285,7 +285,8 @@ public final class ClientSession
 
     /**
      * Adds what this session's writer counted (messages and bytes sent) to the server's shared counters; the server
-     * calls it at every heartbeat, which bounds how far those counters lag behind.
+     * calls it at every heartbeat, which bounds how far those counters lag behind, and before it closes the session
+     * (not when its own file was truncated: the counters are in that file).
      */
     void publishCounts()
     {
@@ -299,7 +300,6 @@ public final class ClientSession
             return;
         }
         connected = false;
-        writer.publishCounts();
         if (notifier != null)
         {
             writer.closeWakes();

@@ -242,6 +242,15 @@ final class ServerAgent implements Agent, MessageHandler
         return work;
     }
 
+    /** What a closing session's writer counted, unless the counters' file is gone or truncated. */
+    private void publishCountsOf(final ClientSession session)
+    {
+        if (!fileLost)
+        {
+            session.publishCounts();
+        }
+    }
+
     /** Responses and pushes are counted by each session's writer and published here, once per heartbeat. */
     private void publishSessionCounts()
     {
@@ -255,25 +264,26 @@ final class ServerAgent implements Agent, MessageHandler
     {
         try
         {
-            return inboxReader.read(this, pollLimit);
+            final int read = inboxReader.read(this, pollLimit);
+            publishReceived();
+            return read;
         }
         catch (final CorruptionException ex)
         {
             // The reader has already skipped what it could not trust; the writer cannot be told apart in a shared
             // inbox, so frames with a valid session keep flowing from the next record on.
+            publishReceived();
             errors.incrementRelease();
             errorHandler.onError(ex);
             return 1;
         }
-        finally
-        {
-            publishReceived();
-        }
+        // Anything else (a handler threw, the file was truncated): what this pass counted is published by the next.
     }
 
     /**
      * Adds the messages and bytes received in this pass over the inbox to the shared counters: once per pass (up to
-     * the poll limit of records), not per message, so readers see them at most one pass late.
+     * the poll limit of records), not per message, so readers see them at most one pass late (a pass whose handler
+     * threw: the next one).
      */
     private void publishReceived()
     {
@@ -462,6 +472,7 @@ final class ServerAgent implements Agent, MessageHandler
                     + ": session freed"));
             }
             session.takeBackWaiters(file.header());
+            publishCountsOf(session);
             session.close();
             // The dead client cannot delete its own files any more.
             ChannelFile.deleteQuietly(session.clientFile());
@@ -800,6 +811,7 @@ final class ServerAgent implements Agent, MessageHandler
         finally
         {
             session.takeBackWaiters(file.header());
+            publishCountsOf(session);
             session.close();
         }
     }
@@ -844,6 +856,7 @@ final class ServerAgent implements Agent, MessageHandler
             }
             finally
             {
+                publishCountsOf(session);
                 session.close();
             }
         }
