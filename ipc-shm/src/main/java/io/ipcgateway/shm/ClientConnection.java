@@ -548,7 +548,8 @@ final class ClientConnection implements AutoCloseable
      */
     private long onSendFault(final InternalError fault)
     {
-        if (!serverFile.isTruncated())
+        // Truncated, or truncated and then removed by the server that gave it up (no length left to read).
+        if (!serverFile.isTruncated() && serverFile.currentLength() >= 0)
         {
             throw fault;
         }
