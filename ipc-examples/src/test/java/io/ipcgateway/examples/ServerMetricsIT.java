@@ -68,7 +68,15 @@ class ServerMetricsIT
             assertThat(client.exitCode()).as("client output:%n%s", client.output()).isZero();
         }
 
-        final String metrics = get("/metrics").body();
+        // The server publishes what its sessions sent at every heartbeat and when a session closes: wait for it.
+        final String sent = "ipc_messages_sent_total{service=\"" + SERVICE + "\",channel=\"server\",} 3000.0";
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String metrics = get("/metrics").body();
+        while (!metrics.contains(sent) && System.nanoTime() < deadline)
+        {
+            Thread.sleep(20);
+            metrics = get("/metrics").body();
+        }
         assertThat(metrics)
             .contains("ipc_messages_received_total{service=\"" + SERVICE + "\",channel=\"server\",} 3000.0")
             .contains("ipc_bytes_received_total{service=\"" + SERVICE + "\",channel=\"server\",} 96000.0")

@@ -75,7 +75,11 @@ class ShmMetricsProcessTest
                         .isEqualTo(OfferResult.OK);
                 }
 
-                final String metrics = awaitMetric(port, "ipc_messages_received_total", "server", ONE_WAY + REQUESTS);
+                awaitMetric(port, "ipc_messages_received_total", "server", ONE_WAY + REQUESTS);
+                // Senders publish their counts every 64 messages and at their periodic pass (the client watchdog's,
+                // the server's heartbeat): within about a second.
+                awaitMetric(port, "ipc_messages_sent_total", clientChannel, ONE_WAY + REQUESTS);
+                final String metrics = awaitMetric(port, "ipc_messages_sent_total", "server", REQUESTS);
                 assertThat(value(metrics, "ipc_messages_received_total", "server"))
                     .isEqualTo(ONE_WAY + REQUESTS);
                 assertThat(value(metrics, "ipc_bytes_received_total", "server"))

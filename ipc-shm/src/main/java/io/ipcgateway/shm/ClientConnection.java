@@ -385,6 +385,8 @@ final class ClientConnection implements AutoCloseable
      */
     void watch(final long nowNs)
     {
+        // Bounds how far the messages and bytes sent counters lag behind a client that stopped sending.
+        writer.publishCounts();
         if (connection.state == ClientState.CONNECTED)
         {
             inboxFile.heartbeat(nowNs);
@@ -432,6 +434,7 @@ final class ClientConnection implements AutoCloseable
     void retire()
     {
         connection.retired = true;
+        writer.publishCounts();
         requests.failPendingRequests(new PeerDeadException("service=" + context.serviceName()
             + " connection replaced after the server was lost"));
         stopPolling();
@@ -454,6 +457,7 @@ final class ClientConnection implements AutoCloseable
             }
         }
         while (!connection.compareAndSet(previous, ClientState.CLOSED));
+        writer.publishCounts();
         if (previous == ClientState.CONNECTED)
         {
             // Zero-copy claims left open (the code filling them threw) would hold the server's inbox, and this
@@ -544,7 +548,8 @@ final class ClientConnection implements AutoCloseable
      */
     private long onSendFault(final InternalError fault)
     {
-        if (!serverFile.isTruncated())
+        // Truncated, or truncated and then removed by the server that gave it up (no length left to read).
+        if (!serverFile.isTruncated() && serverFile.currentLength() >= 0)
         {
             throw fault;
         }

@@ -283,6 +283,16 @@ public final class ClientSession
         return writer.sendControl(kind, src, offset, length);
     }
 
+    /**
+     * Adds what this session's writer counted (messages and bytes sent) to the server's shared counters; the server
+     * calls it at every heartbeat, which bounds how far those counters lag behind, and before it closes the session
+     * (not when its own file was truncated: the counters are in that file).
+     */
+    void publishCounts()
+    {
+        writer.publishCounts();
+    }
+
     void close()
     {
         if (!connected)

@@ -1,5 +1,7 @@
 package io.ipcgateway.shm;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,13 +33,41 @@ import static io.ipcgateway.shm.FrameDescriptor.TYPE_ID_OFFSET;
  * record are fragmented, one message at a time per writer.
  * <p>
  * The hot path ({@link #send} of a message that fits one record) takes no lock, allocates nothing and makes no
- * syscall unless the consumer sleeps. Thread-safe when the ring is a many-to-one ring ({@code concurrent} true);
- * counters are updated with plain release adds while only one thread (the first to send) sends, atomically once a
- * second thread sends.
+ * syscall unless the consumer sleeps. Thread-safe when the ring is a many-to-one ring ({@code concurrent} true).
+ * <p>
+ * Messages and bytes sent are not written to the shared-memory counters per message: while one thread sends (the
+ * first to send on a concurrent writer; any thread, one at a time, on the others), it accumulates running totals in
+ * fields of this writer and adds what is new to the counters every {@value #PUBLISH_EVERY} messages, when the ring
+ * is full, and whenever {@link #publishCounts} is called (the client watchdog's pass, the server's heartbeat, close).
+ * So an outside reader sees them at most {@code PUBLISH_EVERY - 1} messages, or one of those periods, behind. Once a
+ * second thread sends through a concurrent writer, its sends count atomically into the counters at once.
  */
 final class FrameWriter
 {
+    /** Messages between two publications of a sole sender's counts (a power of two). */
+    static final int PUBLISH_EVERY = 64;
     private static final long OPEN_CLAIM_GRACE_NS = 1_000_000L;
+    private static final VarHandle SENT_MESSAGES;
+    private static final VarHandle SENT_BYTES;
+    private static final VarHandle PUBLISHED_MESSAGES;
+    private static final VarHandle PUBLISHED_BYTES;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SENT_MESSAGES = lookup.findVarHandle(FrameWriter.class, "sentMessages", long.class);
+            SENT_BYTES = lookup.findVarHandle(FrameWriter.class, "sentBytes", long.class);
+            PUBLISHED_MESSAGES = lookup.findVarHandle(FrameWriter.class, "publishedMessages", long.class);
+            PUBLISHED_BYTES = lookup.findVarHandle(FrameWriter.class, "publishedBytes", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private static final AtomicReferenceFieldUpdater<FrameWriter, Thread> SOLE_WRITER =
         AtomicReferenceFieldUpdater.newUpdater(FrameWriter.class, Thread.class, "soleWriter");
 
@@ -59,6 +89,19 @@ final class FrameWriter
     private long openClaimHeader;
     private long openClaimPosition;
     private volatile Thread soleWriter;
+    /**
+     * Running totals of the sole sender (written by it alone, with release stores, read by {@link #publishCounts}),
+     * and how much of them has been added to the shared counters (moved forward by compare-and-set, so two threads
+     * publishing at once never add the same part twice).
+     */
+    @SuppressWarnings("unused")
+    private long sentMessages;
+    @SuppressWarnings("unused")
+    private long sentBytes;
+    @SuppressWarnings("unused")
+    private long publishedMessages;
+    @SuppressWarnings("unused")
+    private long publishedBytes;
     private volatile boolean shared;
     /** Where the server's duty cycle collects its wake-ups for the end of a pass, or null (see {@link WakeBatch}). */
     private WakeBatch wakeBatch;
@@ -160,7 +203,7 @@ final class FrameWriter
             throw ex;
         }
         signal();
-        countSent(length);
+        countSent(1, length);
         return OfferResult.OK;
     }
 
@@ -204,7 +247,7 @@ final class FrameWriter
         {
             return OfferResult.BACK_PRESSURED;
         }
-        count(bytesSent, length);
+        countSent(0, length);
         final long claimedHeader = ring.claimedHeader(kind, position, headerLength + length);
         if (!concurrent)
         {
@@ -281,6 +324,8 @@ final class FrameWriter
         if (position < 0)
         {
             count(backPressure, 1);
+            // A full ring is a pause in sending: a good moment for readers of the counters to catch up.
+            publishCounts();
             // The consumer has a full ring to read: a wake-up deferred to the end of the pass must not wait for it.
             wakeNow();
             return position;
@@ -405,8 +450,7 @@ final class FrameWriter
                 fragments++;
             }
             count(fragmentsSent, fragments);
-            count(messagesSent, 1);
-            count(bytesSent, length);
+            countSent(1, length);
             return OfferResult.OK;
         }
         finally
@@ -519,20 +563,74 @@ final class FrameWriter
     }
 
     /**
-     * Counts one message of {@code length} bytes sent. Kept small so the JIT inlines it into {@link #send}: the
-     * sole-writer check is one field read once the first sender is recorded.
+     * Counts messages and bytes sent. Kept small so the JIT inlines it into {@link #send}: while one thread sends, two
+     * release stores into this writer's own fields (the sole-writer check is one field read once the first sender is
+     * recorded), and a publication every {@value #PUBLISH_EVERY} messages.
      */
-    private void countSent(final int length)
+    private void countSent(final int messages, final int bytes)
     {
         if (!concurrent || (!shared && soleWriter == Thread.currentThread()))
         {
-            messagesSent.getAndAddRelease(1);
-            bytesSent.getAndAddRelease(length);
+            accumulate(messages, bytes);
         }
         else
         {
-            count(messagesSent, 1);
-            count(bytesSent, length);
+            countSentShared(messages, bytes);
+        }
+    }
+
+    private void accumulate(final int messages, final int bytes)
+    {
+        final long total = sentMessages + messages;
+        SENT_BYTES.setRelease(this, sentBytes + bytes);
+        SENT_MESSAGES.setRelease(this, total);
+        if (messages != 0 && (total & (PUBLISH_EVERY - 1)) == 0)
+        {
+            publishCounts();
+        }
+    }
+
+    /** The first send of a concurrent writer (which records its sole sender), or any send once several threads do. */
+    private void countSentShared(final int messages, final int bytes)
+    {
+        if (!shared && isSoleWriter(Thread.currentThread()))
+        {
+            accumulate(messages, bytes);
+            return;
+        }
+        if (!shared)
+        {
+            shared = true;
+        }
+        // What the sole sender accumulated is published by the next publishCounts(); these go straight in (a
+        // zero-copy claim counts its bytes, its commit the message).
+        if (messages != 0)
+        {
+            messagesSent.getAndAdd(messages);
+        }
+        if (bytes != 0)
+        {
+            bytesSent.getAndAdd(bytes);
+        }
+    }
+
+    /**
+     * Adds what the sole sender counted since the last publication to the shared counters. From any thread, at any
+     * time; allocation-free and lock-free (a compare-and-set and an atomic add per counter when there is news).
+     */
+    void publishCounts()
+    {
+        publish(PUBLISHED_MESSAGES, (long)SENT_MESSAGES.getAcquire(this), messagesSent);
+        publish(PUBLISHED_BYTES, (long)SENT_BYTES.getAcquire(this), bytesSent);
+    }
+
+    private void publish(final VarHandle published, final long total, final AtomicCounter counter)
+    {
+        final long before = (long)published.getVolatile(this);
+        // Totals only grow: a publisher that read an older total than the one already published does nothing.
+        if (total - before > 0 && published.compareAndSet(this, before, total))
+        {
+            counter.getAndAdd(total - before);
         }
     }
 
@@ -585,7 +683,7 @@ final class FrameWriter
             closeOpenClaim();
             ring.commit(index - headerLength, token);
             signal();
-            count(messagesSent, 1);
+            countSent(1, 0);
         }
 
         @Override

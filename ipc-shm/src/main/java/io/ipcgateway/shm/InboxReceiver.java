@@ -199,8 +199,27 @@ final class InboxReceiver
         if (replacedOrTruncated != null)
         {
             serverLost(replacedOrTruncated);
+            return;
         }
-        else if (serverFile.isClosedByOwner())
+        try
+        {
+            checkServerHeader(nowNs);
+        }
+        catch (final InternalError fault)
+        {
+            // The JVM's report of a SIGBUS on the mapping. A file truncated and then removed (its server gives up a
+            // truncated file and deletes it) has no length left to read, so the check above cannot see it; the
+            // fault is the only sign. Dropping the server stops this pass failing again at every watchdog tick.
+            final long length = serverFile.currentLength();
+            serverLost(new CorruptionException(serverFile.path(), Math.max(length, 0), "server file's mapping "
+                + "faulted (the file was truncated by another process" + (length < 0 ? ", then removed" : "")
+                + "), mapped " + serverFile.mappedLength() + " bytes: dropping the server"));
+        }
+    }
+
+    private void checkServerHeader(final long nowNs)
+    {
+        if (serverFile.isClosedByOwner())
         {
             if (connection.compareAndSet(ClientState.CONNECTED, ClientState.SERVER_CLOSED))
             {

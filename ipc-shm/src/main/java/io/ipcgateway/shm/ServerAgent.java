@@ -79,6 +79,9 @@ final class ServerAgent implements Agent, MessageHandler
     private final IpcCounters counters;
     private final AtomicCounter messagesReceived;
     private final AtomicCounter bytesReceived;
+    /** Messages and bytes read in the current pass over the inbox, published when the pass ends. */
+    private long receivedInPass;
+    private long bytesReceivedInPass;
     private final AtomicCounter fragmentsReceived;
     private final AtomicCounter occupancy;
     private final AtomicCounter errors;
@@ -224,6 +227,7 @@ final class ServerAgent implements Agent, MessageHandler
             // After the trailer check, which unblocking relies on.
             unblockStuckSlot(nowNs);
             occupancy.setRelease(inbox.size());
+            publishSessionCounts();
             if (notifier != null)
             {
                 notifierSleeps.setRelease(notifier.sleeps());
@@ -238,20 +242,65 @@ final class ServerAgent implements Agent, MessageHandler
         return work;
     }
 
+    /** What a closing session's writer counted, unless the counters' file is gone or truncated. */
+    private void publishCountsOf(final ClientSession session)
+    {
+        if (!fileLost)
+        {
+            session.publishCounts();
+        }
+    }
+
+    /** Responses and pushes are counted by each session's writer and published here, once per heartbeat. */
+    private void publishSessionCounts()
+    {
+        for (final ClientSession session : sessions.values())
+        {
+            session.publishCounts();
+        }
+    }
+
     private int readInbox()
     {
         try
         {
-            return inboxReader.read(this, pollLimit);
+            final int read = inboxReader.read(this, pollLimit);
+            publishReceived();
+            return read;
         }
         catch (final CorruptionException ex)
         {
             // The reader has already skipped what it could not trust; the writer cannot be told apart in a shared
             // inbox, so frames with a valid session keep flowing from the next record on.
+            publishReceived();
             errors.incrementRelease();
             errorHandler.onError(ex);
             return 1;
         }
+        // Anything else (a handler threw, the file was truncated): what this pass counted is published by the next.
+    }
+
+    /**
+     * Adds the messages and bytes received in this pass over the inbox to the shared counters: once per pass (up to
+     * the poll limit of records), not per message, so readers see them at most one pass late (a pass whose handler
+     * threw: the next one).
+     */
+    private void publishReceived()
+    {
+        final long messages = receivedInPass;
+        if (messages != 0)
+        {
+            receivedInPass = 0;
+            messagesReceived.getAndAddRelease(messages);
+            bytesReceived.getAndAddRelease(bytesReceivedInPass);
+            bytesReceivedInPass = 0;
+        }
+    }
+
+    private void countReceived(final long bytes)
+    {
+        receivedInPass++;
+        bytesReceivedInPass += bytes;
     }
 
     /**
@@ -423,6 +472,7 @@ final class ServerAgent implements Agent, MessageHandler
                     + ": session freed"));
             }
             session.takeBackWaiters(file.header());
+            publishCountsOf(session);
             session.close();
             // The dead client cannot delete its own files any more.
             ChannelFile.deleteQuietly(session.clientFile());
@@ -545,8 +595,7 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         final int payloadLength = length - MESSAGE_HEADER_LENGTH;
-        messagesReceived.incrementRelease();
-        bytesReceived.getAndAddRelease(payloadLength);
+        countReceived(payloadLength);
         handler.onMessage(session, buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + MESSAGE_HEADER_LENGTH,
             payloadLength);
     }
@@ -565,8 +614,7 @@ final class ServerAgent implements Agent, MessageHandler
             return;
         }
         final int payloadLength = length - REQUEST_HEADER_LENGTH;
-        messagesReceived.incrementRelease();
-        bytesReceived.getAndAddRelease(payloadLength);
+        countReceived(payloadLength);
         handler.onRequest(session, buffer.getLong(index + CORRELATION_ID_OFFSET),
             buffer.getInt(index + TYPE_ID_OFFSET), buffer, index + REQUEST_HEADER_LENGTH, payloadLength);
     }
@@ -594,8 +642,7 @@ final class ServerAgent implements Agent, MessageHandler
         fragmentsReceived.incrementRelease();
         if (result == Reassembler.COMPLETE)
         {
-            messagesReceived.incrementRelease();
-            bytesReceived.getAndAddRelease(reassembler.length());
+            countReceived(reassembler.length());
             if (reassembler.innerKind() == REQUEST_KIND)
             {
                 handler.onRequest(session, reassembler.correlationId(), reassembler.typeId(), reassembler.buffer(), 0,
@@ -764,6 +811,7 @@ final class ServerAgent implements Agent, MessageHandler
         finally
         {
             session.takeBackWaiters(file.header());
+            publishCountsOf(session);
             session.close();
         }
     }
@@ -808,6 +856,7 @@ final class ServerAgent implements Agent, MessageHandler
             }
             finally
             {
+                publishCountsOf(session);
                 session.close();
             }
         }

@@ -126,7 +126,10 @@ class ShmObserverTest
             final ShmObserver observer = new ShmObserver(dir);
             List<ChannelSnapshot> snapshots = observer.snapshot();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (serverOf(snapshots).counter(CounterKind.MESSAGES_RECEIVED) < 1010 && System.nanoTime() < deadline)
+            // The client publishes what it sent every 64 messages and at its watchdog's pass (a quarter of the
+            // liveness timeout, at most 1 s): 1010 is not a multiple of 64, so this also waits for that pass.
+            while ((serverOf(snapshots).counter(CounterKind.MESSAGES_RECEIVED) < 1010 ||
+                clientOf(snapshots).counter(CounterKind.MESSAGES_SENT) < 1010) && System.nanoTime() < deadline)
             {
                 Thread.sleep(10);
                 snapshots = observer.snapshot();
@@ -135,7 +138,7 @@ class ShmObserverTest
             assertThat(observer.problems()).isEmpty();
             assertThat(snapshots).hasSize(2);
             final ChannelSnapshot serverChannel = serverOf(snapshots);
-            final ChannelSnapshot clientChannel = snapshots.get(1);
+            final ChannelSnapshot clientChannel = clientOf(snapshots);
             assertThat(serverChannel.service()).isEqualTo("observed");
             assertThat(serverChannel.fileType()).isEqualTo("server");
             assertThat(serverChannel.ownerPid()).isEqualTo(ProcessHandle.current().pid());
@@ -186,5 +189,10 @@ class ShmObserverTest
     private static ChannelSnapshot serverOf(final List<ChannelSnapshot> snapshots)
     {
         return snapshots.stream().filter(ChannelSnapshot::isServer).findFirst().orElseThrow();
+    }
+
+    private static ChannelSnapshot clientOf(final List<ChannelSnapshot> snapshots)
+    {
+        return snapshots.stream().filter(snapshot -> !snapshot.isServer()).findFirst().orElseThrow();
     }
 }

@@ -22,9 +22,28 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
      * @param msgsPerSec messages (one-way) or round trips (ping-pong) per second over the phase.
      * @param p50Us     ping-pong: the median round trip in microseconds; NaN one-way.
      * @param p99Us     ping-pong: the 99th percentile; NaN one-way.
+     * @param producerCpuNsPerMsg CPU time the producer threads spent in the phase per message sent, in ns (NaN when
+     *                  unknown): unlike the rate, it hardly depends on how much of a core the threads got, so it
+     *                  compares the send paths' costs on a machine with more busy threads than cores.
      */
-    public record Phase(int round, String transport, double msgsPerSec, double p50Us, double p99Us)
+    public record Phase(int round, String transport, double msgsPerSec, double p50Us, double p99Us,
+        double producerCpuNsPerMsg)
     {
+        /**
+         * A phase whose producer CPU time was not measured.
+         *
+         * @param round      the round, from 0.
+         * @param transport  its name.
+         * @param msgsPerSec messages or round trips per second.
+         * @param p50Us      ping-pong median, or NaN.
+         * @param p99Us      ping-pong 99th percentile, or NaN.
+         */
+        public Phase(final int round, final String transport, final double msgsPerSec, final double p50Us,
+            final double p99Us)
+        {
+            this(round, transport, msgsPerSec, p50Us, p99Us, Double.NaN);
+        }
+
         String describe(final boolean pingPong)
         {
             return pingPong ? String.format("%.2f/%.2f us", p50Us, p99Us) : ResultTable.rate(msgsPerSec);
@@ -79,13 +98,19 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
     {
         final StringBuilder out = new StringBuilder();
         final String first = spec.transports().get(0);
-        out.append(String.format("%s, %d B, %d rounds of %d ms per transport (medians, [min - max] over rounds)%n",
-            spec.modeLabel(), spec.size(), spec.rounds(), spec.phaseNs() / 1_000_000));
+        out.append(String.format("%s, %d B,%s %d rounds of %d ms per transport (medians, [min - max] over rounds)%n",
+            spec.modeLabel(), spec.size(), spec.producers() == 1 ? "" : " " + spec.producers() + " producers,",
+            spec.rounds(), spec.phaseNs() / 1_000_000));
         for (final String transport : spec.transports())
         {
             final double[] rates = perRound(transport, Phase::msgsPerSec);
             out.append(String.format("  %-8s %s msgs/s [%s - %s]", transport, ResultTable.rate(median(rates)),
                 ResultTable.rate(min(rates)), ResultTable.rate(max(rates))));
+            final double[] cpu = perRound(transport, Phase::producerCpuNsPerMsg);
+            if (!spec.pingPong() && !Double.isNaN(median(cpu)))
+            {
+                out.append(String.format(", producer CPU %.1f ns/msg [%.1f - %.1f]", median(cpu), min(cpu), max(cpu)));
+            }
             if (spec.pingPong())
             {
                 final double[] p50 = perRound(transport, Phase::p50Us);
@@ -100,8 +125,33 @@ public record PairedResult(PairedSpec spec, List<Phase> phases)
             final double[] ratios = ratios(peer);
             out.append(String.format("  %s / %s %s per round: median %.3f, [%.3f - %.3f]%n", peer, first,
                 spec.pingPong() ? "p50" : "msgs/s", median(ratios), min(ratios), max(ratios)));
+            if (!spec.pingPong())
+            {
+                final double[] cpuRatios = cpuRatios(peer);
+                if (cpuRatios.length > 0)
+                {
+                    out.append(String.format("  %s / %s producer CPU per msg per round: median %.3f, [%.3f - %.3f]%n",
+                        first, peer, median(cpuRatios), min(cpuRatios), max(cpuRatios)));
+                }
+            }
         }
         return out.toString();
+    }
+
+    /**
+     * Per round, the first transport's producer CPU time per message over the peer's (above 1: ours costs more).
+     *
+     * @param peer a transport of the run other than the first.
+     * @return one ratio per round where both were measured.
+     */
+    public double[] cpuRatios(final String peer)
+    {
+        final String first = spec.transports().get(0);
+        final double[] ours = perRound(first, Phase::producerCpuNsPerMsg);
+        final double[] theirs = perRound(peer, Phase::producerCpuNsPerMsg);
+        return java.util.stream.IntStream.range(0, Math.min(ours.length, theirs.length))
+            .filter(i -> !Double.isNaN(ours[i]) && !Double.isNaN(theirs[i]) && theirs[i] > 0)
+            .mapToDouble(i -> ours[i] / theirs[i]).toArray();
     }
 
     static double median(final double[] values)

@@ -1,5 +1,7 @@
 package io.ipcgateway.bench.paired;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -47,12 +50,14 @@ public final class PairedRun
     private final PairedSpec spec;
     private final int count;
     private final ServerChannel[] servers;
-    private final ClientChannel[] clients;
+    /** Per transport, one client per producer thread. */
+    private final ClientChannel[][] clients;
+    private final int producers;
     private final Transport[] transports;
     /** The transport whose phase it is, {@link #IDLE} between phases, {@link #STOPPED} at the end. */
     private final AtomicInteger active = new AtomicInteger(IDLE);
     /** What the client thread is working on: the transport of its current message, or {@link #IDLE}. */
-    private final AtomicInteger clientOn = new AtomicInteger(IDLE);
+    private final AtomicIntegerArray clientOn;
     /**
      * Messages sent and read per transport, at {@link #slot}. Published when a phase ends, not per message: a write
      * per message to a line the other thread reads would cost both transports a cache miss each time, and that
@@ -60,6 +65,8 @@ public final class PairedRun
      */
     private final AtomicLongArray sent;
     private final AtomicLongArray received;
+    /** CPU time of each producer thread per transport, at the producer's slots of {@link #sent}. */
+    private final AtomicLongArray producerCpuNs;
     private final Histogram[] roundTrips;
     private volatile Throwable failure;
 
@@ -68,10 +75,17 @@ public final class PairedRun
         this.spec = spec;
         this.count = spec.transports().size();
         this.servers = new ServerChannel[count];
-        this.clients = new ClientChannel[count];
+        this.producers = spec.producers();
+        this.clients = new ClientChannel[count][producers];
+        this.clientOn = new AtomicIntegerArray(producers * SLOT);
+        for (int p = 0; p < producers; p++)
+        {
+            clientOn.set(p * SLOT, IDLE);
+        }
         this.transports = new Transport[count];
-        this.sent = new AtomicLongArray((count + 1) * SLOT);
+        this.sent = new AtomicLongArray((count * producers + 1) * SLOT);
         this.received = new AtomicLongArray((count + 1) * SLOT);
+        this.producerCpuNs = new AtomicLongArray((count * producers + 1) * SLOT);
         this.roundTrips = new Histogram[count];
         for (int i = 0; i < count; i++)
         {
@@ -103,24 +117,36 @@ public final class PairedRun
     private PairedResult run(final Path dir, final Consumer<String> progress) throws Exception
     {
         final Thread server = new Thread(this::serve, "paired-server");
-        final Thread client = new Thread(this::produce, "paired-client");
+        final Thread[] producerThreads = new Thread[producers];
+        for (int p = 0; p < producers; p++)
+        {
+            final int producer = p;
+            producerThreads[p] = new Thread(() -> produce(producer), producers == 1 ? "paired-client" :
+                "paired-client-" + p);
+        }
         try
         {
             for (int i = 0; i < count; i++)
             {
                 final Path runDir = Files.createDirectories(dir.resolve(spec.transports().get(i)));
                 transports[i] = Transports.create(spec.transports().get(i),
-                    new TransportConfig(runDir, Idle.SPIN, spec.size(), 1, spec.pingPong()));
+                    new TransportConfig(runDir, Idle.SPIN, spec.size(), producers, spec.pingPong()));
                 servers[i] = transports[i].openServer();
             }
             server.start();
             for (int i = 0; i < count; i++)
             {
                 // The server thread already polls every transport: ours needs it for the connect handshake.
-                clients[i] = transports[i].openClient(0);
-                hello(i);
+                for (int p = 0; p < producers; p++)
+                {
+                    clients[i][p] = transports[i].openClient(p);
+                    hello(i, p);
+                }
             }
-            client.start();
+            for (final Thread producer : producerThreads)
+            {
+                producer.start();
+            }
             final List<PairedResult.Phase> phases = new ArrayList<>();
             for (int round = -spec.warmupRounds(); round < spec.rounds(); round++)
             {
@@ -143,11 +169,17 @@ public final class PairedRun
         finally
         {
             active.set(STOPPED);
-            client.join(TimeUnit.SECONDS.toMillis(10));
+            for (final Thread producer : producerThreads)
+            {
+                producer.join(TimeUnit.SECONDS.toMillis(10));
+            }
             server.join(TimeUnit.SECONDS.toMillis(10));
             for (int i = 0; i < count; i++)
             {
-                closeQuietly(clients[i]);
+                for (final ClientChannel channel : clients[i])
+                {
+                    closeQuietly(channel);
+                }
                 closeQuietly(servers[i]);
                 closeQuietly(transports[i]);
             }
@@ -160,15 +192,17 @@ public final class PairedRun
     }
 
     /** One message each way before the phases, so every reply path is up (ours connects on its first request). */
-    private void hello(final int t)
+    private void hello(final int t, final int producer)
     {
         final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(spec.size()));
+        // The server sets up the reply path of the client named here.
+        message.putInt(0, producer);
         final long deadline = System.nanoTime() + SETUP_TIMEOUT_NS;
-        while (!clients[t].offer(message, 0, spec.size()))
+        while (!clients[t][producer].offer(message, 0, spec.size()))
         {
             checkSetup(t, deadline);
         }
-        while (clients[t].poll((buffer, offset, length) -> { }, 1) == 0)
+        while (clients[t][producer].poll((buffer, offset, length) -> { }, 1) == 0)
         {
             checkSetup(t, deadline);
         }
@@ -186,7 +220,8 @@ public final class PairedRun
 
     private PairedResult.Phase phase(final int round, final int t) throws InterruptedException
     {
-        final long sentBefore = sent.get(slot(t));
+        final long sentBefore = sentBy(t);
+        final long cpuBefore = cpuOf(t);
         roundTrips[t].reset();
         final long start = System.nanoTime();
         active.set(t);
@@ -194,22 +229,24 @@ public final class PairedRun
         active.set(IDLE);
         // The phase ends when the client has finished its last message and, one-way, the server has read them all.
         final long deadline = System.nanoTime() + SETUP_TIMEOUT_NS;
-        while (clientOn.get() != IDLE || received.get(slot(t)) != sent.get(slot(t)))
+        while (anyProducerBusy() || received.get(slot(t)) != sentBy(t))
         {
             if (failure != null || System.nanoTime() > deadline)
             {
                 throw new IllegalStateException("transport " + spec.transports().get(t) + (failure != null ?
-                    " failed: " + failure : " did not finish its phase within 30 s: sent=" + sent.get(slot(t)) +
-                    " received=" + received.get(slot(t)) + " client busy=" + (clientOn.get() != IDLE)));
+                    " failed: " + failure : " did not finish its phase within 30 s: sent=" + sentBy(t) +
+                    " received=" + received.get(slot(t)) + " client busy=" + anyProducerBusy()));
             }
             Thread.onSpinWait();
         }
         final long elapsed = System.nanoTime() - start;
-        final long messages = sent.get(slot(t)) - sentBefore;
+        final long messages = sentBy(t) - sentBefore;
+        final long cpuNs = cpuOf(t) - cpuBefore;
         final Histogram histogram = roundTrips[t];
         return new PairedResult.Phase(round, spec.transports().get(t), messages * 1e9 / elapsed,
             spec.pingPong() ? histogram.getValueAtPercentile(50) / 1000.0 : Double.NaN,
-            spec.pingPong() ? histogram.getValueAtPercentile(99) / 1000.0 : Double.NaN);
+            spec.pingPong() ? histogram.getValueAtPercentile(99) / 1000.0 : Double.NaN,
+            messages > 0 && cpuNs > 0 ? (double)cpuNs / messages : Double.NaN);
     }
 
     /** The server thread: polls the active transport; before the phases, every transport, answering hellos. */
@@ -256,8 +293,45 @@ public final class PairedRun
         }
     }
 
-    /** The client thread: sends (and, ping-pong, waits for the echo) on the active transport. */
-    private void produce()
+    private long sentBy(final int t)
+    {
+        long total = 0;
+        for (int p = 0; p < producers; p++)
+        {
+            total += sent.get(sentSlot(p, t));
+        }
+        return total;
+    }
+
+    private long cpuOf(final int t)
+    {
+        long total = 0;
+        for (int p = 0; p < producers; p++)
+        {
+            total += producerCpuNs.get(sentSlot(p, t));
+        }
+        return total;
+    }
+
+    private boolean anyProducerBusy()
+    {
+        for (int p = 0; p < producers; p++)
+        {
+            if (clientOn.get(p * SLOT) != IDLE)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int sentSlot(final int producer, final int transport)
+    {
+        return (producer * count + transport + 1) * SLOT;
+    }
+
+    /** A client thread: sends (and, ping-pong, waits for the echo) on the active transport. */
+    private void produce(final int producer)
     {
         try
         {
@@ -266,18 +340,26 @@ public final class PairedRun
             final boolean pingPong = spec.pingPong();
             final FrameHandler onReply = (buffer, offset, length) -> { };
             final long[] counts = new long[count];
+            final long[] cpu = new long[count];
+            final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpuMark = threads.getCurrentThreadCpuTime();
             int t;
             int current = IDLE;
             while ((t = active.get()) != STOPPED)
             {
                 if (t != current)
                 {
+                    // Only at phase changes: reading the thread's CPU time is a system call.
+                    final long cpuNow = threads.getCurrentThreadCpuTime();
                     if (current >= 0)
                     {
-                        sent.lazySet(slot(current), counts[current]);
+                        cpu[current] += cpuNow - cpuMark;
+                        producerCpuNs.lazySet(sentSlot(producer, current), cpu[current]);
+                        sent.lazySet(sentSlot(producer, current), counts[current]);
                     }
+                    cpuMark = cpuNow;
                     // After the count: the main thread reads it once it sees the client idle.
-                    clientOn.lazySet(t);
+                    clientOn.lazySet(producer * SLOT, t);
                     current = t;
                 }
                 if (t == IDLE)
@@ -285,7 +367,7 @@ public final class PairedRun
                     Thread.onSpinWait();
                     continue;
                 }
-                final ClientChannel client = clients[t];
+                final ClientChannel client = clients[t][producer];
                 if (!pingPong)
                 {
                     if (client.offer(message, 0, size))
@@ -306,12 +388,12 @@ public final class PairedRun
                 Histograms.record(roundTrips[t], System.nanoTime() - start);
                 counts[t]++;
             }
-            clientOn.lazySet(IDLE);
+            clientOn.lazySet(producer * SLOT, IDLE);
         }
         catch (final Throwable ex)
         {
             failure = ex;
-            clientOn.set(IDLE);
+            clientOn.set(producer * SLOT, IDLE);
         }
     }
 
@@ -336,13 +418,16 @@ public final class PairedRun
         }
     }
 
-    /** Counts what the server reads; answers the first message (the hello) and, in ping-pong, every one. */
+    /**
+     * Counts what the server reads; answers the first message of every producer (its hello, which names it) and, in
+     * ping-pong, every one.
+     */
     private final class ReplyingHandler implements FrameHandler
     {
         private final ServerChannel server;
         private final long[] counts;
         private final int transport;
-        private boolean greeted;
+        private int greeted;
 
         ReplyingHandler(final ServerChannel server, final long[] counts, final int transport)
         {
@@ -354,19 +439,22 @@ public final class PairedRun
         @Override
         public void onFrame(final DirectBuffer buffer, final int offset, final int length)
         {
-            if (greeted)
+            // The hellos come one producer at a time, before any phase.
+            final boolean hello = greeted < producers;
+            if (!hello)
             {
                 counts[transport]++;
             }
-            if (!greeted)
+            final int client = hello ? buffer.getInt(offset) : 0;
+            if (hello)
             {
                 // As in the harness's server: the reply path of a client is set up when its hello arrives.
-                server.accept(0);
+                server.accept(client);
+                greeted++;
             }
-            if (!greeted || spec.pingPong())
+            if (hello || spec.pingPong())
             {
-                greeted = true;
-                while (!server.reply(0, buffer, offset, length))
+                while (!server.reply(client, buffer, offset, length))
                 {
                     Thread.onSpinWait();
                 }

@@ -17,9 +17,10 @@ import picocli.CommandLine.Option;
  * @param rounds       measured rounds; each round gives every transport one phase.
  * @param warmupRounds rounds run first and not counted (JIT compilation, page faults).
  * @param phaseNs      length of one phase.
+ * @param producers    one-way: producer threads, each with its own client (one in ping-pong).
  */
 public record PairedSpec(List<String> transports, boolean pingPong, int size, int rounds, int warmupRounds,
-    long phaseNs)
+    long phaseNs, int producers)
 {
     /** The default phase: short enough that both sides of a pair see the same state of the VM. */
     public static final long DEFAULT_PHASE_NS = TimeUnit.MILLISECONDS.toNanos(300);
@@ -59,6 +60,11 @@ public record PairedSpec(List<String> transports, boolean pingPong, int size, in
             throw new IllegalArgumentException("--rounds must be >= 1 and --warmup-rounds >= 0, got " + rounds
                 + " and " + warmupRounds);
         }
+        if (producers < 1 || (pingPong && producers != 1))
+        {
+            throw new IllegalArgumentException("--producers must be >= 1, and 1 with --mode pingpong, got "
+                + producers);
+        }
         if (phaseNs < TimeUnit.MILLISECONDS.toNanos(10))
         {
             throw new IllegalArgumentException("--phase must be at least 10ms, got " + phaseNs + " ns");
@@ -80,7 +86,23 @@ public record PairedSpec(List<String> transports, boolean pingPong, int size, in
             throw new IllegalArgumentException("--mode must be oneway or pingpong, got " + options.mode);
         }
         return new PairedSpec(List.of(options.transports.split(",")), "pingpong".equals(options.mode), options.size,
-            options.rounds, options.warmupRounds, options.phaseNs);
+            options.rounds, options.warmupRounds, options.phaseNs, options.producers);
+    }
+
+    /**
+     * A spec with one producer.
+     *
+     * @param transports   the transports, ratios taken to the first.
+     * @param pingPong     busy-spin ping-pong rather than one-way.
+     * @param size         message size in bytes.
+     * @param rounds       measured rounds.
+     * @param warmupRounds rounds run first and not counted.
+     * @param phaseNs      length of one phase.
+     */
+    public PairedSpec(final List<String> transports, final boolean pingPong, final int size, final int rounds,
+        final int warmupRounds, final long phaseNs)
+    {
+        this(transports, pingPong, size, rounds, warmupRounds, phaseNs, 1);
     }
 
     /** The options of {@code bench paired}. */
@@ -112,6 +134,10 @@ public record PairedSpec(List<String> transports, boolean pingPong, int size, in
         @Option(names = "--phase", paramLabel = "TIME", defaultValue = "300ms", converter = BenchCli.Duration.class,
             description = "length of one phase (default: ${DEFAULT-VALUE})")
         private long phaseNs;
+
+        @Option(names = "--producers", paramLabel = "N", defaultValue = "1", converter = BenchCli.PositiveInt.class,
+            description = "one-way: producer threads, each with its own client (default: ${DEFAULT-VALUE})")
+        private int producers;
 
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
         private boolean help;

@@ -27,6 +27,21 @@ class PairedRunTest
     private final List<String> progress = new ArrayList<>();
 
     @Test
+    void shouldCountTheMessagesOfEveryProducerWhenSeveralSendOneWay() throws Exception
+    {
+        final List<Path> before = runDirs();
+
+        final PairedResult result = PairedRun.execute(
+            new PairedSpec(List.of("ipc", "agrona"), false, 32, 2, 1, PHASE_NS, 4), progress::add);
+
+        assertThat(result.phases()).hasSize(4).allSatisfy(phase -> assertThat(phase.msgsPerSec()).isPositive());
+        assertThat(result.format()).contains("oneway, 32 B, 4 producers, 2 rounds of 50 ms");
+        assertThatThrownBy(() -> PairedSpec.parse(List.of("--mode", "pingpong", "--producers", "2")))
+            .hasMessageContaining("--producers");
+        assertThat(runDirs()).isEqualTo(before);
+    }
+
+    @Test
     void shouldMeasureEveryTransportInEveryRoundOneWayAlternatingTheOrder() throws Exception
     {
         final List<Path> before = runDirs();
