@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.ipcgateway.core.IdleMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +48,8 @@ public final class DemoMain implements Callable<Integer>
         description = "how server and client wait, also yield, backoff (default: ${DEFAULT-VALUE})")
     private IdleMode idle;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
+    @Mixin
+    private CommonOptions.Help help;
 
     private DemoMain(final PrintStream out, final PrintStream err)
     {

@@ -5,7 +5,6 @@ import io.ipcgateway.shm.ShmServer;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import io.ipcgateway.core.IdleMode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,13 +33,11 @@ public final class EchoServerMain implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--service", paramLabel = "NAME", required = true, converter = OptionValues.ServiceName.class,
-        description = "the service name clients connect to (required)")
-    private String service;
+    @Mixin
+    private CommonOptions.RequiredService service;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "the base folder for service files (default: the transport's, under /dev/shm)")
-    private Path dir;
+    @Mixin
+    private CommonOptions.Dir dir;
 
     @Option(names = "--idle", paramLabel = "spin|block", defaultValue = "block", converter = OptionValues.Idle.class,
         description = "how to wait for messages: spin burns a core, block sleeps; also yield, backoff"
@@ -50,8 +48,8 @@ public final class EchoServerMain implements Callable<Integer>
         + " on 127.0.0.1:PORT; 0 picks a free port (default: no endpoint)")
     private Integer metricsPort;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
+    @Mixin
+    private CommonOptions.Help help;
 
     private EchoServerMain(final PrintStream out, final CountDownLatch stop)
     {
@@ -110,7 +108,7 @@ public final class EchoServerMain implements Callable<Integer>
 
     private ServerOptions options()
     {
-        return new ServerOptions(service, dir, idle, metricsPort == null ? ServerOptions.NO_METRICS :
+        return new ServerOptions(service.service(), dir.dir(), idle, metricsPort == null ? ServerOptions.NO_METRICS :
             (int)OptionValues.inRange(spec, "--metrics-port", metricsPort, 0, 65535));
     }
 

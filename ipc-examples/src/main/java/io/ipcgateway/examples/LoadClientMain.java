@@ -7,6 +7,7 @@ import io.ipcgateway.shm.ClientContext;
 import io.ipcgateway.shm.ShmClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,13 +39,11 @@ public final class LoadClientMain implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--service", paramLabel = "NAME", required = true, converter = OptionValues.ServiceName.class,
-        description = "the service name to connect to (required)")
-    private String service;
+    @Mixin
+    private CommonOptions.RequiredService service;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "the base folder for service files (default: the transport's, under /dev/shm)")
-    private Path dir;
+    @Mixin
+    private CommonOptions.Dir dir;
 
     @Option(names = "--clients", paramLabel = "N", defaultValue = "1", converter = OptionValues.Size.class,
         description = "client threads sharing the connection, 1 to " + ClientOptions.MAX_CLIENTS
@@ -79,8 +78,8 @@ public final class LoadClientMain implements Callable<Integer>
     @Option(names = "--json", paramLabel = "FILE", description = "also write the figures as JSON to FILE")
     private Path json;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
+    @Mixin
+    private CommonOptions.Help help;
 
     private LoadClientMain(final PrintStream out, final PrintStream err)
     {
@@ -145,8 +144,8 @@ public final class LoadClientMain implements Callable<Integer>
         final long duration = durationNanos == null ? 0 : OptionValues.durationInRange(spec, "--duration",
             durationNanos, TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(24));
         return new ClientOptions(
-            service,
-            dir,
+            service.service(),
+            dir.dir(),
             clientCount,
             messageCount,
             duration,

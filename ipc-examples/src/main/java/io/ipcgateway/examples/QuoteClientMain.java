@@ -1,7 +1,6 @@
 package io.ipcgateway.examples;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -17,6 +16,7 @@ import io.ipcgateway.shm.CallResult;
 import io.ipcgateway.shm.ClientContext;
 import io.ipcgateway.shm.ShmClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,13 +36,11 @@ import picocli.CommandLine.Spec;
     + " RECONNECTED after each reconnect and a SUMMARY line; exits 0 when at least one call succeeded, else 1.")
 public final class QuoteClientMain implements Callable<Integer>
 {
-    @Option(names = "--service", paramLabel = "NAME", defaultValue = QuoteProtocol.DEFAULT_SERVICE,
-        converter = OptionValues.ServiceName.class, description = "the service name (default: ${DEFAULT-VALUE})")
-    private String service;
+    @Mixin
+    private CommonOptions.QuoteService service;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "the base folder for service files (default: the transport's, under /dev/shm)")
-    private Path dir;
+    @Mixin
+    private CommonOptions.Dir dir;
 
     @Option(names = "--duration-ms", paramLabel = "MS", defaultValue = "5000",
         description = "how long to run, in milliseconds (default: ${DEFAULT-VALUE})")
@@ -52,8 +50,8 @@ public final class QuoteClientMain implements Callable<Integer>
         description = "milliseconds between rounds of calls (default: ${DEFAULT-VALUE})")
     private long intervalMs;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
+    @Mixin
+    private CommonOptions.Help help;
 
     @Spec
     private CommandSpec spec;
@@ -99,7 +97,7 @@ public final class QuoteClientMain implements Callable<Integer>
         OptionValues.inRange(spec, "--interval-ms", intervalMs, 0, Long.MAX_VALUE);
         final AtomicLong ticks = new AtomicLong();
 
-        final ClientContext context = new ClientContext().serviceName(service)
+        final ClientContext context = new ClientContext().serviceName(service.service())
             .receiverThread(true)   // delivers pushes and completes async calls
             .pushHandler((typeId, buffer, offset, length) ->
             {
@@ -108,9 +106,9 @@ public final class QuoteClientMain implements Callable<Integer>
                     System.out.println("TICK " + buffer.getStringWithoutLengthUtf8(offset, length));
                 }
             });
-        if (dir != null)
+        if (dir.dir() != null)
         {
-            context.baseDirectory(dir);
+            context.baseDirectory(dir.dir());
         }
         long ok = 0;
         long failed = 0;

@@ -2,7 +2,6 @@ package io.ipcgateway.examples;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,6 +20,7 @@ import io.ipcgateway.shm.ShmServer;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,20 +39,18 @@ import picocli.CommandLine.Spec;
     + " or Ctrl-C, which removes its files.")
 public final class QuoteServerMain implements Callable<Integer>
 {
-    @Option(names = "--service", paramLabel = "NAME", defaultValue = QuoteProtocol.DEFAULT_SERVICE,
-        converter = OptionValues.ServiceName.class, description = "the service name (default: ${DEFAULT-VALUE})")
-    private String service;
+    @Mixin
+    private CommonOptions.QuoteService service;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "the base folder for service files (default: the transport's, under /dev/shm)")
-    private Path dir;
+    @Mixin
+    private CommonOptions.Dir dir;
 
     @Option(names = "--tick-ms", paramLabel = "MS", defaultValue = "100",
         description = "milliseconds between price pushes, at least 1 (default: ${DEFAULT-VALUE})")
     private long tickMs;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
+    @Mixin
+    private CommonOptions.Help help;
 
     @Spec
     private CommandSpec spec;
@@ -101,10 +99,10 @@ public final class QuoteServerMain implements Callable<Integer>
         OptionValues.inRange(spec, "--tick-ms", tickMs, 1, Long.MAX_VALUE);
         final Map<String, Long> prices = new ConcurrentHashMap<>(Map.of("AAPL", 18_725L, "MSFT", 41_530L));
 
-        final ServerContext context = new ServerContext().serviceName(service);
-        if (dir != null)
+        final ServerContext context = new ServerContext().serviceName(service.service());
+        if (dir.dir() != null)
         {
-            context.baseDirectory(dir);
+            context.baseDirectory(dir.dir());
         }
         final ShmServer server = ShmServer.launch(context, new ServerHandler()
         {
@@ -140,7 +138,7 @@ public final class QuoteServerMain implements Callable<Integer>
             server.pushToAll(QuoteProtocol.TICK, (symbol + " " + cents).getBytes(StandardCharsets.UTF_8));
         }, tickMs, tickMs, TimeUnit.MILLISECONDS);
 
-        System.out.printf(Locale.ROOT, "READY service=%s dir=%s pid=%d%n", service, server.serviceDirectory(),
+        System.out.printf(Locale.ROOT, "READY service=%s dir=%s pid=%d%n", service.service(), server.serviceDirectory(),
             ProcessHandle.current().pid());
         System.out.flush();
         // Returns once SIGTERM's shutdown closed the server (the JVM may halt before the next line runs).

@@ -14,6 +14,7 @@ import io.ipcgateway.shm.ShmConfiguration;
 import io.ipcgateway.shm.ShmObserver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,9 +33,8 @@ public final class StatMain implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "the base folder of service files (default: the transport's, under /dev/shm)")
-    private Path dir;
+    @Mixin
+    private CommonOptions.Dir dir;
 
     @Option(names = "--service", paramLabel = "NAME", converter = OptionValues.ServiceName.class,
         description = "show only this service (default: all)")
@@ -52,8 +52,8 @@ public final class StatMain implements Callable<Integer>
         description = "also show the shared circuit breakers and rate limiters in DIR (read-only)")
     private Path shared;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this help and exit")
-    private boolean help;
+    @Mixin
+    private CommonOptions.Help help;
 
     private StatMain(final PrintStream out)
     {
@@ -109,7 +109,7 @@ public final class StatMain implements Callable<Integer>
 
     private StatOptions options()
     {
-        return new StatOptions(dir, service, OptionValues.durationInRange(spec, "--interval", intervalNs,
+        return new StatOptions(dir.dir(), service, OptionValues.durationInRange(spec, "--interval", intervalNs,
             TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.HOURS.toNanos(1)), once, shared);
     }
 
