@@ -2,13 +2,8 @@ package io.ipcgateway.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -266,27 +261,8 @@ final class Demo
             return true;
         }
         cleanedUp = true;
-        boolean ok = true;
-        for (final ChildJvm child : children)
-        {
-            if (child.isAlive())
-            {
-                child.stop(STOP_GRACE_NANOS);
-            }
-            ok &= !child.isAlive();
-        }
-        children.clear();
-        try
-        {
-            deleteRecursively(workDir);
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            err.printf(Locale.ROOT, "%s: could not remove %s: %s%n", DemoOptions.COMMAND, workDir,
-                CommandRunner.describe(ex));
-            ok = false;
-        }
-        return ok;
+        final boolean stopped = DemoCleanup.stopChildren(children, STOP_GRACE_NANOS);
+        return DemoCleanup.removeWorkDir(workDir, err, DemoOptions.COMMAND) && stopped;
     }
 
     private String clientThreadsSend()
@@ -316,43 +292,5 @@ final class Demo
         {
             return files.filter((p) -> !p.equals(dir)).toList();
         }
-    }
-
-    private static void deleteRecursively(final Path dir) throws IOException
-    {
-        if (!Files.exists(dir))
-        {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>()
-        {
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attrs) throws IOException
-            {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(final Path file, final IOException ex) throws IOException
-            {
-                if (ex instanceof NoSuchFileException)
-                {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw ex;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(final Path directory, final IOException ex) throws IOException
-            {
-                if (ex != null && !(ex instanceof NoSuchFileException))
-                {
-                    throw ex;
-                }
-                Files.deleteIfExists(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -2,7 +2,6 @@ package io.ipcgateway.examples.gateway.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,18 +13,17 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ipcgateway.examples.ChildJvm;
 import io.ipcgateway.examples.CommandRunner;
+import io.ipcgateway.examples.DemoCleanup;
 import io.ipcgateway.examples.ExitCode;
 import io.ipcgateway.examples.gateway.GatewayMain;
 import io.ipcgateway.examples.gateway.GatewayStartException;
@@ -394,31 +392,13 @@ public final class GatewayDemoMain implements Callable<Integer>
             return true;
         }
         cleanedUp = true;
-        boolean ok = true;
-        for (final ChildJvm child : children)
-        {
-            if (child.isAlive())
-            {
-                child.stop(STOP_GRACE_NANOS);
-            }
-            ok &= !child.isAlive();
-        }
-        children.clear();
+        boolean ok = DemoCleanup.stopChildren(children, STOP_GRACE_NANOS);
         if (nats != null)
         {
             nats.close();
             ok &= !nats.isAlive();
         }
-        try
-        {
-            deleteRecursively(workDir);
-        }
-        catch (final IOException | UncheckedIOException ex)
-        {
-            err.printf(Locale.ROOT, "ipc gateway-demo: could not remove %s: %s%n", workDir, ex.getMessage());
-            ok = false;
-        }
-        return ok;
+        return DemoCleanup.removeWorkDir(workDir, err, "ipc gateway-demo") && ok;
     }
 
     /** A new folder with a short name (socket paths under it must stay short), owner-only. */
@@ -436,21 +416,6 @@ public final class GatewayDemoMain implements Callable<Integer>
             catch (final FileAlreadyExistsException taken)
             {
                 // A folder of an earlier demo with the same pid: take the next name.
-            }
-        }
-    }
-
-    private static void deleteRecursively(final Path dir) throws IOException
-    {
-        if (dir == null || !Files.exists(dir))
-        {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            for (final Path path : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.deleteIfExists(path);
             }
         }
     }
