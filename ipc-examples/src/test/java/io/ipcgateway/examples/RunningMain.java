@@ -8,14 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One of the applications' mains running in its own JVM for an end-to-end test, with its output (standard
- * error merged) kept for assertions and echoed to this JVM's output for the test report.
+ * error merged) kept for assertions and echoed to this JVM's output for the test report. Public and open for the
+ * gateway tests' {@code GatewayChild}, which only adds waits in seconds.
  */
-final class RunningMain implements AutoCloseable
+public class RunningMain implements AutoCloseable
 {
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
     private final ChildJvm child;
 
-    private RunningMain(final String label, final Class<?> mainClass, final List<String> args, final String marker)
+    protected RunningMain(final String label, final Class<?> mainClass, final List<String> args, final String marker)
     {
         final PrintStream tee = new PrintStream(
             new TeeOutputStream(captured, System.out), true, StandardCharsets.UTF_8);
@@ -43,36 +44,60 @@ final class RunningMain implements AutoCloseable
         return main;
     }
 
-    boolean awaitMarker(final long timeout, final TimeUnit unit) throws InterruptedException
+    public boolean awaitMarker(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         return child.awaitReady(unit.toNanos(timeout));
     }
 
-    boolean awaitExit(final long timeout, final TimeUnit unit) throws InterruptedException
+    public boolean awaitExit(final long timeout, final TimeUnit unit) throws InterruptedException
     {
         return child.awaitExit(unit.toNanos(timeout));
     }
 
-    int exitCode()
+    public int exitCode()
     {
         return child.exitCode();
     }
 
-    long pid()
+    public long pid()
     {
         return child.pid();
     }
 
-    boolean stop()
+    public boolean isAlive()
+    {
+        return child.isAlive();
+    }
+
+    public boolean stop()
     {
         return child.stop(TimeUnit.SECONDS.toNanos(15));
     }
 
-    String output()
+    public String output()
     {
         synchronized (captured)
         {
             return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Waits until the output contains a text.
+     *
+     * @throws AssertionError when it does not within the timeout.
+     */
+    public void awaitOutput(final String text, final long timeout, final TimeUnit unit) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (!output().contains(text))
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new AssertionError("'" + text + "' not printed within " + timeout + " " + unit + "; output:\n"
+                    + output());
+            }
+            Thread.sleep(20);
         }
     }
 
