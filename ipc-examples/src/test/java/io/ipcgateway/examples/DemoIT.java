@@ -6,10 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,9 +44,9 @@ class DemoIT
                 .containsPattern("\\|\\s+rr\\s+\\d+\\s+[\\d,]+")
                 .contains("The server removed its files")
                 .contains("was removed");
-            final List<Long> pids = childPids(demo.output());
+            final List<Long> pids = StartedPids.in(CHILD_PID, demo.output());
             assertThat(pids).hasSize(3);
-            assertGone(pids);
+            StartedPids.assertGone(pids);
         }
         assertThat(ItFiles.contents(dir)).isEmpty();
     }
@@ -67,34 +65,10 @@ class DemoIT
 
             assertThat(demo.output()).as("demo exit code %d", demo.exitCode())
                 .contains("Interrupted: stopping the child JVMs");
-            assertGone(childPids(demo.output()));
+            final List<Long> pids = StartedPids.in(CHILD_PID, demo.output());
+            assertThat(pids).isNotEmpty();
+            StartedPids.assertGone(pids);
         }
         assertThat(ItFiles.contents(dir)).isEmpty();
-    }
-
-    private static List<Long> childPids(final String output)
-    {
-        final List<Long> pids = new ArrayList<>();
-        final Matcher matcher = CHILD_PID.matcher(output);
-        while (matcher.find())
-        {
-            pids.add(Long.parseLong(matcher.group(1)));
-        }
-        assertThat(pids).isNotEmpty();
-        return pids;
-    }
-
-    private static void assertGone(final List<Long> pids) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (final long pid : pids)
-        {
-            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline)
-            {
-                Thread.sleep(50);
-            }
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                .as("child JVM pid %d is gone", pid).isFalse();
-        }
     }
 }

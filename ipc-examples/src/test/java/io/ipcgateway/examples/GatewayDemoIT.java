@@ -1,10 +1,8 @@
 package io.ipcgateway.examples;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.ipcgateway.examples.gateway.demo.GatewayDemoMain;
@@ -54,9 +52,9 @@ class GatewayDemoIT
                 .contains("The gateway removed its shared-memory files")
                 .contains("The gateway's /health said UP (HTTP 200")
                 .contains("was removed.");
-            final List<Long> pids = startedPids(demo.output());
+            final List<Long> pids = StartedPids.in(STARTED, demo.output());
             assertThat(pids).as("nats-server, gateway, responder and client").hasSize(4);
-            assertGone(pids);
+            StartedPids.assertGone(pids);
         }
         assertThat(ItFiles.contents(dir)).as("nothing left in %s", dir).isEmpty();
     }
@@ -75,35 +73,10 @@ class GatewayDemoIT
 
             assertThat(demo.output()).contains("Interrupted: stopping the child JVMs and nats-server")
                 .contains("Cleanup done: nothing left running");
-            final List<Long> pids = startedPids(demo.output());
+            final List<Long> pids = StartedPids.in(STARTED, demo.output());
             assertThat(pids).hasSize(4);
-            assertGone(pids);
+            StartedPids.assertGone(pids);
         }
         assertThat(ItFiles.contents(dir)).as("nothing left in %s", dir).isEmpty();
-    }
-
-    private static List<Long> startedPids(final String output)
-    {
-        final List<Long> pids = new ArrayList<>();
-        final Matcher matcher = STARTED.matcher(output);
-        while (matcher.find())
-        {
-            pids.add(Long.parseLong(matcher.group(1)));
-        }
-        return pids;
-    }
-
-    private static void assertGone(final List<Long> pids) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (final long pid : pids)
-        {
-            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline)
-            {
-                Thread.sleep(50);
-            }
-            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                .as("process %d is gone", pid).isFalse();
-        }
     }
 }

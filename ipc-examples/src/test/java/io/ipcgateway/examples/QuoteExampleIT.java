@@ -50,8 +50,8 @@ class QuoteExampleIT
             client = RunningMain.start("quote-client", QuoteClientMain.class, List.of("--service", SERVICE, "--dir",
                 dir.toString(), "--duration-ms", "20000", "--interval-ms", "20"), "CONNECTED");
             assertThat(client.awaitMarker(60, TimeUnit.SECONDS)).as(client.output()).isTrue();
-            awaitOutput(client, "TICK ");
-            awaitOutput(client, "QUOTE AAPL ");
+            client.awaitOutput("TICK ", 60, TimeUnit.SECONDS);
+            client.awaitOutput("QUOTE AAPL ", 60, TimeUnit.SECONDS);
             assertThat(client.output())
                 .containsPattern("QUOTE AAPL [0-9]+ ASYNC MSFT [0-9]+")
                 .contains("ERROR NOPE status=404 message=unknown symbol: NOPE");
@@ -61,7 +61,7 @@ class QuoteExampleIT
             server.close();
             server = RunningMain.start("quote-server-2", QuoteServerMain.class, serverArgs, "READY");
             assertThat(server.awaitMarker(60, TimeUnit.SECONDS)).as(server.output()).isTrue();
-            awaitOutput(client, "RECONNECTED");
+            client.awaitOutput("RECONNECTED", 60, TimeUnit.SECONDS);
 
             assertThat(client.awaitExit(60, TimeUnit.SECONDS)).as(client.output()).isTrue();
             assertThat(client.exitCode()).as(client.output()).isZero();
@@ -86,17 +86,6 @@ class QuoteExampleIT
             {
                 client.close();
             }
-        }
-    }
-
-    private static void awaitOutput(final RunningMain main, final String text) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!main.output().contains(text))
-        {
-            assertThat(System.nanoTime() - deadline).as("'%s' within 60 s; output:%n%s", text, main.output())
-                .isNegative();
-            Thread.sleep(20);
         }
     }
 }
