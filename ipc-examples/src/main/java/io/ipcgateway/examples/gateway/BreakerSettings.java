@@ -13,7 +13,7 @@ import io.ipcgateway.resilience.circuitbreaker.SlidingWindowType;
  * {@link GatewayStatus#BREAKER_OPEN} until half-open probes pass.
  *
  * @param failureRateThreshold percent of failed calls that opens it, (0, 100] (default 50).
- * @param slowCallRateThreshold percent of slow calls that opens it, (0, 100] (default 100: off).
+ * @param slowCallRateThreshold percent of slow calls that opens it, (0, 100] (default 100: only slow calls).
  * @param slowCallDuration      a call longer than this is slow (default {@value #DEFAULT_SLOW_CALL_DURATION}).
  * @param slidingWindowSize     calls in the count window (default 20).
  * @param minimumNumberOfCalls  calls before rates count (default 10).

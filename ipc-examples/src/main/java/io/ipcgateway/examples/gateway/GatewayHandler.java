@@ -33,7 +33,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * task per answer. What remains is what jnats needs: the payload as a {@code byte[]}, its message and future.
  * <p>
  * Requests and acknowledged publishes drive the breaker (timeouts, no responders and NATS unavailable are failures;
- * the NATS leg's duration decides slow calls); one-way publishes only obey it (refused while it is open).
+ * the NATS leg's duration decides slow calls); one-way publishes only obey it (refused while it is open). A call
+ * counts once, by its last attempt: attempts that are retried (idempotent requests, and an attempt lost with its
+ * connection and sent again after the reconnect) give their permission back without an outcome.
  * <p>
  * The gateway answers every call in flight itself when NATS will not: at once with
  * {@link GatewayStatus#NATS_UNAVAILABLE} when the call's connection is lost (except a request to an idempotent
@@ -52,6 +54,10 @@ final class GatewayHandler implements ServerHandler
     static final int ANSWER_QUEUE_CAPACITY = 16 * 1024;
     /** Most calls kept for reuse. */
     static final int MAX_POOLED_CALLS = 4096;
+    /** {@link #retryWaitNs}: the call may not be retried (not an idempotent request, or attempts used up). */
+    private static final long NOT_RETRIED = -1;
+    /** {@link #retryWaitNs}: the call's deadline comes before its next attempt could. */
+    private static final long NO_TIME_TO_RETRY = -2;
 
     private final GatewayConfig config;
     private final NatsEgress nats;
@@ -410,8 +416,7 @@ final class GatewayHandler implements ServerHandler
         if (!nats.isConnected(call.subject))
         {
             downstream.bulkhead.onComplete();
-            downstream.breaker.onError(0, TimeUnit.NANOSECONDS);
-            retryOrEnd(call, GatewayStatus.NATS_UNAVAILABLE, "NATS is not connected");
+            failedAttempt(call, 0, GatewayStatus.NATS_UNAVAILABLE, "NATS is not connected");
             return;
         }
         final long remainingNs = call.deadlineNs - System.nanoTime();
@@ -533,8 +538,7 @@ final class GatewayHandler implements ServerHandler
             final GatewayStatus status = NatsFailures.statusOf(failure);
             if (isDownstreamFailure(status))
             {
-                downstream.breaker.onError(natsLeg, TimeUnit.NANOSECONDS);
-                retryOrEnd(call, status, NatsFailures.describe(failure));
+                failedAttempt(call, natsLeg, status, NatsFailures.describe(failure));
             }
             else
             {
@@ -567,22 +571,45 @@ final class GatewayHandler implements ServerHandler
         release(call);
     }
 
-    private void retryOrEnd(final PendingCall call, final GatewayStatus status, final String message)
+    /**
+     * An attempt failed downstream (timeout, no responders, NATS unavailable) and holds the breaker's permission: the
+     * breaker counts a call once, by its last attempt. So an attempt that will be retried gives its permission back
+     * without an outcome (the retry asks for a new one), and only the attempt that ends the call records the failure.
+     * A call that fails, is retried and then succeeds counts as one success: the breaker never opens on calls that
+     * succeeded.
+     */
+    private void failedAttempt(final PendingCall call, final long natsLegNs, final GatewayStatus status,
+        final String message)
+    {
+        final Downstream downstream = call.downstream;
+        final long waitNs = retryWaitNs(call);
+        if (waitNs < 0)
+        {
+            downstream.breaker.onError(natsLegNs, TimeUnit.NANOSECONDS);
+            end(call, status, message + (call.attempt > 1 ? " (after " + call.attempt + " attempts)" : "") +
+                (waitNs == NO_TIME_TO_RETRY ? " (no time left to retry)" : ""));
+            return;
+        }
+        downstream.breaker.releasePermission();
+        retry(call, waitNs, status, message);
+    }
+
+    /** How long to wait before the call's next attempt, or {@link #NOT_RETRIED} / {@link #NO_TIME_TO_RETRY}. */
+    private static long retryWaitNs(final PendingCall call)
     {
         final Downstream downstream = call.downstream;
         if (call.operation != GatewayOperation.REQUEST || !downstream.idempotent ||
             call.attempt >= downstream.maxAttempts)
         {
-            end(call, status, message + (call.attempt > 1 ? " (after " + call.attempt + " attempts)" : ""));
-            return;
+            return NOT_RETRIED;
         }
         final long waitNs = downstream.backoff.nanosBeforeRetry(call.attempt);
+        return System.nanoTime() + waitNs + 1_000_000L >= call.deadlineNs ? NO_TIME_TO_RETRY : waitNs;
+    }
+
+    private void retry(final PendingCall call, final long waitNs, final GatewayStatus status, final String message)
+    {
         call.reusable = false;
-        if (System.nanoTime() + waitNs + 1_000_000L >= call.deadlineNs)
-        {
-            end(call, status, message + " (no time left to retry after " + call.attempt + " attempts)");
-            return;
-        }
         try
         {
             retryTimer.schedule(() ->
@@ -706,8 +733,8 @@ final class GatewayHandler implements ServerHandler
 
     /**
      * The call's attempt is lost with its connection: its late answer will be dropped, and it is sent again once the
-     * connection is back. The lost attempt does not count against the breaker (the attempt sent again does); new
-     * calls that find the connection down do.
+     * connection is back. The lost attempt does not count against the breaker: the call counts once, by the outcome
+     * of its last attempt (see {@link #failedAttempt}).
      */
     private void awaitReconnect(final PendingCall call, final long now)
     {

@@ -1,6 +1,9 @@
 package io.ipcgateway.examples.gateway;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +13,7 @@ import java.util.function.Consumer;
 import io.ipcgateway.examples.gateway.spool.AsyncSpoolSink;
 import io.ipcgateway.examples.gateway.spool.PublishSpool;
 import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
+import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -19,7 +23,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * thread (appends wait for the disk, the duty thread never does), and the same thread delivers the spool to NATS, in
  * order, whenever NATS is connected and the subject's breaker is not open (JetStream publishes pipelined: up to
  * {@link #DRAIN_WINDOW} wait for their PubAck at once, and the spool moves past them only along the acknowledged
- * prefix, so a failure sends the rest again, each with its {@code Nats-Msg-Id} for JetStream to drop repeats).
+ * prefix, so a failure sends the rest again, each with its {@code Nats-Msg-Id} for JetStream to drop repeats; and
+ * each but the first of its stream in a drain call with {@code Nats-Expected-Last-Msg-Id}, so JetStream never stores
+ * a message after an earlier one of its stream that was lost: see {@link #chain}).
  * While anything is spooled or being spooled ({@link #active()}), new publishes go to the spool too, so their order
  * is kept.
  */
@@ -33,6 +39,10 @@ final class GatewaySpool implements AutoCloseable
     static final int DRAIN_WINDOW = 64;
     /** JetStream's de-duplication header. */
     static final String MSG_ID_HEADER = "Nats-Msg-Id";
+    /** JetStream stores the message only if the stream's last message has this id, else refuses it. */
+    static final String EXPECTED_LAST_MSG_ID_HEADER = "Nats-Expected-Last-Msg-Id";
+    /** Most subjects whose stream the spool remembers (learned from PubAcks); forgotten all at once beyond. */
+    static final int MAX_KNOWN_SUBJECTS = 4096;
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final PublishSpool spool;
@@ -42,6 +52,15 @@ final class GatewaySpool implements AutoCloseable
     private final GatewayStats stats;
     private final ScheduledExecutorService thread;
     private final AtomicLong pending = new AtomicLong();
+    private final DurablePublisher durable;
+    /** Subject to stream, from PubAcks (written on NATS threads, read on the spool thread). */
+    private final Map<String, String> streamOfSubject = new ConcurrentHashMap<>();
+    /** Within one drain call (spool thread only): the last message id sent per stream known to hold it. */
+    private final Map<String, String> lastIdInStream = new HashMap<>();
+    /** Within one drain call: the id of the last message sent whose stream was not known, null when none. */
+    private String lastIdOfUnknownStream;
+    /** Within one drain call: the id of the last JetStream message sent, null before the first. */
+    private String lastIdSent;
     private final AsyncSpoolSink sink = new AsyncSpoolSink()
     {
         @Override
@@ -60,6 +79,23 @@ final class GatewaySpool implements AutoCloseable
         }
     };
 
+    /** Sends one JetStream publish of the spool (NATS, or a stand-in in tests). */
+    @FunctionalInterface
+    interface DurablePublisher
+    {
+        /**
+         * Publishes and completes once JetStream acknowledged (or refused) the message.
+         *
+         * @param subject   the subject.
+         * @param headers   its headers (with its message id and, but for the first of a drain call, the id the
+         *                  stream's last message must have).
+         * @param data      the payload.
+         * @param timeoutNs how long to wait for the PubAck.
+         * @return the PubAck, or a failure.
+         */
+        CompletableFuture<PublishAck> publish(String subject, Headers headers, byte[] data, long timeoutNs);
+    }
+
     GatewaySpool(
         final SpoolSettings settings,
         final NatsEgress nats,
@@ -67,6 +103,18 @@ final class GatewaySpool implements AutoCloseable
         final JetStreamConfig jetstream,
         final GatewayStats stats)
     {
+        this(settings, nats, downstreams, jetstream, stats, nats::publishDurable);
+    }
+
+    GatewaySpool(
+        final SpoolSettings settings,
+        final NatsEgress nats,
+        final Downstreams downstreams,
+        final JetStreamConfig jetstream,
+        final GatewayStats stats,
+        final DurablePublisher durable)
+    {
+        this.durable = durable;
         this.spool = PublishSpool.open(settings.toConfig());
         this.nats = nats;
         this.downstreams = downstreams;
@@ -139,10 +187,15 @@ final class GatewaySpool implements AutoCloseable
     {
         try
         {
-            while (spool.depth() > 0 && spool.drain(sink, DRAIN_BATCH, DRAIN_WINDOW) > 0)
+            do
             {
-                Thread.onSpinWait();
+                // Each call starts at the first message not confirmed, everything before it stored: its first
+                // message needs no expectation, and the chain starts anew.
+                lastIdInStream.clear();
+                lastIdOfUnknownStream = null;
+                lastIdSent = null;
             }
+            while (spool.depth() > 0 && spool.drain(sink, DRAIN_BATCH, DRAIN_WINDOW) > 0);
         }
         catch (final RuntimeException ex)
         {
@@ -175,14 +228,70 @@ final class GatewaySpool implements AutoCloseable
             {
                 headers = new Headers();
             }
-            if (headers.getFirst(MSG_ID_HEADER) == null)
+            String id = headers.getFirst(MSG_ID_HEADER);
+            if (id == null)
             {
-                headers.put(MSG_ID_HEADER, "ipc-spool-" + timestamp + "-" + sequence);
+                id = "ipc-spool-" + timestamp + "-" + sequence;
+                headers.put(MSG_ID_HEADER, id);
             }
-            return nats.publishDurable(subject, headers, data, jetstream.publishTimeoutNs());
+            final String expected = chain(subject, id);
+            if (expected != null)
+            {
+                headers.put(EXPECTED_LAST_MSG_ID_HEADER, expected);
+            }
+            return durable.publish(subject, headers, data, jetstream.publishTimeoutNs()).whenComplete((ack, failure) ->
+            {
+                if (ack != null && ack.getStream() != null)
+                {
+                    learn(subject, ack.getStream());
+                }
+            });
         }
         nats.publish(subject, null, headers, data);
         return DONE;
+    }
+
+    /**
+     * The id the stream's last message must have for this one to be stored, so that a pipelined window never stores a
+     * message after a lost earlier one of its stream (a message lost with a dropped connection while a later one
+     * still sat in jnats' outgoing buffer and went out after the reconnect; a PubAck refused while JetStream
+     * recovers, then a later one accepted): JetStream refuses it, the drain call stops there, and the next call sends
+     * both again in order (repeats of stored messages are dropped by their message id, which JetStream checks first).
+     * The expectation is the previous message of the same stream in this call, once the subject's stream is known
+     * from a PubAck; before that, the previous JetStream message of the call (refused when it is of another stream:
+     * the next call starts at this one, without expectation), and later messages of known streams expect it too, as
+     * it may be in theirs. Null for the first message of a stream in the call: everything before it is stored.
+     */
+    private String chain(final String subject, final String id)
+    {
+        final String stream = streamOfSubject.get(subject);
+        final String expected;
+        if (stream == null)
+        {
+            expected = lastIdSent;
+            lastIdInStream.clear();
+            lastIdOfUnknownStream = id;
+        }
+        else
+        {
+            final String inStream = lastIdInStream.get(stream);
+            expected = inStream != null ? inStream : lastIdOfUnknownStream;
+            lastIdInStream.put(stream, id);
+        }
+        lastIdSent = id;
+        return expected;
+    }
+
+    private void learn(final String subject, final String stream)
+    {
+        if (!stream.equals(streamOfSubject.get(subject)))
+        {
+            if (streamOfSubject.size() >= MAX_KNOWN_SUBJECTS)
+            {
+                streamOfSubject.clear();
+            }
+            streamOfSubject.put(subject, stream);
+        }
     }
 
     private static Headers natsHeaders(final byte[] headerBlock)

@@ -84,6 +84,7 @@ final class PendingCall implements BiConsumer<Object, Throwable>
         this.natsStartNs = 0;
         this.natsDoneNs = 0;
         this.awaitedAttempt = 0;
+        this.awaitingReconnect = false;
         this.ended = false;
         this.reusable = true;
         this.answer = null;

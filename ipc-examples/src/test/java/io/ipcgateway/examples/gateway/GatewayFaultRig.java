@@ -25,6 +25,19 @@ final class GatewayFaultRig implements AutoCloseable
 {
     /** How long a process gets to start or a count to be reached. */
     static final long WAIT_SECONDS = 60;
+    /**
+     * The {@code svc} downstream with a breaker that opens soon after nats-server is killed (2 failures in a window of
+     * 4) and probes again after 1 s, for the NATS-kill tests (a {@code downstreams:} list of its own).
+     */
+    static final String TIGHT_SVC_BREAKER = String.join("\n",
+        "downstreams:",
+        "  - prefix: svc",
+        "    breaker:",
+        "      slidingWindowSize: 4",
+        "      minimumNumberOfCalls: 4",
+        "      waitInOpenState: 1s",
+        "      probesInHalfOpen: 1",
+        "");
 
     private final Path tempDir;
     private final String service;

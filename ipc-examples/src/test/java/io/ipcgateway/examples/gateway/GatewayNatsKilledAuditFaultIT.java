@@ -47,14 +47,7 @@ class GatewayNatsKilledAuditFaultIT
                 String.join("\n",
                 "audit:",
                 "  directory: " + auditDir,
-                "downstreams:",
-                "  - prefix: svc",
-                "    breaker:",
-                "      slidingWindowSize: 4",
-                "      minimumNumberOfCalls: 4",
-                "      waitInOpenState: 1s",
-                "      probesInHalfOpen: 1",
-                "")));
+                GatewayFaultRig.TIGHT_SVC_BREAKER)));
             rig.startResponder(0);
             final Path stop = rig.stopFile("clients");
             final List<GatewayChild> clients = new ArrayList<>();

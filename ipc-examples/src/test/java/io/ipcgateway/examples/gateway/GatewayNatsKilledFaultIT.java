@@ -34,15 +34,7 @@ class GatewayNatsKilledFaultIT
         try (GatewayFaultRig rig = GatewayFaultRig.start(tempDir, "gw-fault-nats"))
         {
             final GatewayChild gateway = rig.startGateway("gateway", rig.writeConfig("  reconnectWait: 100ms\n",
-                String.join("\n",
-                "downstreams:",
-                "  - prefix: svc",
-                "    breaker:",
-                "      slidingWindowSize: 4",
-                "      minimumNumberOfCalls: 4",
-                "      waitInOpenState: 1s",
-                "      probesInHalfOpen: 1",
-                "")));
+                GatewayFaultRig.TIGHT_SVC_BREAKER));
             rig.startResponder(0);
             final Path stop = rig.stopFile("client");
             final GatewayChild client = rig.startClient("client", List.of("--timeout-ms", Long.toString(TIMEOUT_MS),
@@ -98,9 +90,13 @@ class GatewayNatsKilledFaultIT
                 "      multiplier: 1.5",
                 "      maxBackoff: 1s",
                 // The responder resubscribes a little after the gateway reconnects: the NO_RESPONDERS meanwhile are
-                // retried, and must not open the breaker for this test (what it proves is the retry).
+                // retried, and a call that then succeeds counts once, as a success, so even this tight breaker stays
+                // closed (slow calls aside: calls queue in the responder, which answers one at a time).
                 "    breaker:",
-                "      failureRateThreshold: 100",
+                "      slidingWindowSize: 4",
+                "      minimumNumberOfCalls: 4",
+                "      waitInOpenState: 60s",
+                "      slowCallDuration: 60s",
                 "")));
             rig.startResponder(slowMs);
             final Path stop = rig.stopFile("clients");

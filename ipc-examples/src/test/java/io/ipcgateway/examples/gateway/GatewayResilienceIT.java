@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.ipcgateway.audit.AuditVerifier;
 import io.ipcgateway.audit.AuditVerifyReport;
 import io.ipcgateway.examples.nats.NatsServerProcess;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreaker;
+import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerListener;
 import io.ipcgateway.resilience.circuitbreaker.CircuitBreakerState;
 import io.ipcgateway.shm.ClientContext;
 import io.nats.client.Connection;
@@ -46,6 +48,8 @@ class GatewayResilienceIT
     private static NatsServerProcess nats;
     private static Connection responder;
     private static final AtomicLong SLOW_MS = new AtomicLong();
+    /** Requests the responder received on {@code svc.slow.*}. */
+    private static final AtomicLong SLOW_CALLS = new AtomicLong();
 
     @TempDir
     static Path natsDir;
@@ -65,6 +69,7 @@ class GatewayResilienceIT
         {
             if (message.getSubject().startsWith("svc.slow"))
             {
+                SLOW_CALLS.incrementAndGet();
                 sleep(SLOW_MS.get());
             }
             responder.publish(message.getReplyTo(), ("echo:" + new String(message.getData(),
@@ -189,39 +194,84 @@ class GatewayResilienceIT
     @Test
     void shouldOpenTheBreakerOnSlowCallsFailFastThenProbeAndClose() throws Exception
     {
+        // Bounds that hold on a loaded machine: slow calls take 1.2 s against a threshold of 1 s (never faster than
+        // the responder's sleep), fast ones only have to stay under 1 s, and the breaker stays open 5 s.
         final Gateway gateway = start(String.join("\n",
             "downstreams:",
             "  - prefix: svc",
             "    breaker:",
-            "      slowCallDuration: 100ms",
+            "      slowCallDuration: 1s",
             "      slowCallRateThreshold: 50",
             "      slidingWindowSize: 4",
             "      minimumNumberOfCalls: 4",
-            "      waitInOpenState: 500ms",
+            "      waitInOpenState: 5s",
             "      probesInHalfOpen: 2",
             ""));
+        final CircuitBreaker breaker = gateway.stats().breakers().stream()
+            .filter(b -> b.name().equals("gateway-svc")).findFirst().orElseThrow();
+        final List<String> transitions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicLong leftOpenNs = new AtomicLong(Long.MAX_VALUE);
+        breaker.addListener(new CircuitBreakerListener()
+        {
+            @Override
+            public void onStateTransition(final String name, final CircuitBreakerState from,
+                final CircuitBreakerState to)
+            {
+                if (from == CircuitBreakerState.OPEN)
+                {
+                    leftOpenNs.compareAndSet(Long.MAX_VALUE, System.nanoTime());
+                }
+                transitions.add(from + "->" + to);
+            }
+        });
         final GatewayClient client = connect(gateway);
-        SLOW_MS.set(250);
+        SLOW_MS.set(1200);
+        final List<CompletableFuture<byte[]>> slow = new ArrayList<>();
         for (int i = 0; i < 4; i++)
         {
-            assertThat(client.request("svc.slow", bytes("s" + i), Duration.ofSeconds(5))).asString()
-                .isEqualTo("echo:s" + i);
+            slow.add(client.requestAsync("svc.slow", bytes("s" + i), Duration.ofSeconds(30)));
         }
-        assertThat(gateway.stats().breakerStates()).containsEntry("svc", CircuitBreakerState.OPEN);
-        assertThatThrownBy(() -> client.request("svc.slow", bytes("x"), Duration.ofSeconds(5)))
-            .isInstanceOfSatisfying(GatewayException.class, ex ->
-                assertThat(ex.status()).isEqualTo(GatewayStatus.BREAKER_OPEN))
-            .hasMessageContaining("downstream=svc");
-        assertThat(gateway.stats().total(GatewayOperation.REQUEST, GatewayStatus.BREAKER_OPEN)).isEqualTo(1);
+        for (int i = 0; i < 4; i++)
+        {
+            assertThat(slow.get(i).get(60, TimeUnit.SECONDS)).asString().isEqualTo("echo:s" + i);
+        }
+        // The breaker records each call before its reply is sent: open once the 4th reply is here.
+        assertThat(breaker.state()).isNotEqualTo(CircuitBreakerState.CLOSED);
+        awaitCount(() -> transitions.size(), 1);
+        assertThat(transitions).as("transitions").startsWith("CLOSED->OPEN");
+        assertThat(breaker.metrics().totalSlowCalls()).isEqualTo(4);
+        final long slowServed = SLOW_CALLS.get();
 
+        // Fast from here on: a call that does reach the responder is never slow, whatever the state.
         SLOW_MS.set(0);
-        awaitCount(() -> gateway.stats().breakerStates().get("svc") == CircuitBreakerState.HALF_OPEN ? 1 : 0, 1);
+        final long sentNs = System.nanoTime();
+        GatewayStatus refused = GatewayStatus.OK;
+        try
+        {
+            client.request("svc.slow", bytes("x"), Duration.ofSeconds(30));
+        }
+        catch (final GatewayException ex)
+        {
+            refused = ex.status();
+            assertThat(ex).hasMessageContaining("downstream=svc");
+        }
+        // Refused without reaching NATS, unless the machine stalled past the 5 s wait before the call was sent
+        // (then it was a half-open probe, answered).
+        if (leftOpenNs.get() - sentNs > 0)
+        {
+            assertThat(refused).isEqualTo(GatewayStatus.BREAKER_OPEN);
+            assertThat(SLOW_CALLS.get()).as("calls that reached the responder").isEqualTo(slowServed);
+            assertThat(gateway.stats().total(GatewayOperation.REQUEST, GatewayStatus.BREAKER_OPEN)).isEqualTo(1);
+        }
+
+        awaitCount(() -> breaker.state() != CircuitBreakerState.OPEN ? 1 : 0, 1);
         for (int i = 0; i < 2; i++)
         {
-            assertThat(client.request("svc.slow", bytes("p" + i), Duration.ofSeconds(5))).asString()
+            assertThat(client.request("svc.slow", bytes("p" + i), Duration.ofSeconds(30))).asString()
                 .isEqualTo("echo:p" + i);
         }
         assertThat(gateway.stats().breakerStates()).containsEntry("svc", CircuitBreakerState.CLOSED);
+        assertThat(transitions).containsSubsequence("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
     }
 
     @Test
