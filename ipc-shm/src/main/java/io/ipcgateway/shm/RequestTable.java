@@ -168,6 +168,12 @@ final class RequestTable
                 final CompletableFuture<ShmResponse> future = slot.future;
                 final ResponseListener listener = slot.listener;
                 final long context = slot.listenerContext;
+                if ((future == null && listener == null) || nowNs - slot.deadlineNs < 0)
+                {
+                    // The fields checked before the claim were those of an earlier use of the slot: not ours.
+                    slot.state = RequestSlot.PENDING;
+                    continue;
+                }
                 slot.release();
                 asyncInFlight.decrementAndGet();
                 // Read after the claim: a thread that found the server lost (or closed the client) changed the state
@@ -217,6 +223,16 @@ final class RequestTable
                 final CompletableFuture<ShmResponse> claimedFuture = slot.future;
                 final ResponseListener claimedListener = slot.listener;
                 final long context = slot.listenerContext;
+                if (claimedFuture == null && claimedListener == null)
+                {
+                    // A blocking request now uses the slot: its own thread takes it back; wake it to look.
+                    slot.state = RequestSlot.PENDING;
+                    if (slot.parked)
+                    {
+                        LockSupport.unpark(slot.waiter);
+                    }
+                    continue;
+                }
                 slot.release();
                 asyncInFlight.decrementAndGet();
                 if (claimedListener != null)
