@@ -244,7 +244,7 @@ final class ClientConnection implements AutoCloseable
             return OfferResult.BACK_PRESSURED;
         }
         // No deadline in the slot: only async requests are expired by the poller; this thread times itself out.
-        slot.prepare(onResponse, null, 0);
+        slot.prepare(onResponse, null, null, 0, 0);
         final long sent =
             sendRequest(typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
@@ -274,14 +274,16 @@ final class ClientConnection implements AutoCloseable
         }
         requests.asyncStarted();
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        slot.prepare(null, future, deadlineNs);
+        slot.prepare(null, future, null, 0, deadlineNs);
         final long sent =
             sendRequest(typeId, slot.correlationId, src, offset, length);
         if (sent < 0)
         {
-            requests.asyncEnded();
-            slot.release();
-            future.completeExceptionally(notSent(sent));
+            // A failure pass that took the slot first completed the future already.
+            if (requests.cancelAsync(slot))
+            {
+                future.completeExceptionally(notSent(sent));
+            }
             return future;
         }
         if (!guard.dedicatedReceiver)
@@ -291,6 +293,49 @@ final class ClientConnection implements AutoCloseable
             ClientWatchdog.wakeBy(deadlineNs);
         }
         return future;
+    }
+
+    /** See {@link ShmClient#requestAsync(int, DirectBuffer, int, int, long, ResponseListener, long)}. */
+    long requestAsync(
+        final int typeId,
+        final DirectBuffer src,
+        final int offset,
+        final int length,
+        final long timeoutNs,
+        final ResponseListener listener,
+        final long listenerContext)
+    {
+        final int state = connection.state;
+        if (state != ClientState.CONNECTED)
+        {
+            return ClientState.notConnectedCode(state);
+        }
+        if (listener == null || timeoutNs <= 0)
+        {
+            return OfferResult.INVALID_ARGUMENT;
+        }
+        final RequestSlot slot = requests.acquireSlot();
+        if (slot == null)
+        {
+            return OfferResult.BACK_PRESSURED;
+        }
+        requests.asyncStarted();
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        slot.prepare(null, null, listener, listenerContext, deadlineNs);
+        final long sent = sendRequest(typeId, slot.correlationId, src, offset, length);
+        if (sent < 0)
+        {
+            // When a failure pass (server lost, client closed) took the slot first, it calls the listener: then this
+            // request is complete through the listener, and the caller must see OK so it is not reported twice.
+            return requests.cancelAsync(slot) ? sent : OfferResult.OK;
+        }
+        if (!guard.dedicatedReceiver)
+        {
+            poll();
+            // Nobody may poll again: the watchdog then calls the listener at the deadline.
+            ClientWatchdog.wakeBy(deadlineNs);
+        }
+        return OfferResult.OK;
     }
 
     /**
@@ -585,10 +630,11 @@ final class ClientConnection implements AutoCloseable
             return poll();
         }
 
+        /** Agrona's runner renames the receiver thread after this when it starts: keep the session in the name. */
         @Override
         public String roleName()
         {
-            return "ipc-client-" + context.serviceName();
+            return "ipc-client-" + context.serviceName() + "-" + connection.sessionId;
         }
     }
 }

@@ -146,7 +146,7 @@ final class InboxReceiver
         if (requests.hasExpiredAsync(nowNs))
         {
             checkServerOnTimeout(nowNs);
-            requests.expireAsync(nowNs, hint);
+            requests.expireAsync(nowNs, hint, connection);
         }
     }
 

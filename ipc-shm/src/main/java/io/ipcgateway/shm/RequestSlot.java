@@ -29,6 +29,9 @@ final class RequestSlot
     int generation;
     MessageHandler handler;
     CompletableFuture<ShmResponse> future;
+    /** The allocation-free async request's listener and the caller's value for it. */
+    ResponseListener listener;
+    long listenerContext;
     long deadlineNs;
     Thread waiter;
     long result;
@@ -56,26 +59,43 @@ final class RequestSlot
     }
 
     /**
-     * Fills the slot then publishes it as PENDING (the volatile write orders the fields before it).
+     * Fills the slot for a blocking request (handler) or an async one (future or listener), then publishes it as
+     * PENDING (the volatile write orders the fields before it).
      */
-    void prepare(final MessageHandler handler, final CompletableFuture<ShmResponse> future, final long deadlineNs)
+    void prepare(
+        final MessageHandler handler,
+        final CompletableFuture<ShmResponse> future,
+        final ResponseListener listener,
+        final long listenerContext,
+        final long deadlineNs)
     {
         generation++;
         this.correlationId = ((long)generation << 32) | index;
         this.handler = handler;
         this.future = future;
+        this.listener = listener;
+        this.listenerContext = listenerContext;
         this.deadlineNs = deadlineNs;
-        this.waiter = future == null ? Thread.currentThread() : null;
+        this.waiter = handler != null ? Thread.currentThread() : null;
         this.result = 0;
         // Release order publishes the fields; the request frame is written after this (a CAS), so a poller only
         // looks at the slot once it has read the response to that frame.
         STATE.lazySet(this, PENDING);
     }
 
+    /**
+     * Whether an async request (future or listener) uses the slot: one the poller or the watchdog expires.
+     */
+    boolean isAsync()
+    {
+        return future != null || listener != null;
+    }
+
     void release()
     {
         handler = null;
         future = null;
+        listener = null;
         waiter = null;
         STATE.lazySet(this, FREE);
     }

@@ -6,11 +6,14 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.ipcgateway.core.CounterKind;
 import io.ipcgateway.core.IpcCounters;
+import io.ipcgateway.core.IpcException;
 import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.core.RequestTimeoutException;
 import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -20,6 +23,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  */
 final class RequestTable
 {
+    /** What a {@link ResponseListener} gets without a response: nothing to read. */
+    private static final DirectBuffer NO_RESPONSE = new UnsafeBuffer(new byte[0]);
+
     final RequestSlot[] slots;
     final int slotMask;
     private final AtomicInteger asyncInFlight = new AtomicInteger();
@@ -77,11 +83,6 @@ final class RequestTable
         asyncInFlight.incrementAndGet();
     }
 
-    void asyncEnded()
-    {
-        asyncInFlight.decrementAndGet();
-    }
-
     boolean hasAsyncInFlight()
     {
         return asyncInFlight.get() > 0;
@@ -127,7 +128,7 @@ final class RequestTable
         long earliest = nowNs + Long.MAX_VALUE / 2;
         for (final RequestSlot slot : slots)
         {
-            if (slot.future != null && slot.state == RequestSlot.PENDING && slot.deadlineNs - earliest < 0)
+            if (slot.isAsync() && slot.state == RequestSlot.PENDING && slot.deadlineNs - earliest < 0)
             {
                 earliest = slot.deadlineNs;
             }
@@ -147,41 +148,101 @@ final class RequestTable
     }
 
     /**
-     * Completes the async requests past their deadline with {@link RequestTimeoutException}. Safe from any thread:
+     * Completes the async requests past their deadline: a future with {@link RequestTimeoutException}, a listener
+     * with {@code TIMED_OUT}; once another thread found the server lost or closed the client (the state is no longer
+     * CONNECTED), with that verdict instead ({@code PEER_DEAD} or {@code CLOSED}). Safe from any thread:
      * each slot is taken back by a compare-and-set against its delivery.
      *
-     * @param nowNs the monotonic time now.
-     * @param hint  appended to the exception's message (why nobody delivered a response), or empty.
+     * @param nowNs      the monotonic time now.
+     * @param hint       appended to the exception's message (why nobody delivered a response), or empty.
+     * @param connection the connection's state, read for each expired request.
      */
-    void expireAsync(final long nowNs, final String hint)
+    void expireAsync(final long nowNs, final String hint, final ClientState connection)
     {
         for (final RequestSlot slot : slots)
         {
-            final CompletableFuture<ShmResponse> future = slot.future;
-            if (future != null && slot.state == RequestSlot.PENDING && nowNs - slot.deadlineNs >= 0 &&
+            if (slot.isAsync() && slot.state == RequestSlot.PENDING && nowNs - slot.deadlineNs >= 0 &&
                 RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
             {
                 final long correlationId = slot.correlationId;
+                final CompletableFuture<ShmResponse> future = slot.future;
+                final ResponseListener listener = slot.listener;
+                final long context = slot.listenerContext;
+                if ((future == null && listener == null) || nowNs - slot.deadlineNs < 0)
+                {
+                    // The fields checked before the claim were those of an earlier use of the slot: not ours.
+                    slot.state = RequestSlot.PENDING;
+                    continue;
+                }
                 slot.release();
                 asyncInFlight.decrementAndGet();
-                requestsTimedOut.increment();
-                future.completeExceptionally(new RequestTimeoutException("no response in time: service="
-                    + serviceName + " correlationId=" + correlationId
-                    + ": raise the timeout or check that the server keeps up" + hint));
+                // Read after the claim: a thread that found the server lost (or closed the client) changed the state
+                // before failing the pending requests, so a slot this pass took from it gets the same verdict.
+                final int state = connection.state;
+                final long code = state == ClientState.CONNECTED ? OfferResult.TIMED_OUT :
+                    state == ClientState.CLOSED ? OfferResult.CLOSED : OfferResult.PEER_DEAD;
+                if (code == OfferResult.TIMED_OUT)
+                {
+                    requestsTimedOut.increment();
+                }
+                if (listener != null)
+                {
+                    notifyListener(listener, context, code, -1, NO_RESPONSE, 0, 0);
+                }
+                else if (future != null)
+                {
+                    future.completeExceptionally(code == OfferResult.TIMED_OUT ?
+                        new RequestTimeoutException("no response in time: service=" + serviceName + " correlationId="
+                        + correlationId + ": raise the timeout or check that the server keeps up" + hint) :
+                        code == OfferResult.CLOSED ? new IpcException("client closed: service=" + serviceName) :
+                        new PeerDeadException("service lost while the request was pending: service=" + serviceName
+                        + " (" + ClientState.describe(state) + "): reconnect when it is back"));
+                }
             }
         }
     }
 
+    /**
+     * Fails every pending request: async ones complete (a listener with {@code PEER_DEAD} for a
+     * {@link PeerDeadException}, else {@code CLOSED}; a future with {@code cause}), blocked requesters are woken to
+     * see the state change and return their code. Safe from any thread: each slot is taken by a compare-and-set.
+     *
+     * @param cause why.
+     */
     void failPendingRequests(final RuntimeException cause)
     {
+        final long code = cause instanceof PeerDeadException ? OfferResult.PEER_DEAD : OfferResult.CLOSED;
         for (final RequestSlot slot : slots)
         {
             final CompletableFuture<ShmResponse> future = slot.future;
-            if (future != null && RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
+            final ResponseListener listener = slot.listener;
+            if ((future != null || listener != null) &&
+                RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
             {
+                // Read again under the claim: the fields read before it may belong to an earlier use of the slot.
+                final CompletableFuture<ShmResponse> claimedFuture = slot.future;
+                final ResponseListener claimedListener = slot.listener;
+                final long context = slot.listenerContext;
+                if (claimedFuture == null && claimedListener == null)
+                {
+                    // A blocking request now uses the slot: its own thread takes it back; wake it to look.
+                    slot.state = RequestSlot.PENDING;
+                    if (slot.parked)
+                    {
+                        LockSupport.unpark(slot.waiter);
+                    }
+                    continue;
+                }
                 slot.release();
                 asyncInFlight.decrementAndGet();
-                future.completeExceptionally(cause);
+                if (claimedListener != null)
+                {
+                    notifyListener(claimedListener, context, code, -1, NO_RESPONSE, 0, 0);
+                }
+                else if (claimedFuture != null)
+                {
+                    claimedFuture.completeExceptionally(cause);
+                }
             }
             else if (slot.parked)
             {
@@ -189,6 +250,21 @@ final class RequestTable
                 LockSupport.unpark(slot.waiter);
             }
         }
+    }
+
+    /**
+     * Takes back the slot of an async request whose send failed. False when a failure pass (server lost, client
+     * closed) took it first: that pass completes the request, so its caller must not report it a second time.
+     */
+    boolean cancelAsync(final RequestSlot slot)
+    {
+        if (RequestSlot.STATE.compareAndSet(slot, RequestSlot.PENDING, RequestSlot.CLAIMING))
+        {
+            slot.release();
+            asyncInFlight.decrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -231,6 +307,16 @@ final class RequestTable
         }
         messagesReceived.incrementRelease();
         bytesReceived.getAndAddRelease(length);
+        final ResponseListener listener = slot.listener;
+        if (listener != null)
+        {
+            // Released before the call: the listener may send the next request, which then finds this slot free.
+            final long context = slot.listenerContext;
+            slot.release();
+            asyncInFlight.decrementAndGet();
+            notifyListener(listener, context, OfferResult.OK, typeId, buffer, offset, length);
+            return true;
+        }
         final CompletableFuture<ShmResponse> future = slot.future;
         if (future != null)
         {
@@ -269,5 +355,20 @@ final class RequestTable
             RequestSlot.STATE.lazySet(slot, RequestSlot.DONE);
         }
         return true;
+    }
+
+    private void notifyListener(
+        final ResponseListener listener, final long context, final long result, final int typeId,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        try
+        {
+            listener.onResponse(context, result, typeId, buffer, offset, length);
+        }
+        catch (final Throwable ex)
+        {
+            errors.increment();
+            errorHandler.onError(ex);
+        }
     }
 }

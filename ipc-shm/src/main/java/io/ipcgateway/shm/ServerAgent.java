@@ -171,10 +171,14 @@ final class ServerAgent implements Agent, MessageHandler
         this.livenessTimeoutNs = context.livenessTimeoutNs();
     }
 
+    /**
+     * The configured {@link ServerContext#threadName} (default {@code ipc-server-<service>}): Agrona's runner names
+     * the duty thread after its agent's role when it starts, so this is the name the thread carries.
+     */
     @Override
     public String roleName()
     {
-        return "ipc-server-" + context.serviceName();
+        return context.threadName();
     }
 
     @Override

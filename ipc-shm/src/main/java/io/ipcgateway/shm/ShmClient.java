@@ -24,7 +24,8 @@ import org.agrona.concurrent.IdleStrategy;
 
 /**
  * A connection to a named service ({@link ShmServer}): one-way messages ({@link #offer}, zero-copy
- * {@link #tryClaim}), requests with correlation ids (blocking {@link #request}, or {@link #requestAsync}), server
+ * {@link #tryClaim}), requests with correlation ids (blocking {@link #request}, asynchronous without allocation to a
+ * {@link ResponseListener}, or returning a {@code CompletableFuture}: {@link #requestAsync}), server
  * pushes (to {@link ClientContext#pushHandler}) and a clean {@link #close()}.
  * <p>
  * <b>Thread-safe, meant to be shared</b> by many threads (it is the connection pool): sends go into the server's
@@ -262,6 +263,9 @@ public final class ShmClient implements AutoCloseable
     /**
      * Sends a request and returns at once; the future completes with a copy of the response, or exceptionally with
      * {@link RequestTimeoutException}, {@link PeerDeadException} or {@link IpcException} (not sent, with the code).
+     * Convenient, but each call allocates the future and the copy (and every stage chained on it more): on a hot
+     * path use {@link #requestAsync(int, DirectBuffer, int, int, long, ResponseListener, long)}, which allocates
+     * nothing.
      * Responses are delivered by whichever thread polls this client: its receiver thread
      * ({@link ClientContext#receiverThread}), threads blocked in {@link #request}, or {@link #poll()} /
      * {@link #agent()} driven by the application. Futures complete on that thread.
@@ -284,6 +288,45 @@ public final class ShmClient implements AutoCloseable
         final int typeId, final DirectBuffer src, final int offset, final int length, final long timeoutNs)
     {
         return current.requestAsync(typeId, src, offset, length, timeoutNs);
+    }
+
+    /**
+     * Sends a request and returns at once, allocating nothing: the outcome goes to {@code listener} exactly once,
+     * with {@code context} (the caller's value that tells its requests apart), when the send returned
+     * {@link OfferResult#OK}; never when it returned a negative code. The response is handed over as a view into the
+     * inbox ring, valid during the callback, on the thread that reads the inbox (see {@link ResponseListener}), with
+     * the same rules as {@link #requestAsync(int, DirectBuffer, int, int, long)} for which thread that is: with no
+     * receiver thread, no blocking request and no {@code poll()}, the client watchdog reports {@code TIMED_OUT} at
+     * the deadline. At the deadline a server whose process is gone makes it {@code PEER_DEAD}; a client closed while
+     * the request is pending makes it {@code CLOSED}.
+     * <p>
+     * The request takes one of the client's {@link ClientContext#maxInFlight} request slots until its outcome is
+     * delivered (the slot is free again when the listener runs, so the listener may send the next request). A slot
+     * reused by a new request never receives the late response to its previous use: correlation ids carry the slot's
+     * generation.
+     *
+     * @param typeId    application type id (non-negative).
+     * @param src       buffer holding the request.
+     * @param offset    offset of the request.
+     * @param length    length of the request.
+     * @param timeoutNs how long to wait for the response, nanoseconds (above 0).
+     * @param listener  receives the outcome.
+     * @param context   handed to {@code listener} with the outcome.
+     * @return {@link OfferResult#OK} (sent: the listener will be called); {@code BACK_PRESSURED} (ring full or
+     *         {@link ClientContext#maxInFlight} requests in flight), {@code NOT_CONNECTED}, {@code PEER_DEAD},
+     *         {@code CLOSED}, {@code TOO_LARGE}, or {@code INVALID_ARGUMENT} (as for {@link #offer}, or a null
+     *         {@code listener} or a timeout not above 0): nothing sent, the listener is not called.
+     */
+    public long requestAsync(
+        final int typeId,
+        final DirectBuffer src,
+        final int offset,
+        final int length,
+        final long timeoutNs,
+        final ResponseListener listener,
+        final long context)
+    {
+        return current.requestAsync(typeId, src, offset, length, timeoutNs, listener, context);
     }
 
     /**

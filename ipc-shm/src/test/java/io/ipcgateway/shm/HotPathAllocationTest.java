@@ -41,8 +41,16 @@ class HotPathAllocationTest
     Path dir;
 
     private final UnsafeBuffer payload = new UnsafeBuffer(new byte[32]);
-    private final long[] sink = new long[1];
+    private final long[] sink = new long[3];
     private final MessageHandler onResponse = (typeId, buffer, offset, length) -> sink[0] += buffer.getLong(offset);
+    private final ResponseListener asyncListener = (context, result, typeId, buffer, offset, length) ->
+    {
+        if (result != OfferResult.OK || buffer.getLong(offset) != context)
+        {
+            sink[2]++;
+        }
+        sink[1]++;
+    };
 
     @ParameterizedTest
     @EnumSource(value = IdleMode.class, names = {"SPIN", "BLOCK"})
@@ -78,6 +86,32 @@ class HotPathAllocationTest
             final long heartbeats = (System.nanoTime() - startNs) / ShmConfiguration.HEARTBEAT_INTERVAL_DEFAULT_NS + 1;
             assertThat(allocated).as("bytes allocated by %d requests over %d heartbeat intervals", OPERATIONS,
                 heartbeats).isLessThan(SLACK_BYTES + heartbeats * HEARTBEAT_SLACK_BYTES);
+        }
+    }
+
+    /**
+     * The listener variant of the async request, sent and delivered on this one thread (no receiver thread: this
+     * thread polls), so the counter sees the send, the delivery and the listener.
+     */
+    @ParameterizedTest
+    @EnumSource(value = IdleMode.class, names = {"SPIN", "BLOCK"})
+    void shouldNotAllocateWhenRequestingAsyncWithAListener(final IdleMode mode)
+    {
+        try (ShmServer server = ShmServer.launch(context(mode), new EchoHandler());
+            ShmClient client = ShmClient.connect(clientContext(mode)))
+        {
+            assertThat(server.sessionCount()).isEqualTo(1);
+            client.agent(); // this thread polls for the client (as an application's AgentInvoker would)
+            asyncRequests(client, OPERATIONS / 4);
+            final long before = allocatedBytes();
+            final long startNs = System.nanoTime();
+            asyncRequests(client, OPERATIONS);
+            final long allocated = allocatedBytes() - before;
+            final long heartbeats = (System.nanoTime() - startNs) / ShmConfiguration.HEARTBEAT_INTERVAL_DEFAULT_NS + 1;
+            assertThat(allocated).as("bytes allocated by %d async requests over %d heartbeat intervals", OPERATIONS,
+                heartbeats).isLessThan(SLACK_BYTES + heartbeats * HEARTBEAT_SLACK_BYTES);
+            assertThat(sink[1]).as("outcomes delivered").isEqualTo(OPERATIONS / 4 + OPERATIONS);
+            assertThat(sink[2]).as("outcomes other than the request's own echo").isZero();
         }
     }
 
@@ -117,6 +151,31 @@ class HotPathAllocationTest
             {
                 throw new AssertionError("request " + i + ": " + OfferResult.describe(result));
             }
+        }
+    }
+
+    /** Up to 16 requests in flight at once, each answered to {@link #asyncListener}; this thread polls. */
+    private void asyncRequests(final ShmClient client, final int count)
+    {
+        final long target = sink[1] + count;
+        int sent = 0;
+        while (sink[1] < target)
+        {
+            if (sent < count && sent - (sink[1] - (target - count)) < 16)
+            {
+                payload.putLong(0, sent);
+                final long result =
+                    client.requestAsync(2, payload, 0, 32, TimeUnit.SECONDS.toNanos(10), asyncListener, sent);
+                if (result == OfferResult.OK)
+                {
+                    sent++;
+                }
+                else if (result != OfferResult.BACK_PRESSURED)
+                {
+                    throw new AssertionError("request " + sent + ": " + OfferResult.describe(result));
+                }
+            }
+            client.poll();
         }
     }
 

@@ -19,17 +19,21 @@ import java.util.concurrent.locks.LockSupport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ipcgateway.bench.load.Histograms;
 import io.ipcgateway.examples.gateway.GatewayClient;
-import io.ipcgateway.examples.gateway.GatewayException;
+import io.ipcgateway.examples.gateway.GatewayReplyListener;
+import io.ipcgateway.examples.gateway.GatewayStatus;
 import io.ipcgateway.shm.ClientContext;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The client JVM of {@code bench gateway}: {@code clients} threads, each with its own {@link GatewayClient} (its own
- * session, as a separate local process would have), doing requests to one subject, either closed loop (blocking
- * {@code request}, the next when the reply came) or open loop (a request every {@code clients / rate} seconds per
- * thread with {@code requestAsync}, whatever the replies do). It prints {@value #READY} once connected, waits for a
+ * session, as a separate local process would have), doing requests to one subject with the client's
+ * allocation-free {@code requestAsync} (a {@link GatewayReplyListener}, no future), either closed loop (the next
+ * request when the reply came) or open loop (a request every {@code clients / rate} seconds per thread, whatever the
+ * replies do). It prints {@value #READY} once connected, waits for a
  * {@value #GO} line on its standard input (so that several client JVMs of one row start together), prints
  * {@value #MEASURING} when the window starts, {@value #DONE} when it ends, then {@value #RESULT} and one JSON object;
  * the client CPU is this JVM's process CPU time over the window.
@@ -210,14 +214,22 @@ final class GatewayClientsRole
             .getProcessCpuTime();
     }
 
-    /** One client thread; in the open loop the replies are recorded on the client's receiver thread. */
-    private final class Worker implements Runnable
+    /**
+     * One client thread, sending with the gateway client's allocation-free {@code requestAsync} and a listener: the
+     * replies are recorded on the client's receiver thread. Closed loop: the thread parks until the listener saw the
+     * reply. Open loop: the intended and actual send times of each request wait in a ring indexed by its sequence
+     * number (the listener's context), big enough for every request that can still be pending.
+     */
+    private final class Worker implements Runnable, GatewayReplyListener
     {
         private final GatewayClient client;
         private final String subject;
         private final byte[] payload;
         private final UnsafeBuffer payloadBuffer;
         private final long intervalNs;
+        private final long[] intendedNs;
+        private final long[] sentNs;
+        private final int mask;
         private final Histogram histogram = new ConcurrentHistogram(Histograms.HIGHEST_TRACKABLE_NS,
             Histograms.SIGNIFICANT_DIGITS);
         private final Histogram intendedHistogram = new ConcurrentHistogram(Histograms.HIGHEST_TRACKABLE_NS,
@@ -228,6 +240,10 @@ final class GatewayClientsRole
         private final Map<String, AtomicLong> errorsByStatus = new java.util.concurrent.ConcurrentHashMap<>();
         private volatile Throwable failure;
         private volatile boolean restartSchedule;
+        /** Closed loop: the sequence number of the last request whose outcome the listener saw. */
+        private volatile long answered = -1;
+        private volatile Thread thread;
+        private long sequence;
 
         Worker(final GatewayClient client, final String subject, final byte[] payload, final long intervalNs)
         {
@@ -236,6 +252,15 @@ final class GatewayClientsRole
             this.payload = payload;
             this.payloadBuffer = new UnsafeBuffer(payload);
             this.intervalNs = intervalNs;
+            // A request stays pending at most its local timeout (plus a watchdog tick); at the offered rate that is
+            // far fewer sends than the ring holds, so an entry is never overwritten while its request is pending.
+            final long pendingNs = REQUEST_TIMEOUT.plus(GatewayClient.LOCAL_TIMEOUT_SLACK).toNanos() +
+                TimeUnit.SECONDS.toNanos(1);
+            final long entries = intervalNs == 0 ? 1 : Math.max(4096, pendingNs / intervalNs);
+            final int size = BitUtil.findNextPositivePowerOfTwo((int)Math.min(entries, 1 << 22));
+            this.intendedNs = new long[size];
+            this.sentNs = new long[size];
+            this.mask = size - 1;
         }
 
         /** The open loop's schedule restarts at the window, so a warm-up backlog is not counted in it. */
@@ -247,6 +272,7 @@ final class GatewayClientsRole
         @Override
         public void run()
         {
+            thread = Thread.currentThread();
             try
             {
                 if (intervalNs == 0)
@@ -268,33 +294,16 @@ final class GatewayClientsRole
         {
             while (phase != STOPPED)
             {
-                final long sent = System.nanoTime();
-                boolean ok;
-                try
+                final long now = System.nanoTime();
+                final long request = sequence;
+                if (!send(now, now))
                 {
-                    client.request(subject, null, payloadBuffer, 0, payload.length, REQUEST_TIMEOUT);
-                    ok = true;
+                    continue;
                 }
-                catch (final GatewayException ex)
+                while (answered != request)
                 {
-                    ok = false;
-                    if (phase == MEASURE)
-                    {
-                        countError(ex);
-                    }
-                }
-                final long received = System.nanoTime();
-                if (phase == MEASURE)
-                {
-                    if (ok)
-                    {
-                        Histograms.record(histogram, received - sent);
-                        completed.incrementAndGet();
-                    }
-                    else
-                    {
-                        errors.incrementAndGet();
-                    }
+                    // The listener unparks this thread; the bound only guards against a lost unpark.
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
                 }
             }
         }
@@ -324,40 +333,66 @@ final class GatewayClientsRole
             }
         }
 
-        private void send(final long intendedNs, final long sentNs)
+        /** Sends one request; a request not sent is counted as an error at once. */
+        private boolean send(final long intendedAt, final long sentAt)
         {
+            final long request = sequence;
+            final int index = (int)request & mask;
+            intendedNs[index] = intendedAt;
+            sentNs[index] = sentAt;
             outstanding.incrementAndGet();
-            client.requestAsync(subject, payload, REQUEST_TIMEOUT).whenComplete((reply, failed) ->
+            // The entries above are published to the receiver thread by the request slot's release and the ring's
+            // compare-and-set, both before the reply can exist.
+            final GatewayStatus status = client.requestAsync(subject, null, payloadBuffer, 0, payload.length,
+                REQUEST_TIMEOUT, this, request);
+            if (status != GatewayStatus.OK)
             {
-                final long received = System.nanoTime();
                 outstanding.decrementAndGet();
-                if (phase != MEASURE)
+                if (phase == MEASURE)
                 {
-                    return;
+                    errors.incrementAndGet();
+                    countError(status.name());
                 }
-                if (failed == null)
+                return false;
+            }
+            sequence = request + 1;
+            return true;
+        }
+
+        @Override
+        public void onReply(
+            final long request, final GatewayStatus status, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            final long received = System.nanoTime();
+            final int index = (int)request & mask;
+            outstanding.decrementAndGet();
+            if (phase == MEASURE)
+            {
+                if (status == GatewayStatus.OK)
                 {
-                    Histograms.record(histogram, received - sentNs);
-                    Histograms.record(intendedHistogram, received - intendedNs);
+                    Histograms.record(histogram, received - sentNs[index]);
+                    if (intervalNs != 0)
+                    {
+                        Histograms.record(intendedHistogram, received - intendedNs[index]);
+                    }
                     completed.incrementAndGet();
                 }
                 else
                 {
                     errors.incrementAndGet();
-                    countError(failed);
+                    countError(status.name());
                 }
-            });
+            }
+            if (intervalNs == 0)
+            {
+                answered = request;
+                LockSupport.unpark(thread);
+            }
         }
 
-        private void countError(final Throwable failure)
+        private void countError(final String kind)
         {
-            Throwable cause = failure;
-            while (cause.getCause() != null && !(cause instanceof GatewayException))
-            {
-                cause = cause.getCause();
-            }
-            final String kind = cause instanceof GatewayException ? ((GatewayException)cause).status().name() :
-                cause.getClass().getSimpleName();
             errorsByStatus.computeIfAbsent(kind, key -> new AtomicLong()).incrementAndGet();
         }
     }

@@ -19,6 +19,7 @@ import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.core.RequestTimeoutException;
 import io.ipcgateway.shm.CallResult;
 import io.ipcgateway.shm.ClientContext;
+import io.ipcgateway.shm.ResponseListener;
 import io.ipcgateway.shm.ShmClient;
 import io.ipcgateway.shm.ShmResponse;
 import org.agrona.DirectBuffer;
@@ -32,6 +33,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Thread-safe. {@link #publish} allocates nothing beyond what the caller passes: the frame is written in place into
  * the gateway's inbox (or, when larger than one record, into a per-thread buffer). Subscriptions are delivered on the
  * client's receiver thread; after the gateway restarts the client reconnects and subscribes again by itself.
+ * <p>
+ * Requests: blocking ({@link #request}), asynchronous without allocation, the outcome handed to a
+ * {@link GatewayReplyListener} on the receiver thread
+ * ({@link #requestAsync(String, GatewayHeaders, DirectBuffer, int, int, Duration, GatewayReplyListener, long)}: for
+ * many requests in flight on a hot path), or asynchronous returning a {@code CompletableFuture} (convenient; it
+ * allocates the future, a copy of the reply and its stages per call).
  * <pre>{@code
  * try (GatewayClient gateway = GatewayClient.connect(new ClientContext().serviceName("gateway"))) {
  *     gateway.publish("events.orders", bytes);
@@ -46,6 +53,13 @@ public final class GatewayClient implements AutoCloseable
     public static final Duration LOCAL_TIMEOUT_SLACK = Duration.ofMillis(500);
     /** How often the client checks whether it reconnected and must subscribe again. */
     public static final long RESUBSCRIBE_CHECK_MS = 50;
+    /**
+     * How many distinct {@link GatewayReplyListener}s a client keeps an adapter for; a listener beyond them costs an
+     * adapter per request (pass the same listener to many requests).
+     */
+    public static final int MAX_CACHED_LISTENERS = 256;
+
+    private static final long LOCAL_TIMEOUT_SLACK_NS = LOCAL_TIMEOUT_SLACK.toNanos();
 
     private static final byte[] EMPTY = new byte[0];
     private static final UnsafeBuffer EMPTY_BUFFER = new UnsafeBuffer(EMPTY);
@@ -57,6 +71,7 @@ public final class GatewayClient implements AutoCloseable
     private final ThreadLocal<UnsafeBuffer> views = ThreadLocal.withInitial(() -> new UnsafeBuffer(EMPTY));
     private final ThreadLocal<ResponseCapture> captures = ThreadLocal.withInitial(ResponseCapture::new);
     private final Map<Integer, ClientSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<GatewayReplyListener, ReplyAdapter> replyAdapters = new ConcurrentHashMap<>();
     private final AtomicInteger nextSubscriptionId = new AtomicInteger();
     private final GatewayMessage pushed = new GatewayMessage();
     private final ScheduledExecutorService resubscriber;
@@ -286,6 +301,48 @@ public final class GatewayClient implements AutoCloseable
     }
 
     /**
+     * Sends a NATS request and returns at once, allocating nothing: the outcome goes to {@code listener} exactly once
+     * (with {@code context}) when this returns {@link GatewayStatus#OK}, never otherwise. The reply's payload is a
+     * view valid during the callback, on the client's receiver thread (see {@link GatewayReplyListener}); its
+     * headers are not passed on (use {@link #requestAsync(String, GatewayHeaders, byte[], Duration)} for them).
+     * Pass one listener to many requests: the client keeps an adapter per listener (up to
+     * {@link #MAX_CACHED_LISTENERS}), and {@code context} tells the requests apart.
+     *
+     * @param subject  the NATS subject, no wildcards.
+     * @param headers  headers carried into NATS, or null.
+     * @param payload  the buffer holding the request.
+     * @param offset   where it starts.
+     * @param length   its length.
+     * @param timeout  how long NATS may take to answer, 1 ms or more (the local wait adds
+     *                 {@link #LOCAL_TIMEOUT_SLACK}).
+     * @param listener receives the outcome.
+     * @param context  handed to {@code listener} with the outcome.
+     * @return {@link GatewayStatus#OK} (sent); or, nothing sent and the listener not called,
+     *         {@link GatewayStatus#INVALID_SUBJECT}, {@link GatewayStatus#PAYLOAD_TOO_LARGE},
+     *         {@link GatewayStatus#BACK_PRESSURED} (the gateway's inbox is full or the client's
+     *         {@link ClientContext#maxInFlight} requests are in flight), {@link GatewayStatus#GATEWAY_UNAVAILABLE}.
+     * @throws IllegalArgumentException when the timeout is not 1 ms to {@code Integer.MAX_VALUE} ms, or
+     *                                  {@code listener} is null.
+     */
+    public GatewayStatus requestAsync(
+        final String subject, final GatewayHeaders headers, final DirectBuffer payload, final int offset,
+        final int length, final Duration timeout, final GatewayReplyListener listener, final long context)
+    {
+        if (listener == null)
+        {
+            throw new IllegalArgumentException("listener is required");
+        }
+        final int timeoutMs = timeoutArgument(timeout);
+        if (!SubjectRules.isValidSubject(subject, GatewayProtocol.MAX_SUBJECT_LENGTH))
+        {
+            return GatewayStatus.INVALID_SUBJECT;
+        }
+        final int frame = encode(timeoutMs, subject, headers, payload, offset, length);
+        return statusOf(shm.requestAsync(GatewayProtocol.REQUEST, encodeBuffers.get(), 0, frame,
+            timeout.toNanos() + LOCAL_TIMEOUT_SLACK_NS, adapterFor(listener), context));
+    }
+
+    /**
      * Subscribes to a subject pattern; many local clients subscribing to one pattern share one NATS subscription in
      * the gateway.
      *
@@ -401,6 +458,22 @@ public final class GatewayClient implements AutoCloseable
         return TimeUnit.SECONDS.toNanos(5);
     }
 
+    private ReplyAdapter adapterFor(final GatewayReplyListener listener)
+    {
+        final ReplyAdapter cached = replyAdapters.get(listener);
+        if (cached != null)
+        {
+            return cached;
+        }
+        final ReplyAdapter adapter = new ReplyAdapter(listener);
+        if (replyAdapters.size() >= MAX_CACHED_LISTENERS)
+        {
+            return adapter;
+        }
+        final ReplyAdapter raced = replyAdapters.putIfAbsent(listener, adapter);
+        return raced == null ? adapter : raced;
+    }
+
     private CompletableFuture<ShmResponse> sendAsync(
         final int typeId, final int argument, final String subject, final GatewayHeaders headers,
         final byte[] payload, final long timeoutNs)
@@ -492,7 +565,7 @@ public final class GatewayClient implements AutoCloseable
 
     private static long localTimeoutNs(final Duration timeout)
     {
-        return timeout.plus(LOCAL_TIMEOUT_SLACK).toNanos();
+        return timeout.toNanos() + LOCAL_TIMEOUT_SLACK_NS;
     }
 
     private static GatewayStatus statusOf(final long offerResult)
@@ -559,6 +632,47 @@ public final class GatewayClient implements AutoCloseable
             throw new GatewayException(GatewayStatus.INTERNAL, "unexpected response type=" + response.typeId());
         }
         return frame.payloadBytes();
+    }
+
+    /**
+     * Turns the shared-memory client's outcome into the gateway's: the reply frame's payload, the gateway's error
+     * status, or the local status. One per listener; responses of one connection are delivered by one thread at a
+     * time (the one holding its poll guard), so the frame it wraps them in is never shared by two deliveries.
+     */
+    private static final class ReplyAdapter implements ResponseListener
+    {
+        private final GatewayReplyListener listener;
+        private final GatewayFrame frame = new GatewayFrame();
+
+        ReplyAdapter(final GatewayReplyListener listener)
+        {
+            this.listener = listener;
+        }
+
+        @Override
+        public void onResponse(
+            final long context, final long result, final int typeId, final DirectBuffer buffer, final int offset,
+            final int length)
+        {
+            if (result != OfferResult.OK)
+            {
+                listener.onReply(context, statusOf(result), EMPTY_BUFFER, 0, 0);
+            }
+            else if (typeId == CallResult.ERROR_TYPE_ID && length >= CallResult.ERROR_MESSAGE_OFFSET)
+            {
+                final int code = buffer.getInt(offset + CallResult.ERROR_STATUS_OFFSET);
+                listener.onReply(context, GatewayStatus.fromCode(code), buffer,
+                    offset + CallResult.ERROR_MESSAGE_OFFSET, length - CallResult.ERROR_MESSAGE_OFFSET);
+            }
+            else if (typeId == GatewayProtocol.REPLY && frame.wrap(buffer, offset, length))
+            {
+                listener.onReply(context, GatewayStatus.OK, buffer, frame.payloadOffset(), frame.payloadLength());
+            }
+            else
+            {
+                listener.onReply(context, GatewayStatus.INTERNAL, EMPTY_BUFFER, 0, 0);
+            }
+        }
     }
 
     /** Captures the response of a blocking request (one per thread; copied because the view ends with the call). */

@@ -132,8 +132,8 @@ class GatewayDutyAllocationTest
     {
         for (final Thread thread : Thread.getAllStackTraces().keySet())
         {
-            // The shared-memory service's duty thread, named by ipc-shm for the service.
-            if ("ipc-server-gw-duty-alloc".equals(thread.getName()) || "gateway-duty".equals(thread.getName()))
+            // The gateway's duty thread, by the name the gateway gives it (ServerContext.threadName).
+            if ("gateway-duty".equals(thread.getName()))
             {
                 return thread.getId();
             }
