@@ -214,6 +214,11 @@ final class ResponseAwaiter
         long nowNs = 0;
         long idleSinceNs = 0;
         int emptyPolls = 0;
+        // Read once per request, BLOCK mode only (two volatile reads): when waiters outnumber the cores, even the
+        // first polls do not spin. A thread that spins through them is answered first every time once the server
+        // answers within a microsecond (it does when its wake-ups leave its thread, see WakeOffload), and it keeps
+        // the cores while every other waiter sleeps: 32 requesting threads on 2 cores measured fairness 0.08-0.17.
+        final boolean fastSpin = !blocking || gate.maySpin();
         while (slot.state != RequestSlot.DONE && connection.state == ClientState.CONNECTED)
         {
             if (receiver.readInbox() > 0)
@@ -236,9 +241,18 @@ final class ResponseAwaiter
             }
             if (nowNs == 0)
             {
-                // Before the first clock read: a fast response is on its way, spin for it.
-                Thread.onSpinWait();
-                continue;
+                if (fastSpin)
+                {
+                    // Before the first clock read: a fast response is on its way, spin for it.
+                    Thread.onSpinWait();
+                    continue;
+                }
+                // The gate says sleep: start the wait now (the notifier re-checks the inbox before it blocks).
+                nowNs = System.nanoTime();
+                if (deadlineNs == NO_DEADLINE)
+                {
+                    deadlineNs = deadline(nowNs, timeoutNs);
+                }
             }
             if (idleSinceNs == 0)
             {
