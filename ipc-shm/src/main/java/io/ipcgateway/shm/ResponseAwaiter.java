@@ -216,8 +216,8 @@ final class ResponseAwaiter
         int emptyPolls = 0;
         // Read once per request, BLOCK mode only (two volatile reads): when waiters outnumber the cores, even the
         // first polls do not spin. A thread that spins through them is answered first every time once the server
-        // answers within a microsecond (it does when its wake-ups leave its thread, see WakeOffload), and it keeps
-        // the cores while every other waiter sleeps: 32 requesting threads on 2 cores measured fairness 0.08-0.17.
+        // answers within a microsecond (it does when its wake-ups cost it little, see SharedWake), and it keeps the
+        // cores while every other waiter sleeps: 32 requesting threads on 2 cores measured fairness 0.08-0.17.
         final boolean fastSpin = !blocking || gate.maySpin();
         while (slot.state != RequestSlot.DONE && connection.state == ClientState.CONNECTED)
         {
