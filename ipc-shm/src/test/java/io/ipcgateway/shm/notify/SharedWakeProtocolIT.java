@@ -120,6 +120,27 @@ class SharedWakeProtocolIT
     }
 
     @Test
+    @Timeout(30)
+    void shouldEndASleepOnTheSharedWordByItsTimeoutWhenNobodyWakesIt()
+    {
+        // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline: a relative one would sleep for decades.
+        final Notifier consumer = consumer(0, NotifierKind.FUTEX);
+        consumer.sleepOn(SharedWake.join(header, SEQUENCE_OFFSET), SharedWake.bitOf(7));
+        final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(50);
+
+        final long startNs = System.nanoTime();
+        final boolean signalled = consumer.await(() -> false, timeoutNs);
+        final long elapsedNs = System.nanoTime() - startNs;
+
+        assertThat(signalled).isFalse();
+        assertThat(elapsedNs).isGreaterThanOrEqualTo(timeoutNs).isLessThan(TimeUnit.SECONDS.toNanos(10));
+        assertThat(consumer.timeouts()).isEqualTo(1);
+        assertThat(waiterWord(0)).isEqualTo(NotifierDescriptor.AWAKE);
+        assertThat(header.getInt(areaOf(0) + NotifierDescriptor.SHARED_WAKE_BIT_OFFSET))
+            .as("still on the shared word: the wait did not fail").isEqualTo(1 << 7);
+    }
+
+    @Test
     @Timeout(60)
     void shouldWakeOnlyTheAnsweredConsumerAndPutACollidingOneBackToSleep() throws InterruptedException
     {
