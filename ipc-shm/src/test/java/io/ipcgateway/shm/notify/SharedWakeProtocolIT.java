@@ -121,6 +121,34 @@ class SharedWakeProtocolIT
 
     @Test
     @Timeout(30)
+    void shouldNotBlockWhenTheAnswerCameBetweenTheSequenceReadAndTheWait()
+    {
+        // The race the stress test can only hope to hit, made deterministic: the consumer has announced its sleep,
+        // read the sequence and seen its waiter word still set; the producer clears it and wakes before the consumer
+        // is queued in the kernel. The bump makes the consumer's wait return at once (EAGAIN) instead of sleeping
+        // to its deadline with a wake-up that already went by.
+        final Notifier consumer = consumer(0, NotifierKind.FUTEX);
+        final SharedWake joined = SharedWake.join(header, SEQUENCE_OFFSET);
+        consumer.sleepOn(joined, SharedWake.bitOf(9));
+        final Notifier producer = producer(0);
+        header.putIntVolatile(areaOf(0) + NotifierDescriptor.WAITER_OFFSET, NotifierDescriptor.SLEEPING);
+        final int sequence = joined.sequence();
+        assertThat(waiterWord(0)).isEqualTo(NotifierDescriptor.SLEEPING);
+
+        final int mask = producer.signalCollecting();
+        shared.wake(mask);
+        final long startNs = System.nanoTime();
+        final boolean waited = joined.await(sequence, startNs + TimeUnit.SECONDS.toNanos(10), mask);
+        final long elapsedNs = System.nanoTime() - startNs;
+
+        assertThat(mask).isEqualTo(1 << 9);
+        assertThat(waited).isTrue();
+        assertThat(elapsedNs).as("returned at once, not at the 10 s deadline").isLessThan(TimeUnit.SECONDS.toNanos(5));
+        assertThat(waiterWord(0)).isEqualTo(NotifierDescriptor.AWAKE);
+    }
+
+    @Test
+    @Timeout(30)
     void shouldEndASleepOnTheSharedWordByItsTimeoutWhenNobodyWakesIt()
     {
         // FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC deadline: a relative one would sleep for decades.
