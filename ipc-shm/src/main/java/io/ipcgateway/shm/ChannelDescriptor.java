@@ -72,7 +72,10 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  |                 Server Wake Offered (int; 1 when the server   | 260
  *  |                 wakes its clients through the sequence word)  |
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 320 (a cache line of their own)| 264
+ *  |                 Server Wake Next Bit (int; clients take their | 264
+ *  |                 bit round-robin with an atomic add)           |
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 320 (a cache line of their own)| 268
  *  +---------------------------------------------------------------+
  *  |                 Reserved up to 2048                           | 320
  *  +---------------------------------------------------------------+
@@ -200,6 +203,13 @@ public final class ChannelDescriptor
      */
     public static final int SERVER_WAKE_OFFERED_OFFSET =
         SERVER_WAKE_SEQUENCE_OFFSET + io.ipcgateway.shm.notify.SharedWake.OFFERED_DELTA;
+
+    /**
+     * Offset of the server wake next-bit counter (int, beside {@link #SERVER_WAKE_OFFERED_OFFSET}): a client joining
+     * the shared wake word takes bit {@code counter & 31} with an atomic add, so up to 32 clients never share one.
+     */
+    public static final int SERVER_WAKE_NEXT_BIT_OFFSET =
+        SERVER_WAKE_SEQUENCE_OFFSET + io.ipcgateway.shm.notify.SharedWake.NEXT_BIT_DELTA;
 
     /** Offset of the counter values. */
     public static final int COUNTERS_VALUES_OFFSET = 2048;

@@ -151,7 +151,7 @@ final class ClientConnection implements AutoCloseable
                     SharedWake.join(serverFile.header(), ChannelDescriptor.SERVER_WAKE_SEQUENCE_OFFSET);
                 if (sharedWake != null)
                 {
-                    inboxNotifier.sleepOn(sharedWake, SharedWake.bitOf(connection.sessionId));
+                    inboxNotifier.sleepOn(sharedWake, sharedWake.nextBit());
                 }
             }
         }

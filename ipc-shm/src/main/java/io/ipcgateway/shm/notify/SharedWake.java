@@ -20,8 +20,9 @@ import org.agrona.concurrent.AtomicBuffer;
  * server's clear, and so its bump, came after the client's read of the sequence, so the kernel's atomic compare
  * either finds the word moved (EAGAIN: the client loops, sees its waiter word cleared and returns) or queues the
  * client before the bump, and the wake that follows the bump matches its bit. Clients whose bits collide
- * ({@link #bitOf} keeps 32 of them) are woken spuriously, re-check their waiter word and sleep again: at most once per
- * pass that wakes their bit. Every wait keeps the caller's deadline, so even a lost wake-up could only delay.
+ * (there are 32) are woken spuriously, re-check their waiter word and sleep again: at most once per
+ * pass that wakes their bit; clients take their bits round-robin ({@link #nextBit()}), so they collide only beyond
+32 clients. Every wait keeps the caller's deadline, so even a lost wake-up could only delay.
  * <p>
  * Negotiation: the server writes {@link #OFFERED} beside the word when it wakes this way (JDK 22+ with the futex,
  * {@value #MODE_PROP_NAME} not {@code per-client}); a client uses the word only when the server offered it and it can
@@ -46,6 +47,9 @@ public final class SharedWake
 
     /** Offset of the offered word relative to the sequence word. */
     public static final int OFFERED_DELTA = 4;
+
+    /** Offset of the next-bit counter relative to the sequence word: clients take their bits round-robin. */
+    public static final int NEXT_BIT_DELTA = 8;
 
     private final AtomicBuffer buffer;
     private final int sequenceIndex;
@@ -131,7 +135,19 @@ public final class SharedWake
     }
 
     /**
-     * The bit a client of a session waits with: sessions 32 apart share one.
+     * Client side: takes the next of the 32 bits round-robin from a counter beside the word, so up to 32 clients of
+     * the service never share a bit (random session ids would give 32 clients about 22 distinct bits, and every
+     * collision is a spurious wake-up).
+     *
+     * @return a single-bit mask.
+     */
+    public int nextBit()
+    {
+        return 1 << (buffer.getAndAddInt(sequenceIndex + NEXT_BIT_DELTA, 1) & 31);
+    }
+
+    /**
+     * The bit a client of a session could wait with: sessions 32 apart share one.
      *
      * @param sessionId the client's session id.
      * @return a single-bit mask.

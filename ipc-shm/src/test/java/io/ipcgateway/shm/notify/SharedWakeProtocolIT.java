@@ -93,6 +93,25 @@ class SharedWakeProtocolIT
     }
 
     @Test
+    void shouldHandOutAllThirtyTwoBitsRoundRobinBeforeAnyRepeats()
+    {
+        final SharedWake first = SharedWake.join(header, SEQUENCE_OFFSET);
+        final SharedWake second = SharedWake.join(header, SEQUENCE_OFFSET);
+        int seen = 0;
+        for (int i = 0; i < 32; i++)
+        {
+            final int bit = (i % 2 == 0 ? first : second).nextBit();
+            assertThat(Integer.bitCount(bit)).isEqualTo(1);
+            assertThat(seen & bit).as("bit %d handed out twice among the first 32", Integer.numberOfTrailingZeros(bit))
+                .isZero();
+            seen |= bit;
+        }
+
+        assertThat(seen).isEqualTo(-1);
+        assertThat(first.nextBit()).as("the 33rd client shares the first bit").isEqualTo(1);
+    }
+
+    @Test
     void shouldNotJoinAWordTheServerDidNotOffer()
     {
         final UnsafeBuffer other = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
