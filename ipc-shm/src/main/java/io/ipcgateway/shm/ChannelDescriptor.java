@@ -66,7 +66,18 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *  |                 Reserved up to 256 (keeps the words on a      | 200
  *  |                 cache line of their own)                      |
  *  +---------------------------------------------------------------+
- *  |                 Reserved up to 2048                           | 256
+ *  |                 Server Wake Sequence (int; server file: the   | 256
+ *  |                 futex word its clients sleep on, SharedWake)  |
+ *  +---------------------------------------------------------------+
+ *  |                 Server Wake Offered (int; 1 when the server   | 260
+ *  |                 wakes its clients through the sequence word)  |
+ *  +---------------------------------------------------------------+
+ *  |                 Server Wake Next Bit (int; clients take their | 264
+ *  |                 bit round-robin with an atomic add)           |
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 320 (a cache line of their own)| 268
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved up to 2048                           | 320
  *  +---------------------------------------------------------------+
  *  |                 Counter values (2048 bytes, Agrona layout)    | 2048
  *  +---------------------------------------------------------------+
@@ -175,6 +186,30 @@ public final class ChannelDescriptor
      * so the layout version is unchanged: a client built before it counts its waiters but not their sleeps.
      */
     public static final int PARKED_REQUESTERS_OFFSET = 196;
+
+    /**
+     * Offset of the server wake sequence (int, on a cache line of its own up to 320; server file only): the futex word
+     * on which the service's clients sleep for a response with {@code FUTEX_WAIT_BITSET} and a bit of their session,
+     * so the server wakes every client it answered in a duty-cycle pass with one {@code FUTEX_WAKE_BITSET}
+     * ({@link io.ipcgateway.shm.notify.SharedWake}). The word was reserved (zero) before, so the layout version is
+     * unchanged: a server built before it never offers it, and a client built before it never joins it.
+     */
+    public static final int SERVER_WAKE_SEQUENCE_OFFSET = 256;
+
+    /**
+     * Offset of the server wake offered word (int, beside {@link #SERVER_WAKE_SEQUENCE_OFFSET}): 1 when the server
+     * wakes the clients that sleep on the sequence word through it (it can call the futex, and the setting
+     * {@code ipc.shm.wake.batch} is not {@code per-client}), 0 otherwise.
+     */
+    public static final int SERVER_WAKE_OFFERED_OFFSET =
+        SERVER_WAKE_SEQUENCE_OFFSET + io.ipcgateway.shm.notify.SharedWake.OFFERED_DELTA;
+
+    /**
+     * Offset of the server wake next-bit counter (int, beside {@link #SERVER_WAKE_OFFERED_OFFSET}): a client joining
+     * the shared wake word takes bit {@code counter & 31} with an atomic add, so up to 32 clients never share one.
+     */
+    public static final int SERVER_WAKE_NEXT_BIT_OFFSET =
+        SERVER_WAKE_SEQUENCE_OFFSET + io.ipcgateway.shm.notify.SharedWake.NEXT_BIT_DELTA;
 
     /** Offset of the counter values. */
     public static final int COUNTERS_VALUES_OFFSET = 2048;

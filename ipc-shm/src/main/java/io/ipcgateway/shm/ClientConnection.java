@@ -21,6 +21,7 @@ import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.shm.notify.Notifier;
 import io.ipcgateway.shm.notify.NotifierIdleStrategy;
 import io.ipcgateway.shm.notify.NotifierKind;
+import io.ipcgateway.shm.notify.SharedWake;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -142,6 +143,17 @@ final class ClientConnection implements AutoCloseable
         try
         {
             ClientHandshake.handshake(context, serverFile, inboxFile, writer, connection, guard, receiver, deadlineNs);
+            if (inboxNotifier != null)
+            {
+                // Sleep on the server's shared word when it offers one (one wake-up syscall per server pass for all
+                // its sleeping clients); before any thread sleeps, since the receiver and callers start below.
+                final SharedWake sharedWake =
+                    SharedWake.join(serverFile.header(), ChannelDescriptor.SERVER_WAKE_SEQUENCE_OFFSET);
+                if (sharedWake != null)
+                {
+                    inboxNotifier.sleepOn(sharedWake, sharedWake.nextBit());
+                }
+            }
         }
         catch (final RuntimeException ex)
         {

@@ -495,20 +495,24 @@ final class FrameWriter
     }
 
     /**
-     * Issues the wake-up deferred during a pass, if any; on the duty-cycle thread.
+     * Issues the wake-up deferred during a pass, if any; on the duty-cycle thread. A consumer asleep on the server's
+     * shared wake word is not woken here: its bit is returned for the batch to wake with the others.
+     *
+     * @return the consumer's bit on the shared wake word when the batch must wake it, else 0.
      */
-    void flushWake()
+    int flushWake()
     {
         if (wakePending)
         {
             wakePending = false;
             if (!wakesClosed)
             {
-                // The records were committed with release stores earlier in the pass: signal()'s fence orders them
-                // before the read of the waiter word.
-                notifier.signal();
+                // The records were committed with release stores earlier in the pass: signalCollecting()'s fence
+                // orders them before the read of the waiter word.
+                return notifier.signalCollecting();
             }
         }
+        return 0;
     }
 
     /**
@@ -530,7 +534,11 @@ final class FrameWriter
      */
     void closeWakes()
     {
-        flushWake();
+        if (wakePending && !wakesClosed)
+        {
+            wakePending = false;
+            notifier.signal();
+        }
         wakesClosed = true;
     }
 

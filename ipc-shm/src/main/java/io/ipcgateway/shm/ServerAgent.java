@@ -16,6 +16,7 @@ import io.ipcgateway.core.IpcCounters;
 import io.ipcgateway.core.PeerDeadException;
 import io.ipcgateway.shm.notify.Notifier;
 import io.ipcgateway.shm.notify.Notifiers;
+import io.ipcgateway.shm.notify.SharedWake;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.MutableDirectBuffer;
@@ -104,6 +105,8 @@ final class ServerAgent implements Agent, MessageHandler
     private ClientSession lastSession;
     /** Wake-ups of sleeping clients, issued at the end of each pass. */
     private final WakeBatch wakeBatch = new WakeBatch();
+    /** The word sleeping clients wait on, woken once per pass for all of them, or null (see {@link SharedWake}). */
+    private final SharedWake sharedWake;
     // Work handed to the duty cycle by other threads (ShmServer.execute): a node per task, off the hot path.
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private volatile boolean tasksClosed;
@@ -154,6 +157,9 @@ final class ServerAgent implements Agent, MessageHandler
             this.counters = file.createCounters("service=" + context.serviceName());
             this.notifier = context.idleMode() == IdleMode.BLOCK ?
                 ShmServer.openConsumerNotifier(file, context.notifierKind(), context.fileAccess()) : null;
+            // Offered before any client can connect; null when this JVM wakes each client on its own word.
+            this.sharedWake = SharedWake.offer(file.header(), ChannelDescriptor.SERVER_WAKE_SEQUENCE_OFFSET);
+            wakeBatch.wakeThrough(sharedWake);
         }
         catch (final RuntimeException ex)
         {
@@ -319,6 +325,10 @@ final class ServerAgent implements Agent, MessageHandler
     private AgentTerminationException stopOnTruncatedFile(final Throwable fault)
     {
         fileLost = true;
+        if (sharedWake != null)
+        {
+            sharedWake.close();
+        }
         final long length = file.currentLength();
         final CorruptionException corruption = new CorruptionException(file.path(), Math.max(length, 0),
             "server file truncated by another process (mapped length " + file.mappedLength() + ", length now "
@@ -699,7 +709,7 @@ final class ServerAgent implements Agent, MessageHandler
         {
             if (clientFile.consumerIdleMode() == IdleMode.BLOCK)
             {
-                clientNotifier = ShmServer.openNotifier(clientFile, false, context.notifierKind());
+                clientNotifier = ShmServer.openClientNotifier(clientFile, context.notifierKind(), sharedWake);
             }
         }
         catch (final RuntimeException ex)

@@ -22,6 +22,7 @@ import io.ipcgateway.shm.notify.Notifier;
 import io.ipcgateway.shm.notify.NotifierIdleStrategy;
 import io.ipcgateway.shm.notify.NotifierKind;
 import io.ipcgateway.shm.notify.Notifiers;
+import io.ipcgateway.shm.notify.SharedWake;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
@@ -442,6 +443,13 @@ public final class ShmServer implements AutoCloseable
     static Notifier openNotifier(final ChannelFile file, final boolean consumerSide, final NotifierKind kind)
     {
         return Notifiers.open(file.header(), ChannelDescriptor.NOTIFIER_OFFSET, file.path(), consumerSide, kind);
+    }
+
+    /** The producer side of a client's inbox notifier, waking through the server's shared word when it sleeps there. */
+    static Notifier openClientNotifier(final ChannelFile file, final NotifierKind kind, final SharedWake sharedWake)
+    {
+        return Notifiers.open(
+            file.header(), ChannelDescriptor.NOTIFIER_OFFSET, file.path(), false, kind, sharedWake);
     }
 
     /**

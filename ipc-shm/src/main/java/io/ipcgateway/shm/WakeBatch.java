@@ -2,6 +2,8 @@ package io.ipcgateway.shm;
 
 import java.util.Arrays;
 
+import io.ipcgateway.shm.notify.SharedWake;
+
 /**
  * The server's wake-ups of one duty-cycle pass, issued together at its end: while the duty-cycle thread reads the
  * inbox and answers, a response to a sleeping client only marks that client's writer, and the pass ends by waking
@@ -12,6 +14,10 @@ import java.util.Arrays;
  * in a pass would be woken twice. Only the thread that {@link #begin began} the pass defers; a writer used by any
  * other thread (a push from an application thread) wakes at once, so nothing waits for a pass that is not running.
  * Allocation-free once the array holds as many writers as one pass answers.
+ * <p>
+ * When the server offered its clients a {@link SharedWake} word, the clients asleep on it are not woken one by one:
+ * the pass collects their bits and ends with one {@code FUTEX_WAKE_BITSET} for all of them (the others, asleep on
+ * their own word or on the socket, are still woken each on its own).
  */
 final class WakeBatch
 {
@@ -21,6 +27,17 @@ final class WakeBatch
     private Thread owner;
     private FrameWriter[] pending = new FrameWriter[INITIAL_CAPACITY];
     private int count;
+    private SharedWake sharedWake;
+
+    /**
+     * Wakes clients asleep on the server's shared word through it, one syscall per pass.
+     *
+     * @param wake the server's word, or {@code null} to wake every client on its own word.
+     */
+    void wakeThrough(final SharedWake wake)
+    {
+        this.sharedWake = wake;
+    }
 
     /** The duty-cycle thread starts a pass: wake-ups of its writers wait for {@link #flush}. */
     void begin()
@@ -61,13 +78,18 @@ final class WakeBatch
     {
         owner = null;
         final int flushed = count;
+        int mask = 0;
         for (int i = 0; i < flushed; i++)
         {
             final FrameWriter writer = pending[i];
             pending[i] = null;
-            writer.flushWake();
+            mask |= writer.flushWake();
         }
         count = 0;
+        if (mask != 0)
+        {
+            sharedWake.wake(mask);
+        }
         return flushed;
     }
 }

@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import io.ipcgateway.core.IdleMode;
 import io.ipcgateway.core.MessageHandler;
 import io.ipcgateway.core.OfferResult;
+import io.ipcgateway.shm.notify.NotifierKind;
+import io.ipcgateway.shm.notify.Notifiers;
+import io.ipcgateway.shm.notify.SharedWake;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -100,6 +104,21 @@ class FairWaitIT
 
         // Every thread that entered the count left it: the service's word is back to zero.
         assertThat(serviceWaiters()).as(log.toString()).isZero();
+        // With the futex (JDK 22+, this JVM's java.home) the sleeping clients were woken through the server's shared
+        // word, one wake-up per pass; a JDK 17 server cannot call the futex, offers nothing and wakes each client on
+        // the socket.
+        final int[] wake = serverWake();
+        System.out.printf("fair wait: JDK %s, connections %s: shared wake offered %d, sequence %d%n", jdk,
+            connections, wake[0], wake[1]);
+        if ("17".equals(jdk) || Notifiers.autoKind() != NotifierKind.FUTEX)
+        {
+            assertThat(wake).containsExactly(0, 0);
+        }
+        else
+        {
+            assertThat(wake[0]).isEqualTo(SharedWake.OFFERED);
+            assertThat(wake[1]).as("passes that woke sleeping clients through the shared word").isPositive();
+        }
         stop(server);
     }
 
@@ -160,6 +179,23 @@ class FairWaitIT
         try
         {
             return WaitGate.serviceWaiters(file.header());
+        }
+        finally
+        {
+            file.close();
+        }
+    }
+
+    /** The server file's shared wake word: offered, then the sequence. */
+    private int[] serverWake()
+    {
+        final ChannelFile file = ChannelFile.open(ServiceDirectory.serverFile(dir.resolve(SERVICE)),
+            ChannelDescriptor.TYPE_SERVER);
+        try
+        {
+            return new int[] {
+                file.header().getIntVolatile(ChannelDescriptor.SERVER_WAKE_OFFERED_OFFSET),
+                file.header().getIntVolatile(ChannelDescriptor.SERVER_WAKE_SEQUENCE_OFFSET)};
         }
         finally
         {

@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.AWAKE;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.CONSUMER_KIND_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.CONSUMER_LISTENS_OFFSET;
+import static io.ipcgateway.shm.notify.NotifierDescriptor.SHARED_WAKE_BIT_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.SLEEPING;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.SLEEPS_OFFSET;
 import static io.ipcgateway.shm.notify.NotifierDescriptor.SOCKET_REQUESTS_OFFSET;
@@ -34,6 +35,12 @@ final class EventCountNotifier implements Notifier
     private final int wakeupsIndex;
     private final int timeoutsIndex;
     private final int socketRequestsIndex;
+    private final int sharedBitIndex;
+    /** Producer side: the word this producer wakes consumers through that asked for it, or null. */
+    private final SharedWake producerShared;
+    /** Consumer side: the shared word it sleeps on and its bit, or null / 0 (only the consumer thread writes). */
+    private volatile SharedWake consumerShared;
+    private volatile int consumerBit;
     private final boolean consumer;
     private final Sleeper socketSleeper;
     private final Waker futexWaker;
@@ -54,6 +61,7 @@ final class EventCountNotifier implements Notifier
      * @param socketSleeper the consumer's socket listener when it accepts the socket, else {@code null}.
      * @param futexWaker    wakes a futex consumer, or {@code null} when the futex is unavailable here.
      * @param socketWaker   wakes a socket consumer.
+     * @param sharedWake    producer side: the shared word to wake consumers that sleep on it, or {@code null}.
      */
     EventCountNotifier(
         final AtomicBuffer buffer,
@@ -63,7 +71,8 @@ final class EventCountNotifier implements Notifier
         final Sleeper futexSleeper,
         final Sleeper socketSleeper,
         final Waker futexWaker,
-        final Waker socketWaker)
+        final Waker socketWaker,
+        final SharedWake sharedWake)
     {
         this.buffer = buffer;
         this.waiterIndex = areaOffset + WAITER_OFFSET;
@@ -72,6 +81,8 @@ final class EventCountNotifier implements Notifier
         this.wakeupsIndex = areaOffset + WAKEUPS_OFFSET;
         this.timeoutsIndex = areaOffset + TIMEOUTS_OFFSET;
         this.socketRequestsIndex = areaOffset + SOCKET_REQUESTS_OFFSET;
+        this.sharedBitIndex = areaOffset + SHARED_WAKE_BIT_OFFSET;
+        this.producerShared = consumer || futexWaker == null ? null : sharedWake;
         this.consumer = consumer;
         this.socketSleeper = socketSleeper;
         this.futexWaker = futexWaker;
@@ -92,6 +103,7 @@ final class EventCountNotifier implements Notifier
             }
             // A consumer that died asleep may have left the word set; the new consumer is awake.
             buffer.putIntVolatile(waiterIndex, AWAKE);
+            buffer.putIntVolatile(sharedBitIndex, 0);
             buffer.putIntVolatile(areaOffset + CONSUMER_LISTENS_OFFSET, listens);
             buffer.putIntVolatile(consumerKindIndex, kind.code());
             // A producer without the futex may have asked before this consumer opened.
@@ -110,8 +122,44 @@ final class EventCountNotifier implements Notifier
             switchable = false;
             sleeper = socketSleeper;
             kind = NotifierKind.UNIX_SOCKET;
+            consumerShared = null;
+            consumerBit = 0;
+            buffer.putIntVolatile(sharedBitIndex, 0);
             buffer.putIntVolatile(consumerKindIndex, NotifierKind.UNIX_SOCKET.code());
         }
+    }
+
+    @Override
+    public boolean sleepOn(final SharedWake wake, final int bit)
+    {
+        if (!consumer)
+        {
+            throw new IllegalStateException("sleepOn called on a producer-side notifier: kind=" + kind);
+        }
+        if (wake == null || Integer.bitCount(bit) != 1)
+        {
+            throw new IllegalArgumentException("a shared wake needs a word and a single bit: wake=" + wake
+                + ", bit=0x" + Integer.toHexString(bit));
+        }
+        switchToSocketIfRequested();
+        if (kind != NotifierKind.FUTEX)
+        {
+            return false;
+        }
+        consumerShared = wake;
+        consumerBit = bit;
+        // Published before any later announcement of a sleep (a volatile store), so a producer that wins the waiter
+        // word reads the bit of that sleep.
+        buffer.putIntVolatile(sharedBitIndex, bit);
+        return true;
+    }
+
+    /** The consumer cannot wait on the shared word (its mapping failed): back to its own waiter word for good. */
+    private void leaveSharedWake()
+    {
+        consumerShared = null;
+        consumerBit = 0;
+        buffer.putIntVolatile(sharedBitIndex, 0);
     }
 
     @Override
@@ -135,13 +183,43 @@ final class EventCountNotifier implements Notifier
         }
     }
 
+    @Override
+    public int signalCollecting()
+    {
+        VarHandle.fullFence();
+        if (buffer.getInt(waiterIndex) != AWAKE && buffer.getAndSetInt(waiterIndex, AWAKE) != AWAKE)
+        {
+            final SharedWake shared = producerShared;
+            if (shared != null && buffer.getIntVolatile(consumerKindIndex) == NotifierKind.FUTEX.code())
+            {
+                final int bit = buffer.getIntVolatile(sharedBitIndex);
+                if (bit != 0)
+                {
+                    buffer.getAndAddLong(wakeupsIndex, 1L);
+                    return bit;
+                }
+            }
+            wake();
+        }
+        return 0;
+    }
+
     private void wake()
     {
         buffer.getAndAddLong(wakeupsIndex, 1L);
         final int consumerKind = buffer.getIntVolatile(consumerKindIndex);
         if (consumerKind == NotifierKind.FUTEX.code() && futexWaker != null)
         {
-            futexWaker.wake();
+            final SharedWake shared = producerShared;
+            final int bit = shared != null ? buffer.getIntVolatile(sharedBitIndex) : 0;
+            if (bit != 0)
+            {
+                shared.wake(bit);
+            }
+            else
+            {
+                futexWaker.wake();
+            }
         }
         else if (consumerKind == NotifierKind.UNIX_SOCKET.code())
         {
@@ -178,14 +256,22 @@ final class EventCountNotifier implements Notifier
 
         buffer.putLongOrdered(sleepsIndex, buffer.getLong(sleepsIndex) + 1L);
         final long deadlineNs = System.nanoTime() + Math.max(timeoutNs, MIN_TIMEOUT_NS);
-        while (buffer.getIntVolatile(waiterIndex) == SLEEPING)
+        final SharedWake shared = consumerShared;
+        if (shared != null)
         {
-            final long remainingNs = deadlineNs - System.nanoTime();
-            if (remainingNs <= 0)
+            awaitShared(shared, consumerBit, deadlineNs);
+        }
+        else
+        {
+            while (buffer.getIntVolatile(waiterIndex) == SLEEPING)
             {
-                break;
+                final long remainingNs = deadlineNs - System.nanoTime();
+                if (remainingNs <= 0)
+                {
+                    break;
+                }
+                sleeper.sleep(remainingNs);
             }
-            sleeper.sleep(remainingNs);
         }
 
         // Whoever clears the word first owns the outcome: a producer (signalled) or this timeout.
@@ -195,6 +281,37 @@ final class EventCountNotifier implements Notifier
             buffer.putLongOrdered(timeoutsIndex, buffer.getLong(timeoutsIndex) + 1L);
         }
         return signalled;
+    }
+
+    /**
+     * Sleeps on the shared word until the producer cleared the waiter word or the deadline passed (see
+     * {@link SharedWake} for why no wake-up is lost). The sequence is read before the waiter word is re-checked.
+     */
+    private void awaitShared(final SharedWake shared, final int bit, final long deadlineNs)
+    {
+        while (true)
+        {
+            final int sequence;
+            try
+            {
+                sequence = shared.sequence();
+            }
+            catch (final InternalError ex)
+            {
+                // The producer's file was truncated under the mapping: sleep by the timeout, never touch it again.
+                leaveSharedWake();
+                break;
+            }
+            if (buffer.getIntVolatile(waiterIndex) != SLEEPING || deadlineNs - System.nanoTime() <= 0)
+            {
+                break;
+            }
+            if (!shared.await(sequence, deadlineNs, bit))
+            {
+                leaveSharedWake();
+                break;
+            }
+        }
     }
 
     @Override

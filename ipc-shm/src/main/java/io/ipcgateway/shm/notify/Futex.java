@@ -93,4 +93,31 @@ final class Futex
     {
         throw new UnsupportedOperationException(unavailableReason());
     }
+
+    /**
+     * {@code FUTEX_WAIT_BITSET}: blocks while the word holds {@code expected}, until a wake whose mask shares a bit
+     * with {@code bitset}, or until the deadline.
+     *
+     * @param expected   the value the word must still hold for the call to block.
+     * @param deadlineNs absolute deadline on {@link System#nanoTime()}'s clock.
+     * @param bitset     the waiter's bits, non-zero.
+     * @return never: the base version throws.
+     */
+    int awaitBitset(final int expected, final long deadlineNs, final int bitset)
+    {
+        throw new UnsupportedOperationException(unavailableReason());
+    }
+
+    /**
+     * {@code FUTEX_WAKE_BITSET}: wakes up to {@code count} threads blocked on the word whose bitset shares a bit with
+     * {@code bitset}.
+     *
+     * @param count  how many waiters to wake at most.
+     * @param bitset the bits to wake, non-zero.
+     * @return never: the base version throws.
+     */
+    int wakeBitset(final int count, final int bitset)
+    {
+        throw new UnsupportedOperationException(unavailableReason());
+    }
 }

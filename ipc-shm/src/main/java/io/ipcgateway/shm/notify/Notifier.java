@@ -29,6 +29,26 @@ public interface Notifier extends AutoCloseable
     void signalAfterAtomicCommit();
 
     /**
+     * Producer side, at the end of a batch of wake-ups (the server's duty-cycle pass): {@link #signal()}, except that
+     * a consumer asleep on the producer's {@link SharedWake} word is not woken here: its bit is returned, for the
+     * caller to wake with the others of the batch in one {@link SharedWake#wake(int)}.
+     *
+     * @return the consumer's bit when the caller must wake it through the shared word, else 0 (woken already, or
+     *         nobody slept).
+     */
+    int signalCollecting();
+
+    /**
+     * Consumer side, before its first sleep: sleep on a shared word with {@code bit} from now on (see
+     * {@link SharedWake}) when this consumer sleeps on the futex; otherwise (the socket) nothing changes.
+     *
+     * @param wake the word the producer wakes through.
+     * @param bit  this consumer's single bit, from {@link SharedWake#bitOf(int)}.
+     * @return {@code true} when the consumer now sleeps on the shared word.
+     */
+    boolean sleepOn(SharedWake wake, int bit);
+
+    /**
      * Consumer side: announce sleep in the waiter word, then call {@code recheck.getAsBoolean()}; if it finds
      * work, clear the word and return {@code false} at once; otherwise block until signalled or until
      * {@code timeoutNs} has elapsed. A missed wake-up can therefore delay the consumer but never hang it.

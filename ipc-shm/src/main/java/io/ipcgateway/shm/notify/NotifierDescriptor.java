@@ -24,7 +24,9 @@ package io.ipcgateway.shm.notify;
  *  +---------------------------------------------------------------+
  *  |                 Socket requests (producers without futex)     |  atomic add by such producers on open
  *  +---------------------------------------------------------------+
- *  |                 Reserved, zero (24 bytes)                    ...
+ *  |                 Shared wake bit (0: sleeps on the waiter word)|  written by the consumer (see SharedWake)
+ *  +---------------------------------------------------------------+
+ *  |                 Reserved, zero (20 bytes)                    ...
  *  +---------------------------------------------------------------+
  * </pre>
  * <p>
@@ -85,6 +87,14 @@ public final class NotifierDescriptor
      * one; a consumer on the futex that also accepts the socket switches to it for good before its next sleep.
      */
     public static final int SOCKET_REQUESTS_OFFSET = 36;
+
+    /**
+     * Offset of the shared wake bit (int): 0 while the consumer sleeps on its own waiter word; otherwise the single bit
+     * with which it sleeps on its producer's {@link SharedWake} word, and a producer that wins the waiter word wakes
+     * that bit there. Written by the consumer before it announces a sleep. The word was reserved (zero) before, so
+     * the layout version is unchanged: a side built before it reads or leaves 0, the per-client wake-up.
+     */
+    public static final int SHARED_WAKE_BIT_OFFSET = 40;
 
     /** Waiter word value while nobody sleeps. */
     public static final int AWAKE = 0;

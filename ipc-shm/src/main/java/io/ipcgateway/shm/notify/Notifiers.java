@@ -69,6 +69,30 @@ public final class Notifiers
         final boolean consumerSide,
         final NotifierKind requested)
     {
+        return open(buffer, areaOffset, channelFile, consumerSide, requested, null);
+    }
+
+    /**
+     * Opens the notifier of one channel; on the producer side, a consumer that sleeps on {@code sharedWake} (it wrote
+     * its bit into the area, see {@link SharedWake}) is woken through it.
+     *
+     * @param buffer       the channel file's mapped header page (shared, read-write).
+     * @param areaOffset   where the notifier area starts in {@code buffer}.
+     * @param channelFile  the channel's file.
+     * @param consumerSide {@code true} in the process that waits.
+     * @param requested    the kind wanted; {@link NotifierKind#AUTO} to choose.
+     * @param sharedWake   producer side: the word this producer offered its consumers, or {@code null}.
+     * @return an open notifier; close it with the channel.
+     * @throws IpcException when the area is misplaced, or a forced kind cannot work here.
+     */
+    public static Notifier open(
+        final AtomicBuffer buffer,
+        final int areaOffset,
+        final Path channelFile,
+        final boolean consumerSide,
+        final NotifierKind requested,
+        final SharedWake sharedWake)
+    {
         checkArea(buffer, areaOffset, channelFile);
         final NotifierKind wanted = configuredKind(requested);
         final String futexProblem = futexProblem(buffer, areaOffset);
@@ -95,13 +119,13 @@ public final class Notifiers
         {
             negotiateAsProducer(buffer, areaOffset, channelFile, futex != null, futexProblem);
             return new EventCountNotifier(buffer, areaOffset, kind, false, null, null, futex,
-                new SocketWaker(socketPath));
+                new SocketWaker(socketPath), sharedWake);
         }
         // A futex consumer chosen automatically also listens on the socket, for producers that cannot call futex.
         final boolean acceptsSocket = kind == NotifierKind.UNIX_SOCKET || wanted == NotifierKind.AUTO;
         final SocketSleeper socketSleeper = acceptsSocket ? new SocketSleeper(socketPath, channelFile) : null;
         return new EventCountNotifier(buffer, areaOffset, kind, true, kind == NotifierKind.FUTEX ? futex : null,
-            socketSleeper, futex, new SocketWaker(socketPath));
+            socketSleeper, futex, new SocketWaker(socketPath), null);
     }
 
     /**

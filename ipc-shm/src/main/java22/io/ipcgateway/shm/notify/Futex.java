@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code META-INF/versions/22}), which calls {@code syscall(SYS_futex, ...)} through the Foreign Function and
  * Memory API.
  * <p>
- * Only the shared operations ({@code FUTEX_WAIT}, {@code FUTEX_WAKE}) are used: the {@code *_PRIVATE} ones key the
+ * Only the shared operations ({@code FUTEX_WAIT}, {@code FUTEX_WAKE} and their {@code _BITSET} forms) are used: the {@code *_PRIVATE} ones key the
  * wait queue by process and never wake a waiter in another process. {@code syscall} is variadic, so the downcall
  * declares its first argument as the only fixed one; every variadic argument is passed as a 64-bit integer, as
  * the kernel reads them from full registers. The static initialiser catches every failure (no Linux, unknown
@@ -42,10 +42,14 @@ final class Futex
 
     private static final long FUTEX_WAIT = 0;
     private static final long FUTEX_WAKE = 1;
+    private static final long FUTEX_WAIT_BITSET = 9;
+    private static final long FUTEX_WAKE_BITSET = 10;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private static final MethodHandle WAIT;
     private static final MethodHandle WAKE;
+    private static final MethodHandle WAIT_BITSET;
+    private static final MethodHandle WAKE_BITSET;
     private static final VarHandle ERRNO;
     private static final StructLayout CAPTURE_LAYOUT;
     private static final long SYS_FUTEX;
@@ -55,6 +59,8 @@ final class Futex
     {
         MethodHandle wait = null;
         MethodHandle wake = null;
+        MethodHandle waitBitset = null;
+        MethodHandle wakeBitset = null;
         VarHandle errno = null;
         StructLayout captureLayout = null;
         long sysFutex = -1;
@@ -86,6 +92,19 @@ final class Futex
                     syscall,
                     FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                     Linker.Option.firstVariadicArg(1));
+                // (number, uaddr, op, val, timeout* (absolute, CLOCK_MONOTONIC), uaddr2 (unused), val3 = bitset)
+                waitBitset = linker.downcallHandle(
+                    syscall,
+                    FunctionDescriptor.of(
+                        JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1),
+                    Linker.Option.captureCallState("errno"));
+                // (number, uaddr, op, count, timeout* (unused), uaddr2 (unused), val3 = bitset)
+                wakeBitset = linker.downcallHandle(
+                    syscall,
+                    FunctionDescriptor.of(
+                        JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+                    Linker.Option.firstVariadicArg(1));
                 reason = probe(wake, sysFutex);
             }
         }
@@ -98,9 +117,13 @@ final class Futex
                 + "; start the JVM with --enable-native-access=ALL-UNNAMED (and not --illegal-native-access=deny)";
             wait = null;
             wake = null;
+            waitBitset = null;
+            wakeBitset = null;
         }
         WAIT = wait;
         WAKE = wake;
+        WAIT_BITSET = waitBitset;
+        WAKE_BITSET = wakeBitset;
         ERRNO = errno;
         CAPTURE_LAYOUT = captureLayout;
         SYS_FUTEX = sysFutex;
@@ -241,6 +264,54 @@ final class Futex
         catch (final Throwable ex)
         {
             throw new IllegalStateException("futex wake failed: address=" + address, ex);
+        }
+    }
+
+    /**
+     * {@code FUTEX_WAIT_BITSET}: blocks while the word holds {@code expected}, until a {@link #wakeBitset} whose mask
+     * shares a bit with {@code bitset}, or until the deadline.
+     *
+     * @param expected   the value the word must still hold for the call to block.
+     * @param deadlineNs absolute deadline on {@link System#nanoTime()}'s clock (CLOCK_MONOTONIC on Linux, the clock
+     *                   this operation's timeout is read against).
+     * @param bitset     the waiter's bits, non-zero.
+     * @return {@link #OK}, {@link #EAGAIN}, {@link #EINTR}, {@link #ETIMEDOUT} or another errno.
+     */
+    int awaitBitset(final int expected, final long deadlineNs, final int bitset)
+    {
+        timespec.set(JAVA_LONG, 0, deadlineNs / NANOS_PER_SECOND);
+        timespec.set(JAVA_LONG, Long.BYTES, deadlineNs % NANOS_PER_SECOND);
+        final long result;
+        try
+        {
+            result = (long)WAIT_BITSET.invokeExact(errnoState, SYS_FUTEX, address, FUTEX_WAIT_BITSET,
+                (long)expected, timespec.address(), 0L, (long)bitset);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("futex wait bitset failed: address=" + address, ex);
+        }
+        return result == 0 ? OK : (int)ERRNO.get(errnoState, 0L);
+    }
+
+    /**
+     * {@code FUTEX_WAKE_BITSET}: wakes up to {@code count} threads blocked on the word, in any process, whose wait
+     * bitset shares a bit with {@code bitset}. Thread-safe: it uses no per-instance scratch memory.
+     *
+     * @param count  how many waiters to wake at most.
+     * @param bitset the bits to wake, non-zero.
+     * @return how many were woken, or -1 on error.
+     */
+    int wakeBitset(final int count, final int bitset)
+    {
+        try
+        {
+            return (int)(long)WAKE_BITSET.invokeExact(
+                SYS_FUTEX, address, FUTEX_WAKE_BITSET, (long)count, 0L, 0L, (long)bitset);
+        }
+        catch (final Throwable ex)
+        {
+            throw new IllegalStateException("futex wake bitset failed: address=" + address, ex);
         }
     }
 }

@@ -99,7 +99,7 @@ class NotifierNegotiationTest
         final StandInFutex futex = new StandInFutex();
         try (Notifier consumer = new EventCountNotifier(header, AREA, NotifierKind.FUTEX, true, futex,
             new SocketSleeper(Notifiers.wakeSocketPath(channel), channel), null,
-            new SocketWaker(Notifiers.wakeSocketPath(channel))))
+            new SocketWaker(Notifiers.wakeSocketPath(channel)), null))
         {
             assertThat(Notifiers.consumerKind(header, AREA)).isEqualTo(NotifierKind.FUTEX);
             assertThat(header.getInt(AREA + NotifierDescriptor.CONSUMER_LISTENS_OFFSET))
