@@ -210,7 +210,9 @@ final class EventCountNotifier implements Notifier
         final int consumerKind = buffer.getIntVolatile(consumerKindIndex);
         if (consumerKind == NotifierKind.FUTEX.code() && futexWaker != null)
         {
-            final SharedWake shared = producerShared;
+            // The consumer's own side wakes its sleeping thread too (a client closing while its receiver sleeps):
+            // that thread waits on the shared word, where a wake-up of the own waiter word would not reach it.
+            final SharedWake shared = producerShared != null ? producerShared : consumerShared;
             final int bit = shared != null ? buffer.getIntVolatile(sharedBitIndex) : 0;
             if (bit != 0)
             {
